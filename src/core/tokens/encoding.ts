@@ -1,0 +1,52 @@
+/**
+ * Lazy access to `gpt-tokenizer`'s encodings. The encodings are megabytes of data: they are `require`d inside
+ * `getEncoder` on first use, never at module load, so importing the engine (and activating the extension) stays fast.
+ */
+import type { EncodingName } from '../models';
+
+export interface Encoder {
+  readonly name: EncodingName;
+  /** Number of tokens of `text`, with special-token strings (`<|endoftext|>`…) counted as plain text. */
+  count(text: string): number;
+}
+
+interface GptEncodingModule {
+  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+}
+
+const cache = new Map<EncodingName, Encoder>();
+let loads = 0;
+
+/** How many encodings have been loaded by this process (for tests of the lazy loading). */
+export function loadedEncodingCount(): number {
+  return loads;
+}
+
+export function isEncodingLoaded(name: EncodingName): boolean {
+  return cache.has(name);
+}
+
+export function getEncoder(name: EncodingName): Encoder {
+  const hit = cache.get(name);
+  if (hit) {
+    return hit;
+  }
+  let mod: GptEncodingModule;
+  // Literal module names so bundlers include them; the modules are only evaluated here, on first use.
+  if (name === 'cl100k_base') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('gpt-tokenizer/encoding/cl100k_base') as GptEncodingModule;
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('gpt-tokenizer/encoding/o200k_base') as GptEncodingModule;
+  }
+  loads++;
+  // An empty disallowed set: text that looks like a special token is tokenized as ordinary text instead of throwing.
+  const opts = { disallowedSpecial: new Set<string>() };
+  const enc: Encoder = {
+    name,
+    count: (text: string) => (text.length === 0 ? 0 : mod.countTokens(text, opts)),
+  };
+  cache.set(name, enc);
+  return enc;
+}

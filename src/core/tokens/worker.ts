@@ -1,0 +1,64 @@
+/**
+ * Token-counting worker (bundled as `dist/tokenWorker.js`). Receives either a slice of lines or a byte range of a
+ * file, counts the tokens of every line (TOK-02) and answers with a `Uint32Array` of per-line counts (0 for blank or
+ * invalid lines). The encoding is loaded on the first job.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as fs from 'node:fs';
+import { getEncoder } from './encoding';
+import { lineTokens } from './count';
+import { LineSplitter } from './lines';
+import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+
+function countLines(req: WorkerRequest, post: (r: WorkerResponse) => void): void {
+  const opts = { encoder: getEncoder(req.encoding), funcInit: req.funcInit };
+  if (req.kind === 'lines') {
+    const counts = new Uint32Array(req.lines.length);
+    for (let i = 0; i < req.lines.length; i++) {
+      counts[i] = lineTokens(req.lines[i]!, opts) ?? 0;
+    }
+    post({ id: req.id, counts, lines: req.lines.length });
+    return;
+  }
+  let counts = new Uint32Array(1024);
+  let n = 0;
+  const splitter = new LineSplitter((text) => {
+    if (n === counts.length) {
+      const next = new Uint32Array(counts.length * 2);
+      next.set(counts);
+      counts = next;
+    }
+    counts[n++] = lineTokens(text, opts) ?? 0;
+  });
+  const fd = fs.openSync(req.path, 'r');
+  try {
+    const size = 4 * 1024 * 1024;
+    const buf = Buffer.allocUnsafe(size);
+    let pos = req.start;
+    while (pos < req.end) {
+      const want = Math.min(size, req.end - pos);
+      const got = fs.readSync(fd, buf, 0, want, pos);
+      if (got <= 0) {
+        break;
+      }
+      splitter.push(buf.subarray(0, got));
+      pos += got;
+    }
+    splitter.end();
+  } finally {
+    fs.closeSync(fd);
+  }
+  const out = counts.slice(0, n);
+  post({ id: req.id, counts: out, lines: n });
+}
+
+const port = parentPort;
+if (port) {
+  port.on('message', (req: WorkerRequest) => {
+    try {
+      countLines(req, (r) => port.postMessage(r, r.counts ? [r.counts.buffer as ArrayBuffer] : []));
+    } catch (e) {
+      port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+}
