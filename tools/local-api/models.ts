@@ -1,0 +1,31 @@
+/** The base models the local API knows: which can be fine-tuned, with which methods, and their aliases. */
+import type { JobMethod } from './validation';
+
+export interface BaseModel {
+  readonly id: string;
+  readonly created: number;
+  readonly owned_by: string;
+  /** Fine-tuning methods this model accepts (empty: chat only). */
+  readonly methods: readonly JobMethod[];
+  /** Short names that resolve to this snapshot when creating a job (`gpt-4o-mini` → `gpt-4o-mini-2024-07-18`). */
+  readonly aliases: readonly string[];
+  /** Legacy prompt/completion data instead of chat. */
+  readonly completion?: boolean;
+}
+
+export const BASE_MODELS: readonly BaseModel[] = [
+  { id: 'gpt-4.1-2025-04-14', created: 1744315746, owned_by: 'system', methods: ['supervised', 'dpo'], aliases: ['gpt-4.1'] },
+  { id: 'gpt-4.1-mini-2025-04-14', created: 1744317547, owned_by: 'system', methods: ['supervised', 'dpo'], aliases: ['gpt-4.1-mini'] },
+  { id: 'gpt-4.1-nano-2025-04-14', created: 1744321025, owned_by: 'system', methods: ['supervised', 'dpo'], aliases: ['gpt-4.1-nano'] },
+  { id: 'gpt-4o-2024-08-06', created: 1722814719, owned_by: 'system', methods: ['supervised', 'dpo'], aliases: ['gpt-4o'] },
+  { id: 'gpt-4o-mini-2024-07-18', created: 1721172717, owned_by: 'system', methods: ['supervised', 'dpo'], aliases: ['gpt-4o-mini'] },
+  { id: 'gpt-3.5-turbo-0125', created: 1706048358, owned_by: 'system', methods: ['supervised'], aliases: ['gpt-3.5-turbo'] },
+  { id: 'o4-mini-2025-04-16', created: 1744133506, owned_by: 'system', methods: ['reinforcement'], aliases: ['o4-mini'] },
+  { id: 'babbage-002', created: 1692634615, owned_by: 'system', methods: ['supervised'], aliases: [], completion: true },
+  { id: 'davinci-002', created: 1692634301, owned_by: 'system', methods: ['supervised'], aliases: [], completion: true },
+];
+
+/** The snapshot a model name resolves to for fine-tuning, or undefined when it is not a base model. */
+export function resolveBaseModel(name: string): BaseModel | undefined {
+  return BASE_MODELS.find((m) => m.id === name || m.aliases.includes(name));
+}
