@@ -1,0 +1,142 @@
+/**
+ * Parsing one JSONL line: `JSON.parse` as the fast path, `jsonc-parser` only to locate the failure of a line that does
+ * not parse, and a cheap classification of the line's shape from its own top-level keys.
+ */
+import { parse as jsoncParse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { Shape } from './types';
+
+export interface ParsedLine {
+  readonly shape: Shape;
+  /** The parsed value (absent for blank and invalid lines). */
+  readonly value?: unknown;
+  /** For an invalid line: the UTF-16 offset in the line's text where parsing fails (span `length`, may be 0). */
+  readonly error?: { readonly offset: number; readonly message: string; readonly length?: number };
+  /**
+   * True when the text starts with a UTF-8 byte-order mark (`\uFEFF`). The mark is skipped for parsing; offsets in
+   * `error` are still offsets in the original text. Reported as `utf8-bom` (TL-01) by `checkLine`.
+   */
+  readonly bom?: boolean;
+}
+
+const BOM = 0xfeff;
+
+/** True when the string holds only JSON whitespace (space, tab, CR, LF). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a && c !== BOM) return false;
+  }
+  return true;
+}
+
+/** Top-level keys that mark a supervised chat line. Anything else next to `messages` suggests RFT grader fields. */
+export const SFT_TOP_KEYS: ReadonlySet<string> = new Set(['messages', 'tools', 'parallel_tool_calls', 'functions']);
+
+/** Classify a parsed object by its own keys (see `Shape`). */
+export function classify(obj: Record<string, unknown>): Shape {
+  if (obj.messages !== undefined) return looksRft(obj) ? 'chat-rft' : 'chat';
+  if (
+    obj.input !== undefined ||
+    obj.preferred_output !== undefined ||
+    obj.non_preferred_output !== undefined ||
+    obj.preferred_completion !== undefined ||
+    obj.non_preferred_completion !== undefined
+  ) {
+    return 'preference';
+  }
+  if (obj.prompt !== undefined || obj.completion !== undefined) return 'completion';
+  return 'unknown';
+}
+
+function looksRft(obj: Record<string, unknown>): boolean {
+  for (const k in obj) {
+    if (!SFT_TOP_KEYS.has(k)) return true;
+  }
+  const messages = obj.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  let hasAssistant = false;
+  let lastRole: unknown;
+  for (let i = 0; i < messages.length; i++) {
+    const m: unknown = messages[i];
+    if (m === null || typeof m !== 'object') {
+      lastRole = undefined;
+      continue;
+    }
+    const role = (m as Record<string, unknown>).role;
+    if (role === 'developer') return true;
+    if (role === 'assistant') hasAssistant = true;
+    lastRole = role;
+  }
+  return !hasAssistant && lastRole === 'user';
+}
+
+/**
+ * Parse one line of a JSONL file. Never throws. A leading BOM is skipped (and flagged via `bom`).
+ * `shape` is `blank` for an empty or whitespace-only line, `invalid` when the text is not JSON, `not-object` for JSON
+ * that is not an object, and otherwise the result of `classify`.
+ */
+export function parseLine(text: string): ParsedLine {
+  const bom = text.length > 0 && text.charCodeAt(0) === BOM;
+  const body = bom ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (e) {
+    if (isBlank(body)) return bom ? { shape: 'blank', bom } : BLANK;
+    const err = locateSyntaxError(body, e instanceof Error ? e.message : String(e));
+    const shift = bom ? 1 : 0;
+    const error = { offset: err.offset + shift, length: err.length, message: err.message };
+    return bom ? { shape: 'invalid', error, bom } : { shape: 'invalid', error };
+  }
+  let shape: Shape;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) shape = 'not-object';
+  else shape = classify(value as Record<string, unknown>);
+  return bom ? { shape, value, bom } : { shape, value };
+}
+
+const BLANK: ParsedLine = { shape: 'blank' };
+
+const JSONC_MESSAGES: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'unexpected symbol',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a double-quoted property name',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'unexpected text after the JSON value (one JSON object per line)',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'control character in a string (escape it, e.g. \\n or \\t)',
+};
+
+/** Find where a line that `JSON.parse` rejected fails: jsonc-parser's first error, narrowed by V8's position. */
+function locateSyntaxError(text: string, v8Message: string): { offset: number; length: number; message: string } {
+  const errors: ParseError[] = [];
+  try {
+    jsoncParse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  } catch {
+    // jsonc-parser does not throw on bad input; this is belt and braces.
+  }
+  const posMatch = / at position (\d+)/.exec(v8Message);
+  const v8Pos = posMatch ? Number(posMatch[1]) : -1;
+  const v8Text = v8Message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+  const first = errors[0];
+  if (first) {
+    let offset = first.offset;
+    let length = first.length;
+    if (v8Pos >= offset && v8Pos < offset + length) {
+      offset = v8Pos;
+      length = 1;
+    }
+    const name = printParseErrorCode(first.error);
+    return { offset, length, message: JSONC_MESSAGES[name] ?? v8Text };
+  }
+  if (v8Pos >= 0) return { offset: Math.min(v8Pos, text.length), length: 1, message: v8Text };
+  return { offset: 0, length: text.length, message: v8Text };
+}
