@@ -84,6 +84,7 @@ export function useLocalApi(flavour: Flavour, options: Omit<LocalApiOptions, 'on
     await api?.close();
     api = undefined;
     if (checker) {
+      for (const op of checker.seen) SpecTotals.seen.add(op);
       SpecTotals.checked += checker.checked;
       SpecTotals.violations += checker.violations.length;
       assert.equal(checker.violations.length, 0, `schema violations:\n${checker.report()}`);
@@ -96,8 +97,16 @@ export function useLocalApi(flavour: Flavour, options: Omit<LocalApiOptions, 'on
   };
 }
 
-/** Totals across the run (printed by the spec test at the end). */
-export const SpecTotals = { checked: 0, violations: 0 };
+/** Totals across the run, printed once at the end of the run. */
+export const SpecTotals = { checked: 0, violations: 0, seen: new Set<string>() };
+
+after(() => {
+  if (SpecTotals.checked === 0) return;
+  process.stdout.write(
+    `\n  local API spec check: ${SpecTotals.checked} response bodies and stream chunks validated, ` +
+      `${SpecTotals.violations} schema violations, ${SpecTotals.seen.size} operation/status pairs seen\n`,
+  );
+});
 
 /** Advances the clock in steps until `job` reaches one of `statuses` (or fails the test). */
 export async function driveUntil(

@@ -69,16 +69,13 @@ export function convertSchema(node: Json, component?: string): Json {
     }
   }
   // allOf: [ {$ref}, { nullable: true } ]: "this, or null"
-  if (Array.isArray(out['allOf'])) {
-    const members = out['allOf'];
-    const nullMarker = members.findIndex((m) => isObj(m) && Object.keys(m).length === 0) >= 0 &&
-      Array.isArray(node['allOf']) && node['allOf'].some((m) => isObj(m) && m['nullable'] === true && Object.keys(m).length === 1);
-    if (nullMarker) {
-      const rest = members.filter((m) => !(isObj(m) && Object.keys(m).length === 0));
-      delete out['allOf'];
-      const inner: Obj = rest.length === 1 && isObj(rest[0]) ? rest[0] : { allOf: rest };
-      return { ...out, anyOf: [inner, { type: 'null' }] };
-    }
+  const rawAllOf = node['allOf'];
+  const isNullMarker = (m: Json): boolean => isObj(m) && m['nullable'] === true && Object.keys(m).length === 1;
+  if (Array.isArray(rawAllOf) && rawAllOf.some(isNullMarker)) {
+    const rest = rawAllOf.filter((m) => !isNullMarker(m)).map((m) => convertSchema(m, component));
+    delete out['allOf'];
+    const inner: Json = rest.length === 1 ? rest[0]! : { allOf: rest };
+    return { ...out, anyOf: [inner, { type: 'null' }] };
   }
   if (node['nullable'] === true) {
     if (typeof out['type'] === 'string') {
