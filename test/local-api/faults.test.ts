@@ -1,6 +1,6 @@
 /** Faults on demand: each one reproducible through the TypeScript API and the admin endpoint. */
 import assert from 'node:assert/strict';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { GOOD_JSONL, driveUntil, uploadText, useLocalApi } from './helpers';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
@@ -32,11 +32,11 @@ describe('local API faults', () => {
     const api = ctx.api();
     api.faults.add({ kind: 'error', status: 500, method: 'POST', path: '^/chat/completions$', count: 2 });
     const c = ctx.client();
-    await assert.rejects(c.chat.completions.create({ model: 'gpt-4o-mini', messages }), (e: OpenAI.APIError) => e instanceof OpenAI.InternalServerError && e.status === 500 && e.type === 'server_error');
-    await assert.rejects(c.chat.completions.create({ model: 'gpt-4o-mini', messages }), (e: OpenAI.APIError) => e.status === 500);
+    await assert.rejects(c.chat.completions.create({ model: 'gpt-4o-mini', messages }), (e: APIError) => e instanceof OpenAI.InternalServerError && e.status === 500 && e.type === 'server_error');
+    await assert.rejects(c.chat.completions.create({ model: 'gpt-4o-mini', messages }), (e: APIError) => e.status === 500);
     assert.ok((await c.chat.completions.create({ model: 'gpt-4o-mini', messages })).choices.length === 1);
     api.faults.add({ kind: 'error', status: 503, path: '^/files' });
-    await assert.rejects(c.files.list(), (e: OpenAI.APIError) => e.status === 503 && /overloaded/.test(e.message));
+    await assert.rejects(c.files.list(), (e: APIError) => e.status === 503 && /overloaded/.test(e.message));
     assert.equal((await c.files.list()).data.length, 0);
     assert.deepEqual(api.faults.all().map((f) => f.hits), [2, 1]);
   });
@@ -47,7 +47,7 @@ describe('local API faults', () => {
     const c = ctx.client();
     await c.models.list();
     await c.models.list();
-    await assert.rejects(c.models.list(), (e: OpenAI.APIError) => e.status === 500);
+    await assert.rejects(c.models.list(), (e: APIError) => e.status === 500);
     await c.models.list();
   });
 
@@ -126,7 +126,7 @@ describe('local API faults', () => {
     const added = (await (await admin('/faults', { method: 'POST', body: [{ kind: 'error', status: 503, method: 'GET', path: '^/models$' }] })).json()) as { faults: { id: string }[] };
     assert.equal(added.faults.length, 1);
     const c = ctx.client();
-    await assert.rejects(c.models.list(), (e: OpenAI.APIError) => e.status === 503);
+    await assert.rejects(c.models.list(), (e: APIError) => e.status === 503);
     await c.models.list();
     assert.equal((await admin('/faults', { method: 'POST', body: { kind: 'bogus' } })).status, 400);
     assert.equal((await admin('/faults', { method: 'POST', body: { kind: 'error', path: '(' } })).status, 400);
@@ -154,7 +154,7 @@ describe('local API faults', () => {
     assert.equal((await c.fineTuning.jobs.retrieve(job.id)).status, 'succeeded');
 
     assert.equal((await admin('/reset', { method: 'POST' })).status, 200);
-    await assert.rejects(c.fineTuning.jobs.retrieve(job.id), (e: OpenAI.APIError) => e.status === 404);
+    await assert.rejects(c.fineTuning.jobs.retrieve(job.id), (e: APIError) => e.status === 404);
     assert.equal(api.requests.count(), 1);
     assert.equal(api.faults.all().length, 0);
     assert.equal((await admin('/nope')).status, 404);

@@ -1,6 +1,6 @@
 /** The whole fine-tuning lifecycle through the official SDK, in both flavours, with every response spec-checked. */
 import assert from 'node:assert/strict';
-import { toFile } from 'openai';
+import { toFile, type APIError } from 'openai';
 import type OpenAI from 'openai';
 import { GOOD_JSONL, TOPICS, VALID_JSONL, driveUntil, uploadText, useLocalApi, type Flavour } from './helpers';
 
@@ -138,7 +138,7 @@ for (const flavour of ['openai', 'azure'] as const satisfies readonly Flavour[])
       if (flavour === 'azure') {
         await assert.rejects(
           c.chat.completions.create({ model: ftModel, messages: [{ role: 'user', content: 'hi' }] }),
-          (e: OpenAI.APIError) => e.status === 404 && e.code === 'DeploymentNotFound',
+          (e: APIError) => e.status === 404 && e.code === 'DeploymentNotFound',
         );
         api.deploy('my-ft', ftModel);
         chatModel = 'my-ft';
@@ -193,7 +193,7 @@ for (const flavour of ['openai', 'azure'] as const satisfies readonly Flavour[])
       const del = await c.models.delete(ftModel);
       assert.equal(del.deleted, true);
       assert.ok(!(await c.models.list()).data.some((x) => x.id === ftModel));
-      await assert.rejects(c.models.retrieve(ftModel), (e: OpenAI.APIError) => e.status === 404);
+      await assert.rejects(c.models.retrieve(ftModel), (e: APIError) => e.status === 404);
 
       assert.ok(ctx.checker().checked > 30, `spec-checked ${ctx.checker().checked} bodies/chunks`);
     });

@@ -279,7 +279,10 @@ export class JobEngine {
   ): { code: string; message: string; param: string } | undefined {
     const file = this.state.files.get(fileId);
     if (!file) return { code: 'invalid_file', message: `The ${param.replace('_', ' ')} ${fileId} was not found (it may have been deleted).`, param };
-    const result = checkTrainingFile(file.content.toString('utf8'), job.methodType, job.model);
+    const result = checkTrainingFile(file.content.toString('utf8'), job.methodType, job.model, {
+      completion: resolveBaseModel(job.model)?.completion === true,
+      ...(job.methodExtra['grader'] !== undefined ? { grader: job.methodExtra['grader'] } : {}),
+    });
     if (param === 'training_file') job.run.examples = result.examples;
     if (param === 'training_file' && result.examples < MIN_EXAMPLES) {
       return {
@@ -291,7 +294,7 @@ export class JobEngine {
     if (result.firstError) {
       return {
         code: 'invalid_file_format',
-        message: `Invalid file format. Example ${result.firstError.example}: ${result.firstError.message}`,
+        message: invalidFormatMessage(result.firstError.example, result.firstError.message),
         param,
       };
     }
@@ -536,6 +539,12 @@ export class JobEngine {
       job.run.timer = undefined;
     }
   }
+}
+
+/** `Invalid file format. Example N: ...` (the engine's message already starts with "Example N" most of the time). */
+export function invalidFormatMessage(example: number, message: string): string {
+  const rest = message.replace(new RegExp(`^Example ${example}\\b[:,]?\\s*`), '');
+  return `Invalid file format. Example ${example}: ${rest}`;
 }
 
 function metricsMessage(m: StepMetrics, total: number): string {

@@ -1,20 +1,22 @@
 /**
- * The one place where the local API asks Tuneline's engine about a training file. Jobs call `checkTrainingFile`;
- * only this file knows the engine's API.
+ * The one place where the local API asks Tuneline's engine (`src/core`) about a training file. Jobs call
+ * `checkTrainingFile`; only this file knows the engine's API.
  */
+import { validateText, type Method } from '../../src/core';
 
 export type JobMethod = 'supervised' | 'dpo' | 'reinforcement';
 
 export interface TrainingFileCheck {
   /** Non-blank lines. */
   readonly examples: number;
-  /** The first error in file order, if any (what the service reports as "Example N"). */
+  /** The first line-level error in file order, if any (what the service reports as "Example N"). */
   readonly firstError?: {
     /** 0-based line. */
     readonly line: number;
     /** 1-based example number: non-blank lines up to and including `line`. */
     readonly example: number;
     readonly code: string;
+    /** The engine's message (it names "Example N" itself). */
     readonly message: string;
   };
 }
@@ -26,56 +28,34 @@ export function exampleNumber(lines: readonly string[], line: number): number {
   return n;
 }
 
-/** Splits a JSONL text into lines the way the engine does (`\n`, `\r\n`). */
-export function splitLines(text: string): string[] {
+/**
+ * Checks a training (or validation) file for a job of `method` on `model` with Tuneline's engine. `completion` marks
+ * the legacy prompt/completion models (babbage-002, davinci-002). `grader` is the job's RFT grader, if any.
+ */
+export function checkTrainingFile(
+  text: string,
+  method: JobMethod,
+  model: string,
+  options: { completion?: boolean; grader?: unknown } = {},
+): TrainingFileCheck {
+  const engineMethod: Method = options.completion ? 'completion' : method;
+  const report = validateText(text, {
+    method: engineMethod,
+    model,
+    tokens: false,
+    ...(options.grader !== undefined ? { grader: options.grader } : {}),
+  });
+  // File-level problems (no line) are not "Example N" errors: the example count is checked by the job itself, and
+  // model/method mismatches are refused when the job is created.
+  let first: (typeof report.problems)[number] | undefined;
+  for (const p of report.problems) {
+    if (p.severity !== 'error' || p.line === undefined) continue;
+    if (!first || p.line < first.line!) first = p;
+  }
+  if (!first) return { examples: report.examples };
   const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  return {
+    examples: report.examples,
+    firstError: { line: first.line!, example: exampleNumber(lines, first.line!), code: first.code, message: first.message },
+  };
 }
-
-export function checkTrainingFile(text: string, method: JobMethod, _model: string): TrainingFileCheck {
-  return minimalCheck(text, method);
-}
-
-/** The minimum check used until the engine is wired in: line count, JSON, and the method's top-level keys. */
-function minimalCheck(text: string, method: JobMethod): TrainingFileCheck {
-  const lines = splitLines(text);
-  let examples = 0;
-  let firstError: TrainingFileCheck['firstError'];
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    examples++;
-    if (firstError) continue;
-    const problem = lineProblem(raw, method);
-    if (problem) firstError = { line: i, example: examples, code: problem.code, message: problem.message };
-  }
-  return firstError ? { examples, firstError } : { examples };
-}
-
-function lineProblem(raw: string, method: JobMethod): { code: string; message: string } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return { code: 'invalid-json', message: 'the line is not valid JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { code: 'not-object', message: 'each line must be a JSON object' };
-  }
-  const obj = value as Record<string, unknown>;
-  if (method === 'dpo') {
-    for (const key of ['input', 'preferred_output', 'non_preferred_output']) {
-      if (!(key in obj)) return { code: 'missing-key', message: `missing the "${key}" key` };
-    }
-    return undefined;
-  }
-  if (!Array.isArray(obj['messages'])) return { code: 'missing-messages', message: 'missing the "messages" array' };
-  const messages = obj['messages'] as unknown[];
-  if (method === 'supervised' && !messages.some((m) => isObj(m) && m['role'] === 'assistant')) {
-    return { code: 'no-assistant', message: 'needs at least one assistant message' };
-  }
-  return undefined;
-}
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
