@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import OpenAI, { toFile } from 'openai';
 import { startLocalApi, type LocalApi, type LocalApiOptions } from '../../tools/local-api';
+import { buildRouter } from '../../tools/local-api/routes';
 import { SpecChecker } from './specCheck';
 
 /** Twelve supervised examples on distinct topics, each with a reply that only it has. */
@@ -106,6 +107,11 @@ after(() => {
     `\n  local API spec check: ${SpecTotals.checked} response bodies and stream chunks validated, ` +
       `${SpecTotals.violations} schema violations, ${SpecTotals.seen.size} operation/status pairs seen\n`,
   );
+  const unexercised = buildRouter()
+    .list()
+    .filter((r) => ![...SpecTotals.seen].some((s) => s.startsWith(`${r.method} ${r.template} 2`)))
+    .map((r) => `${r.method} ${r.template}`);
+  if (unexercised.length > 0) process.stdout.write(`  routes without a spec-checked 2xx in this run: ${unexercised.join(', ')}\n`);
 });
 
 /** Advances the clock in steps until `job` reaches one of `statuses` (or fails the test). */

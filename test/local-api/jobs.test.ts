@@ -189,6 +189,10 @@ for (const flavour of ['openai', 'azure'] as const satisfies readonly Flavour[])
       assert.equal(none.status, 401);
       // the right key works, in every header the flavour accepts
       assert.equal((await fetch(`${api.baseURL}/models`, { headers: { authorization: 'Bearer sk-test-right' } })).status, 200);
+      // Azure clients may add ?api-version=...; it is accepted and ignored
+      const versioned = await fetch(`${api.baseURL}/models?api-version=preview`, { headers: { authorization: 'Bearer sk-test-right' } });
+      assert.equal(versioned.status, 200);
+      await versioned.arrayBuffer();
       const apiKeyOnly = await fetch(`${api.baseURL}/models`, { headers: { 'api-key': 'sk-test-right' } });
       assert.equal(apiKeyOnly.status, flavour === 'azure' ? 200 : 401);
       await apiKeyOnly.arrayBuffer();
