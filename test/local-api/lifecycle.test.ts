@@ -89,14 +89,15 @@ for (const flavour of ['openai', 'azure'] as const satisfies readonly Flavour[])
       const metrics = chronological.filter((e) => e.type === 'metrics');
       const total = (metrics[0]!.data as { total_steps: number }).total_steps;
       assert.equal(metrics.length, total);
-      const m = metrics.map((e) => e.data as { step: number; train_loss: number; train_accuracy: number; valid_loss: number; valid_mean_token_accuracy: number });
+      const m = metrics.map((e) => e.data as { step: number; train_loss: number; train_mean_token_accuracy: number; valid_loss: number; valid_mean_token_accuracy: number });
       assert.deepEqual(m.map((x) => x.step), Array.from({ length: total }, (_, i) => i + 1));
       const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
       const q = Math.max(1, Math.floor(total / 4));
       assert.ok(avg(m.slice(-q).map((x) => x.train_loss)) < avg(m.slice(0, q).map((x) => x.train_loss)) * 0.6, 'train loss falls');
       assert.ok(avg(m.slice(-q).map((x) => x.valid_loss)) < avg(m.slice(0, q).map((x) => x.valid_loss)), 'valid loss falls');
-      assert.ok(avg(m.slice(-q).map((x) => x.train_accuracy)) > avg(m.slice(0, q).map((x) => x.train_accuracy)), 'accuracy rises');
-      assert.ok(m.every((x) => x.train_loss > 0 && x.train_accuracy > 0 && x.train_accuracy <= 1));
+      assert.ok(avg(m.slice(-q).map((x) => x.train_mean_token_accuracy)) > avg(m.slice(0, q).map((x) => x.train_mean_token_accuracy)), 'accuracy rises');
+      assert.ok(avg(m.slice(-q).map((x) => x.valid_mean_token_accuracy)) > avg(m.slice(0, q).map((x) => x.valid_mean_token_accuracy)), 'valid accuracy rises');
+      assert.ok(m.every((x) => x.train_loss > 0 && x.train_mean_token_accuracy > 0 && x.train_mean_token_accuracy <= 1));
 
       // checkpoints: one per epoch (the last three), newest first
       const ckpts = await c.fineTuning.jobs.checkpoints.list(created.id);

@@ -345,7 +345,7 @@ export class JobEngine {
       job.metrics.push(m);
       job.run.step = step;
       if (totalSteps <= TIMING.maxTicks * 2 || step === target) {
-        this.event(job, 'info', metricsMessage(m, totalSteps), 'metrics', { ...m, total_steps: totalSteps });
+        this.event(job, 'info', metricsMessage(m, totalSteps), 'metrics', metricsEventData(m, totalSteps));
       }
       if (step % stepsPerEpoch === 0) this.checkpoint(job, step, m);
     }
@@ -545,6 +545,15 @@ export class JobEngine {
 export function invalidFormatMessage(example: number, message: string): string {
   const rest = message.replace(new RegExp(`^Example ${example}\\b[:,]?\\s*`), '');
   return `Invalid file format. Example ${example}: ${rest}`;
+}
+
+/** A `metrics` event's `data`, named as the service names it (`train_mean_token_accuracy`, `total_steps`). */
+function metricsEventData(m: StepMetrics, total: number): Record<string, number> {
+  const data: Record<string, number> = { step: m.step, train_loss: m.train_loss, train_mean_token_accuracy: m.train_accuracy };
+  if (m.valid_loss !== undefined) data['valid_loss'] = m.valid_loss;
+  if (m.valid_mean_token_accuracy !== undefined) data['valid_mean_token_accuracy'] = m.valid_mean_token_accuracy;
+  data['total_steps'] = total;
+  return data;
 }
 
 function metricsMessage(m: StepMetrics, total: number): string {
