@@ -92,6 +92,7 @@ describe('local API jobs', () => {
     await assert.rejects(create({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }), badRequest('metadata'));
     await assert.rejects(create({ hyperparameters: { n_epochs: 2 }, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } } }), badRequest('hyperparameters'));
     await assert.rejects(c.fineTuning.jobs.create({ training_file: file.id } as OpenAI.FineTuning.JobCreateParams), badRequest('model', 'missing_required_parameter'));
+    await assert.rejects(create({ epochs: 3 }), badRequest('epochs', 'unknown_parameter'));
     // a raw request with broken JSON
     const api = ctx.api();
     const res = await fetch(`${api.baseURL}/fine_tuning/jobs`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, body: '{"model":' });

@@ -56,6 +56,20 @@ describe('spec check', () => {
     assert.equal(checker.violations[2]!.where, 'event 1');
   });
 
+  it('reports a JSON request the server accepted although the spec does not allow it', () => {
+    const checker = new SpecChecker();
+    const upload = { id: 'upload_1', object: 'upload', bytes: 1, created_at: 1, expires_at: 2, filename: 'a.jsonl', purpose: 'fine-tune', status: 'pending', file: null };
+    const base = { method: 'POST', path: '/uploads', operation: '/uploads', body: JSON.stringify(upload) };
+    checker.check(record({ ...base, requestJson: JSON.stringify({ filename: 'a.jsonl', purpose: 'fine-tune', bytes: 1, mime_type: 'text/jsonl' }) }));
+    assert.equal(checker.violations.length, 0);
+    checker.check(record({ ...base, requestJson: JSON.stringify({ filename: 'a.jsonl', purpose: 'fine-tune', bytes: 1, mime_type: 'text/jsonl', extra: 1 }) }));
+    assert.equal(checker.violations.length, 1);
+    assert.equal(checker.violations[0]!.where, 'request');
+    // refused requests are not held against the server
+    checker.check(record({ ...base, status: 400, body: JSON.stringify({ error: { message: 'x', type: 't', param: 'extra', code: null } }), requestJson: '{"extra":1}' }));
+    assert.equal(checker.violations.length, 1);
+  });
+
   it('skips replies a fault cut short, and flags responses with no schema', () => {
     const checker = new SpecChecker();
     checker.check(record({ body: '{"id":', complete: false }));

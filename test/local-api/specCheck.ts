@@ -193,6 +193,7 @@ export class SpecChecker {
 
   check(r: ResponseRecord): void {
     const operation = `${r.method} ${r.operation ?? r.path}`;
+    if (r.requestJson !== undefined && r.operation && r.status < 300) this.checkRequest(r, operation);
     if (!r.complete) {
       this.skipped++;
       return;
@@ -238,6 +239,29 @@ export class SpecChecker {
     } else {
       // raw content (GET /files/{id}/content): the spec types it as a string
       run(body, 'body', body);
+    }
+  }
+
+  /**
+   * A JSON request the server accepted (2xx) must match the operation's request schema: the server should refuse
+   * what the spec does not allow (the 400 tests send invalid requests on purpose; those are answered 400).
+   */
+  private checkRequest(r: ResponseRecord, operation: string): void {
+    const op = specOperation(r.method, r.operation!);
+    const content = op && isObj(op['requestBody']) && isObj(op['requestBody']['content']) ? op['requestBody']['content'] : undefined;
+    const schema = content && isObj(content['application/json']) ? content['application/json']['schema'] : undefined;
+    if (!isObj(schema) || typeof schema['$ref'] !== 'string') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(r.requestJson!);
+    } catch {
+      this.violations.push({ operation, status: r.status, where: 'request', errors: ['accepted a request body that is not JSON'], sample: r.requestJson!.slice(0, 300) });
+      return;
+    }
+    const validate = validatorFor(schema['$ref']);
+    this.checked++;
+    if (!validate(value)) {
+      this.violations.push({ operation, status: r.status, where: 'request', errors: fmt(validate.errors), sample: r.requestJson!.slice(0, 300) });
     }
   }
 

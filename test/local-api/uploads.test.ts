@@ -67,6 +67,7 @@ describe('local API uploads', () => {
     await assert.rejects(c.uploads.create({ bytes: 9 * 1024 ** 3, filename: 'x.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune' }), badRequest('bytes'));
     await assert.rejects(c.uploads.create({ bytes: 10, filename: 'x.jsonl', mime_type: 'image/png', purpose: 'fine-tune' }), badRequest('mime_type'));
     await assert.rejects(c.uploads.create({ bytes: 10, filename: 'x.csv', mime_type: 'text/jsonl', purpose: 'fine-tune' }), badRequest('file'));
+    await assert.rejects(c.uploads.create({ bytes: 10, filename: 'x.jsonl', mime_type: 'text/jsonl', purpose: 'fine-tune', parts: 2 } as OpenAI.Uploads.UploadCreateParams), badRequest('parts'));
   });
 
   it('cancel ends a pending upload', async () => {

@@ -108,6 +108,14 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Refuses keys the operation does not know, as the service does ("Unrecognized request argument supplied"). */
+export function rejectUnknown(body: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    throw badRequest(`Unrecognized request argument supplied: ${unknown.join(', ')}`, unknown[0]!, 'unknown_parameter');
+  }
+}
+
 /** Reads `limit` from a query string with the bounds the service uses. */
 export function queryLimit(query: URLSearchParams, dflt: number, max: number): number {
   const raw = query.get('limit');

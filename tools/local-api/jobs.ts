@@ -6,7 +6,7 @@ import { trainingPairs } from './chat';
 import type { Clock } from './clock';
 import type { Faults } from './faults';
 import type { Flavour } from './flavours';
-import { badRequest, notFound } from './http';
+import { badRequest, notFound, rejectUnknown } from './http';
 import { BASE_MODELS, resolveBaseModel } from './models';
 import type { Hyperparameters, JobEvent, State, StepMetrics, StoredFile, StoredJob } from './state';
 import { checkTrainingFile, type JobMethod } from './validation';
@@ -55,6 +55,7 @@ export class JobEngine {
 
   /** Checks a `POST /fine_tuning/jobs` body like the service does, creates the job and starts its lifecycle. */
   create(body: Record<string, unknown>): StoredJob {
+    rejectUnknown(body, ['model', 'training_file', 'validation_file', 'hyperparameters', 'suffix', 'seed', 'method', 'metadata', 'integrations']);
     const model = body['model'];
     if (typeof model !== 'string' || model === '') {
       throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');

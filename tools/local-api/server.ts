@@ -27,6 +27,8 @@ export interface ResponseRecord {
   readonly events?: readonly string[];
   /** False when a fault dropped the connection before the reply was complete. */
   readonly complete: boolean;
+  /** The request's JSON body (only for `application/json` requests), to check what was accepted. */
+  readonly requestJson?: string;
 }
 
 export interface ServerOptions {
@@ -195,7 +197,8 @@ export class LocalApiServer {
     }
     entry.status = reply.status;
     const drop = faults.filter((f) => f.kind === 'drop-body' || f.kind === 'drop-stream');
-    this.write(res, method, apiPath, operation, reply, drop);
+    const isJson = /^application\/json/i.test(req.headers['content-type'] ?? '') && body.length > 0;
+    this.write(res, method, apiPath, operation, reply, drop, true, isJson ? body.toString('utf8') : undefined);
   }
 
   private write(
@@ -206,6 +209,7 @@ export class LocalApiServer {
     reply: Reply,
     drops: readonly ActiveFault[],
     record = true,
+    requestJson?: string,
   ): void {
     const common: Record<string, string> = {
       'x-request-id': `req_${randomBytes(16).toString('hex')}`,
@@ -213,7 +217,9 @@ export class LocalApiServer {
       'openai-processing-ms': '1',
     };
     const report = (r: Omit<ResponseRecord, 'method' | 'path' | 'operation' | 'status'>): void => {
-      if (record) this.opts.onResponse?.({ method, path, operation, status: reply.status, ...r });
+      if (record) {
+        this.opts.onResponse?.({ method, path, operation, status: reply.status, ...r, ...(requestJson !== undefined ? { requestJson } : {}) });
+      }
     };
     const dropStream = drops.find((f) => f.kind === 'drop-stream');
     const dropBody = drops.find((f) => f.kind === 'drop-body') ?? (reply.kind !== 'sse' ? dropStream : undefined);

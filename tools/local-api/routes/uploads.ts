@@ -1,6 +1,6 @@
 /** `/uploads`: create, add part, complete (byte count and parts checked, assembled in `part_ids` order), cancel, expiry. */
 import { createHash } from 'node:crypto';
-import { badRequest, json, notFound, parseJsonObject, parseMultipart, type Reply } from '../http';
+import { badRequest, json, notFound, parseJsonObject, parseMultipart, rejectUnknown, type Reply } from '../http';
 import type { Router } from '../router';
 import { fileObject, type State, type StoredFile, type StoredUpload } from '../state';
 import type { Clock } from '../clock';
@@ -53,6 +53,7 @@ function requirePending(u: StoredUpload): void {
 export function registerUploadRoutes(router: Router): void {
   router.post('/uploads', ({ body, server }) => {
     const req = parseJsonObject(body);
+    rejectUnknown(req, ['filename', 'purpose', 'bytes', 'mime_type', 'expires_after']);
     for (const key of ['filename', 'purpose', 'bytes', 'mime_type']) {
       if (req[key] === undefined || req[key] === null) throw badRequest(`Missing required parameter: '${key}'.`, key, 'missing_required_parameter');
     }
@@ -103,6 +104,7 @@ export function registerUploadRoutes(router: Router): void {
     const u = getUpload(server.state, server.clock, params['upload_id']!);
     requirePending(u);
     const req = parseJsonObject(body);
+    rejectUnknown(req, ['part_ids', 'md5']);
     const ids = req['part_ids'];
     if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) {
       throw badRequest("Invalid type for 'part_ids': expected an array of strings.", 'part_ids', 'invalid_type');
