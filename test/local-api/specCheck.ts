@@ -8,7 +8,9 @@
  *
  * Every complete response is validated against the schema of its operation and status: the JSON body, every SSE
  * chunk of a stream (against `CreateChatCompletionStreamResponse`), and error bodies against `ErrorResponse` (the spec
- * lists no error responses per operation). Replies cut short by a fault on purpose are counted as skipped.
+ * lists no error responses per operation). Replies cut short by a fault on purpose are counted as skipped. A JSON
+ * request the server accepted (2xx) is checked against the operation's request schema too: the server must refuse
+ * what the spec does not allow.
  *
  * The spec needs a small conversion for ajv (draft 2020-12), done here, never in the copy itself:
  * `nullable: true` → a union with null; boolean `exclusiveMinimum`/`exclusiveMaximum` → the numeric form;
