@@ -4,6 +4,7 @@
  * when a problem is reported, and ranges are resolved at the end, with one parse tree per line that has problems.
  */
 import { hash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { locateIn, parseLineTree, type LocateTarget } from '../locate';
 import type { ParsedLine } from '../parse';
 import type { LineAnalysis, LineStats, Method, PathSegment, Problem, Severity, Shape } from '../types';
@@ -25,6 +26,8 @@ export interface LineContext {
   readonly exampleNumber: number;
   /** The parsed RFT grader (`method.reinforcement.grader`), for the `{{ item.X }}` checks (RFT-05). */
   readonly grader?: unknown;
+  /** The line's UTF-8 byte length when the caller already knows it (saves a scan); otherwise it is computed. */
+  readonly bytes?: number;
 }
 
 interface RawProblem {
@@ -57,6 +60,15 @@ const SFT_ROLE_ALIASES: Readonly<Record<string, string>> = { ...ROLE_ALIASES, de
 const MESSAGES: readonly PathSegment[] = ['messages'];
 const INPUT_MESSAGES: readonly PathSegment[] = ['input', 'messages'];
 const ROOT: readonly PathSegment[] = [];
+const TOOLS_ROOT: readonly PathSegment[] = ['tools'];
+const TOOLS_INPUT: readonly PathSegment[] = ['input', 'tools'];
+const FUNCTIONS: readonly PathSegment[] = ['functions'];
+const OUTPUT_PATHS: Readonly<Record<string, readonly PathSegment[]>> = {
+  preferred_output: ['preferred_output'],
+  non_preferred_output: ['non_preferred_output'],
+  preferred_completion: ['preferred_completion'],
+  non_preferred_completion: ['non_preferred_completion'],
+};
 
 const SPECIAL_TOKENS = ['<|fim_suffix|>', '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|endofprompt|>'];
 const MAX_IMAGES = 10;
@@ -77,15 +89,24 @@ const SHAPE_LABEL: Partial<Record<Shape, string>> = {
 
 const EMPTY: readonly Problem[] = Object.freeze([]) as readonly Problem[];
 
-/** Per-line state: the problems (allocated on the first one), the statistics, and tool-call bookkeeping. */
+/**
+ * Per-line state: the problems (allocated on the first one), the statistics, and tool-call bookkeeping. One instance
+ * is reused for every line (`checkLine` is synchronous and not re-entrant), so a clean line allocates no state.
+ */
 class LineState {
   problems: RawProblem[] | null = null;
-  readonly n: number;
-  readonly method: Method;
+  n = 0;
+  method: Method = 'supervised';
   // statistics
   messages = 0;
   assistantTurns = 0;
-  roles: Record<string, number> = {};
+  rSystem = 0;
+  rUser = 0;
+  rAssistant = 0;
+  rTool = 0;
+  rFunction = 0;
+  rDeveloper = 0;
+  rOther: Record<string, number> | null = null;
   images = 0;
   hasTools = false;
   // per-walk facts
@@ -106,11 +127,66 @@ class LineState {
   parallel: unknown = undefined;
   declared: Set<string> | null | undefined = undefined;
   callIds: Set<string> | null = null;
-  pending: Map<string, PathSegment[]> | null = null;
+  /** Unanswered tool-call ids → (message index << 16 | call index). */
+  pending: Map<string, number> | null = null;
 
-  constructor(n: number, method: Method) {
+  reset(n: number, method: Method): this {
+    this.problems = null;
     this.n = n;
     this.method = method;
+    this.messages = 0;
+    this.assistantTurns = 0;
+    this.rSystem = this.rUser = this.rAssistant = this.rTool = this.rFunction = this.rDeveloper = 0;
+    this.rOther = null;
+    this.images = 0;
+    this.hasTools = false;
+    this.imageFlagged = false;
+    this.deprecatedFlagged = false;
+    this.toolsDecl = undefined;
+    this.functionsDecl = undefined;
+    this.parallel = undefined;
+    this.declared = undefined;
+    this.resetWalk();
+    return this;
+  }
+
+  countRole(role: string): void {
+    switch (role) {
+      case 'system':
+        this.rSystem++;
+        break;
+      case 'user':
+        this.rUser++;
+        break;
+      case 'assistant':
+        this.rAssistant++;
+        break;
+      case 'tool':
+        this.rTool++;
+        break;
+      case 'function':
+        this.rFunction++;
+        break;
+      case 'developer':
+        this.rDeveloper++;
+        break;
+      default: {
+        const o = (this.rOther ??= Object.create(null) as Record<string, number>);
+        o[role] = (o[role] ?? 0) + 1;
+      }
+    }
+  }
+
+  roles(): Record<string, number> {
+    const r: Record<string, number> = {};
+    if (this.rSystem) r.system = this.rSystem;
+    if (this.rDeveloper) r.developer = this.rDeveloper;
+    if (this.rUser) r.user = this.rUser;
+    if (this.rAssistant) r.assistant = this.rAssistant;
+    if (this.rTool) r.tool = this.rTool;
+    if (this.rFunction) r.function = this.rFunction;
+    if (this.rOther) for (const k in this.rOther) r[k] = this.rOther[k]!;
+    return r;
   }
 
   add(
@@ -141,6 +217,8 @@ class LineState {
   }
 }
 
+const STATE = new LineState();
+
 function at(base: readonly PathSegment[], ...rest: PathSegment[]): PathSegment[] {
   return base.length === 0 ? rest : [...base, ...rest];
 }
@@ -161,20 +239,20 @@ export function checkLine(
   const shape = parsed.shape;
   if (shape === 'blank') {
     if (!parsed.bom) return { shape, problems: EMPTY };
-    const L = new LineState(ctx.exampleNumber, method);
+    const L = STATE.reset(ctx.exampleNumber, method);
     addBom(L);
     return { shape, problems: finish(L, text, line) };
   }
-  const L = new LineState(ctx.exampleNumber, method);
+  const L = STATE.reset(ctx.exampleNumber, method);
   if (parsed.bom) addBom(L);
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = ctx.bytes ?? Buffer.byteLength(text, 'utf8');
   if (shape === 'invalid') {
     const err = parsed.error;
     const problems = finish(L, text, line);
     const p = invalidJsonProblem(text, line, ctx.exampleNumber, err);
     return { shape, problems: problems.length ? [...problems, p] : [p], stats: stats(L, bytes) };
   }
-  const dupKey = hash('sha1', text.trim(), 'base64');
+  const dupKey = duplicateKey(text);
   const value = parsed.value;
   if (shape === 'not-object' || !isObj(value)) {
     L.add(
@@ -209,12 +287,50 @@ export function checkLine(
   return { shape, problems: finish(L, text, line), dupKey, stats: stats(L, bytes) };
 }
 
+const crc32: ((data: string) => number) | undefined = (zlib as { crc32?: (data: string) => number }).crc32;
+
+/**
+ * The duplicate-detection key of a line: identical (trimmed) lines always get the same key. It combines a native
+ * CRC-32 of the whole line (zlib.crc32, Node >= 20.15), the line's length, and an FNV-1a hash of 32 characters
+ * sampled across the line. A full SHA-1 costs about as much as the JSON.parse itself (measured), which would sink
+ * the validation throughput target; CRC-32 is ~3x cheaper, detects every difference of up to 3 bits or one burst
+ * of up to 32 bits, and two different lines share a key only if their lengths, their samples and their CRCs all
+ * agree. Falls back to SHA-1 where zlib.crc32 is missing.
+ */
+export function duplicateKey(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  const t = a === 0 && b === text.length ? text : text.slice(a, b);
+  if (crc32 === undefined) return hash('sha1', t, 'base64');
+  const n = t.length;
+  let h = 0x811c9dc5;
+  const step = n > 32 ? n >> 5 : 1;
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
+  const c = crc32(t);
+  // Seven printable code units (CJK block, never surrogates): 32 bits of CRC, 32 of samples, 28 of length.
+  return String.fromCharCode(
+    0x4e00 + (c & 0x3fff),
+    0x4e00 + ((c >>> 14) & 0x3fff),
+    0x4e00 + ((c >>> 28) | ((h & 0x3ff) << 4)),
+    0x4e00 + ((h >>> 10) & 0x3fff),
+    0x4e00 + (h >>> 24),
+    0x4e00 + (n & 0x3fff),
+    0x4e00 + ((n >>> 14) & 0x3fff),
+  );
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0xfeff;
+}
+
 function stats(L: LineState, bytes: number): LineStats {
   return {
     bytes,
     messages: L.messages,
     assistantTurns: L.assistantTurns,
-    roles: L.roles,
+    roles: L.roles(),
     images: L.images,
     hasTools: L.hasTools,
   };
@@ -448,7 +564,7 @@ function checkParallel(L: LineState, ptc: unknown, path: PathSegment[]): void {
 
 function checkTools(L: LineState, tools: unknown, base: readonly PathSegment[]): void {
   L.hasTools = true;
-  const tp = at(base, 'tools');
+  const tp = base.length === 0 ? TOOLS_ROOT : TOOLS_INPUT;
   if (!Array.isArray(tools)) {
     L.add('invalid-tool-definition', tp, 'value', `${formatPath(tp)} is ${typeName(tools)}; it must be an array of {"type": "function", "function": {...}}.`);
     return;
@@ -486,7 +602,7 @@ function checkTools(L: LineState, tools: unknown, base: readonly PathSegment[]):
       );
       continue;
     }
-    checkFunctionObject(L, f, at(tp, j, 'function'), 'invalid-tool-definition');
+    checkFunctionObject(L, f, tp, j, 'function', 'invalid-tool-definition');
     const strict = f.strict;
     if (strict !== undefined && strict !== null && typeof strict !== 'boolean') {
       const p = at(tp, j, 'function', 'strict');
@@ -496,24 +612,35 @@ function checkTools(L: LineState, tools: unknown, base: readonly PathSegment[]):
 }
 
 /** `{name, description?, parameters?}` shared by tools' `function` and the deprecated `functions` items. */
-function checkFunctionObject(L: LineState, f: Obj, base: PathSegment[], code: string): void {
+function checkFunctionObject(
+  L: LineState,
+  f: Obj,
+  list: readonly PathSegment[],
+  j: number,
+  tail: string | null,
+  code: string,
+): void {
   const name = f.name;
   if (typeof name !== 'string') {
-    const p = at(base, 'name');
-    L.add(code, p, 'value', name === undefined ? `${formatPath(base)} has no "name"; every function needs one.` : `${formatPath(p)} is ${typeName(name)}; it must be a string.`);
+    const p = fnPath(list, j, tail, 'name');
+    L.add(code, p, 'value', name === undefined ? `${formatPath(fnPath(list, j, tail))} has no "name"; every function needs one.` : `${formatPath(p)} is ${typeName(name)}; it must be a string.`);
   } else if (!isValidFunctionName(name)) {
-    badName(L, name, at(base, 'name'));
+    badName(L, name, fnPath(list, j, tail, 'name'));
   }
   const desc = f.description;
   if (desc !== undefined && typeof desc !== 'string') {
-    const p = at(base, 'description');
+    const p = fnPath(list, j, tail, 'description');
     L.add(code, p, 'value', `${formatPath(p)} is ${typeName(desc)}; it must be a string.`);
   }
   const params = f.parameters;
   if (params !== undefined && !isObj(params)) {
-    const p = at(base, 'parameters');
+    const p = fnPath(list, j, tail, 'parameters');
     L.add(code, p, 'value', `${formatPath(p)} is ${typeName(params)}; it must be a JSON Schema object (omit it for no parameters).`);
   }
+}
+
+function fnPath(list: readonly PathSegment[], j: number, tail: string | null, ...rest: PathSegment[]): PathSegment[] {
+  return tail === null ? at(list, j, ...rest) : at(list, j, tail, ...rest);
 }
 
 function badName(L: LineState, name: string, path: PathSegment[]): void {
@@ -532,7 +659,7 @@ function badName(L: LineState, name: string, path: PathSegment[]): void {
 }
 
 function checkFunctions(L: LineState, fns: unknown): void {
-  const fp: PathSegment[] = ['functions'];
+  const fp = FUNCTIONS;
   if (!Array.isArray(fns)) {
     L.add('invalid-functions-list', fp, 'value', `functions is ${typeName(fns)}; it must be an array of 1 to 128 function definitions.`);
     return;
@@ -546,7 +673,7 @@ function checkFunctions(L: LineState, fns: unknown): void {
       L.add('invalid-functions-list', [...fp, j], 'value', `functions[${j}] is ${typeName(f)}; it must be {"name": ..., "parameters": ...}.`);
       continue;
     }
-    checkFunctionObject(L, f, [...fp, j], 'invalid-functions-list');
+    checkFunctionObject(L, f, fp, j, null, 'invalid-functions-list');
   }
 }
 
@@ -589,7 +716,7 @@ function checkMessage(L: LineState, m: unknown, base: readonly PathSegment[], i:
   const role = m.role;
   let valid = false;
   if (typeof role === 'string') {
-    L.roles[role] = (L.roles[role] ?? 0) + 1;
+    L.countRole(role);
     switch (role) {
       case 'user':
       case 'assistant':
@@ -655,7 +782,7 @@ function checkMessage(L: LineState, m: unknown, base: readonly PathSegment[], i:
     }
   }
   if (r === 'assistant') {
-    if (L.pending !== null && L.pending.size > 0) unansweredCalls(L);
+    if (L.pending !== null && L.pending.size > 0) unansweredCalls(L, base);
     if (hasCalls) checkCalls(L, m, base, i, mode);
     if (m.weight === 0) {
       L.zeroWeights++;
@@ -742,16 +869,16 @@ function checkWeight(L: LineState, w: unknown, role: string, base: readonly Path
 
 function checkToolMessage(L: LineState, m: Obj, base: readonly PathSegment[], i: number): void {
   const id = m.tool_call_id;
-  const p = at(base, i, 'tool_call_id');
   if (id === undefined) {
-    L.add('missing-message-key', p, 'value', `${formatPath(at(base, i))} is a tool message without "tool_call_id"; add the id of the tool call it answers.`);
+    L.add('missing-message-key', at(base, i, 'tool_call_id'), 'value', `${formatPath(at(base, i))} is a tool message without "tool_call_id"; add the id of the tool call it answers.`);
     return;
   }
   if (typeof id !== 'string') {
-    wrongType(L, p, id, 'a string');
+    wrongType(L, at(base, i, 'tool_call_id'), id, 'a string');
     return;
   }
   if (L.callIds === null || !L.callIds.has(id)) {
+    const p = at(base, i, 'tool_call_id');
     L.add(
       'unmatched-tool-call',
       p,
@@ -763,104 +890,136 @@ function checkToolMessage(L: LineState, m: Obj, base: readonly PathSegment[], i:
   L.pending?.delete(id);
 }
 
-function unansweredCalls(L: LineState): void {
-  for (const [id, path] of L.pending!) {
+function unansweredCalls(L: LineState, base: readonly PathSegment[]): void {
+  for (const [id, where] of L.pending!) {
+    const call = at(base, where >> 16, 'tool_calls', where & 0xffff);
     L.add(
       'unmatched-tool-call',
-      path,
+      at(call, 'id'),
       'value',
-      `tool call ${show(id)} (${formatPath(path.slice(0, -1))}) gets no tool reply before the next assistant turn. Add a {"role": "tool", "tool_call_id": ${show(id)}, ...} message after it.`,
+      `tool call ${show(id)} (${formatPath(call)}) gets no tool reply before the next assistant turn. Add a {"role": "tool", "tool_call_id": ${show(id)}, ...} message after it.`,
     );
   }
   L.pending!.clear();
+}
+
+/** Path of a tool call (`j >= 0`: `tool_calls[j]`) or of the deprecated `function_call` (`j < 0`), plus `rest`. */
+function callPath(base: readonly PathSegment[], i: number, j: number, ...rest: PathSegment[]): PathSegment[] {
+  return j >= 0 ? at(base, i, 'tool_calls', j, ...rest) : at(base, i, 'function_call', ...rest);
 }
 
 function checkCalls(L: LineState, m: Obj, base: readonly PathSegment[], i: number, mode: Mode): void {
   const calls = m.tool_calls;
   if (calls !== undefined) {
     L.hasTools = true;
-    const cp = at(base, i, 'tool_calls');
     if (!Array.isArray(calls)) {
+      const cp = at(base, i, 'tool_calls');
       L.add('invalid-tool-call', cp, 'value', `${formatPath(cp)} is ${typeName(calls)}; it must be an array of {"id", "type": "function", "function": {"name", "arguments"}}.`);
     } else {
       if (calls.length > 1 && L.parallel === false && mode !== 'rft') {
         L.add(
           'parallel-calls-disabled',
-          at(cp, 1),
+          callPath(base, i, 1),
           'value',
-          `${formatPath(cp)} has ${calls.length} tool calls although parallel_tool_calls is false. Split them into separate turns or set parallel_tool_calls to true.`,
+          `${formatPath(at(base, i, 'tool_calls'))} has ${calls.length} tool calls although parallel_tool_calls is false. Split them into separate turns or set parallel_tool_calls to true.`,
         );
       }
-      for (let j = 0; j < calls.length; j++) checkOneCall(L, calls[j], at(cp, j), mode);
+      for (let j = 0; j < calls.length; j++) checkOneCall(L, calls[j], base, i, j, mode);
     }
   }
   const fc = m.function_call;
   if (fc !== undefined) {
-    const fp = at(base, i, 'function_call');
-    deprecated(L, fp, 'key', '"function_call" is deprecated; use "tool_calls".');
+    if (!L.deprecatedFlagged) deprecated(L, at(base, i, 'function_call'), 'key', '"function_call" is deprecated; use "tool_calls".');
     if (!isObj(fc)) {
+      const fp = at(base, i, 'function_call');
       L.add('invalid-tool-call', fp, 'value', `${formatPath(fp)} is ${typeName(fc)}; it must be {"name": string, "arguments": string}.`);
     } else {
-      checkNameAndArgs(L, fc, fp, mode);
+      checkNameAndArgs(L, fc, base, i, -1, mode);
     }
   }
 }
 
-function checkOneCall(L: LineState, c: unknown, cp: PathSegment[], mode: Mode): void {
+function checkOneCall(L: LineState, c: unknown, base: readonly PathSegment[], i: number, j: number, mode: Mode): void {
   if (!isObj(c)) {
+    const cp = callPath(base, i, j);
     L.add('invalid-tool-call', cp, 'value', `${formatPath(cp)} is ${typeName(c)}; a tool call is {"id", "type": "function", "function": {"name", "arguments"}}.`);
     return;
   }
   const id = c.id;
   if (typeof id !== 'string') {
-    L.add('invalid-tool-call', at(cp, 'id'), 'value', id === undefined ? `${formatPath(cp)} has no "id"; add one (e.g. "call_1") and use it as the tool reply's tool_call_id.` : `${formatPath(at(cp, 'id'))} is ${typeName(id)}; it must be a string.`);
+    L.add(
+      'invalid-tool-call',
+      callPath(base, i, j, 'id'),
+      'value',
+      id === undefined
+        ? `${formatPath(callPath(base, i, j))} has no "id"; add one (e.g. "call_1") and use it as the tool reply's tool_call_id.`
+        : `${formatPath(callPath(base, i, j, 'id'))} is ${typeName(id)}; it must be a string.`,
+    );
   } else {
     (L.callIds ??= new Set()).add(id);
-    (L.pending ??= new Map()).set(id, at(cp, 'id'));
+    (L.pending ??= new Map()).set(id, (i << 16) | (j & 0xffff));
   }
   if (c.type !== 'function') {
     L.add(
       'invalid-tool-call',
-      at(cp, 'type'),
+      callPath(base, i, j, 'type'),
       'value',
       c.type === undefined
-        ? `${formatPath(cp)} has no "type"; add "type": "function".`
-        : `${formatPath(at(cp, 'type'))} is ${show(c.type)}; fine-tuning tool calls must be "function" calls.`,
+        ? `${formatPath(callPath(base, i, j))} has no "type"; add "type": "function".`
+        : `${formatPath(callPath(base, i, j, 'type'))} is ${show(c.type)}; fine-tuning tool calls must be "function" calls.`,
       { suggestion: 'function' },
     );
   }
   const f = c.function;
   if (!isObj(f)) {
-    L.add('invalid-tool-call', at(cp, 'function'), 'value', f === undefined ? `${formatPath(cp)} has no "function"; add "function": {"name": ..., "arguments": "{...}"}.` : `${formatPath(at(cp, 'function'))} is ${typeName(f)}; it must be {"name": string, "arguments": string}.`);
+    L.add(
+      'invalid-tool-call',
+      callPath(base, i, j, 'function'),
+      'value',
+      f === undefined
+        ? `${formatPath(callPath(base, i, j))} has no "function"; add "function": {"name": ..., "arguments": "{...}"}.`
+        : `${formatPath(callPath(base, i, j, 'function'))} is ${typeName(f)}; it must be {"name": string, "arguments": string}.`,
+    );
     return;
   }
-  checkNameAndArgs(L, f, at(cp, 'function'), mode);
+  checkNameAndArgs(L, f, base, i, j, mode);
 }
 
-function checkNameAndArgs(L: LineState, f: Obj, fp: PathSegment[], mode: Mode): void {
+/** `name` and `arguments` of a tool call's `function` (j >= 0) or of a `function_call` (j < 0). */
+function argPath(base: readonly PathSegment[], i: number, j: number, rest: PathSegment[]): PathSegment[] {
+  return j >= 0 ? callPath(base, i, j, 'function', ...rest) : callPath(base, i, j, ...rest);
+}
+
+function checkNameAndArgs(L: LineState, f: Obj, base: readonly PathSegment[], i: number, j: number, mode: Mode): void {
   const name = f.name;
   if (typeof name !== 'string') {
-    L.add('invalid-tool-call', at(fp, 'name'), 'value', name === undefined ? `${formatPath(fp)} has no "name"; add the called function's name.` : `${formatPath(at(fp, 'name'))} is ${typeName(name)}; it must be a string.`);
+    L.add(
+      'invalid-tool-call',
+      argPath(base, i, j, ['name']),
+      'value',
+      name === undefined ? `${formatPath(argPath(base, i, j, []))} has no "name"; add the called function's name.` : `${formatPath(argPath(base, i, j, ['name']))} is ${typeName(name)}; it must be a string.`,
+    );
   } else if (!isValidFunctionName(name)) {
-    badName(L, name, at(fp, 'name'));
+    badName(L, name, argPath(base, i, j, ['name']));
   } else if (mode !== 'rft') {
     const declared = declaredNames(L);
     if (declared !== null && !declared.has(name)) {
       const suggestion = nearest(name, [...declared]);
+      const np = argPath(base, i, j, ['name']);
       L.add(
         'undeclared-function',
-        at(fp, 'name'),
+        np,
         'value',
-        `${formatPath(at(fp, 'name'))} calls "${name}", which the example's tools do not declare (declared: ${[...declared].join(', ')}). Use the same tool definitions as at inference time.`,
+        `${formatPath(np)} calls "${name}", which the example's tools do not declare (declared: ${[...declared].join(', ')}). Use the same tool definitions as at inference time.`,
         suggestion ? { suggestion } : undefined,
       );
     }
   }
   const args = f.arguments;
-  const ap = at(fp, 'arguments');
   if (typeof args !== 'string') {
+    const ap = argPath(base, i, j, ['arguments']);
     if (args === undefined) {
-      L.add('invalid-tool-call', ap, 'value', `${formatPath(fp)} has no "arguments"; add them as a JSON string, e.g. "arguments": "{}".`);
+      L.add('invalid-tool-call', ap, 'value', `${formatPath(argPath(base, i, j, []))} has no "arguments"; add them as a JSON string, e.g. "arguments": "{}".`);
     } else {
       let suggestion: string | undefined;
       try {
@@ -881,6 +1040,7 @@ function checkNameAndArgs(L: LineState, f: Obj, fp: PathSegment[], mode: Mode): 
   try {
     JSON.parse(args);
   } catch (e) {
+    const ap = argPath(base, i, j, ['arguments']);
     const why = e instanceof Error ? e.message.replace(/, ".*" is not valid JSON$/s, '') : 'invalid JSON';
     L.add('arguments-not-json', ap, 'value', `${formatPath(ap)} is not valid JSON (${why}). Arguments should be a JSON object encoded as a string.`);
   }
@@ -922,12 +1082,13 @@ function checkContent(L: LineState, m: Obj, role: string, base: readonly PathSeg
     }
     return;
   }
-  const cp = at(base, i, 'content');
   if (!Array.isArray(content)) {
+    const cp = at(base, i, 'content');
     L.add('invalid-content', cp, 'value', `${formatPath(cp)} is ${typeName(content)}; content must be a string or a non-empty array of content parts.`);
     return;
   }
   if (content.length === 0) {
+    const cp = at(base, i, 'content');
     L.add('invalid-content', cp, 'value', `${formatPath(cp)} is an empty array; use a string or at least one content part.`);
     return;
   }
@@ -935,7 +1096,7 @@ function checkContent(L: LineState, m: Obj, role: string, base: readonly PathSeg
   for (let j = 0; j < content.length; j++) {
     const part: unknown = content[j];
     if (!isObj(part)) {
-      L.add('invalid-content', at(cp, j), 'value', `${formatPath(at(cp, j))} is ${typeName(part)}; a content part is an object such as {"type": "text", "text": "..."}.`);
+      L.add('invalid-content', at(base, i, 'content', j), 'value', `${formatPath(at(base, i, 'content', j))} is ${typeName(part)}; a content part is an object such as {"type": "text", "text": "..."}.`);
       continue;
     }
     const type = part.type;
@@ -943,24 +1104,24 @@ function checkContent(L: LineState, m: Obj, role: string, base: readonly PathSeg
       case 'text': {
         const t = part.text;
         if (typeof t !== 'string') {
-          const p = at(cp, j, 'text');
-          L.add('invalid-content', p, 'value', t === undefined ? `${formatPath(at(cp, j))} is a text part without "text"; add it.` : `${formatPath(p)} is ${typeName(t)}; it must be a string.`);
+          const p = at(base, i, 'content', j, 'text');
+          L.add('invalid-content', p, 'value', t === undefined ? `${formatPath(at(base, i, 'content', j))} is a text part without "text"; add it.` : `${formatPath(p)} is ${typeName(t)}; it must be a string.`);
         } else if (mode === 'sft' && isEmptyText(t)) {
-          const p = at(cp, j, 'text');
+          const p = at(base, i, 'content', j, 'text');
           L.add('empty-content', p, 'value', `${formatPath(p)} is empty. Give the text part its text, or remove the part.`);
         }
         break;
       }
       case 'image_url':
-        checkImage(L, part, role, at(cp, j), mode);
+        checkImage(L, part, role, base, i, j, mode);
         break;
       case 'refusal':
         if (role !== 'assistant') {
-          L.add('invalid-content', at(cp, j, 'type'), 'value', `${formatPath(at(cp, j, 'type'))} is "refusal"; refusal parts are only for assistant messages.`);
+          L.add('invalid-content', at(base, i, 'content', j, 'type'), 'value', `${formatPath(at(base, i, 'content', j, 'type'))} is "refusal"; refusal parts are only for assistant messages.`);
         } else {
           refusals++;
           if (typeof part.refusal !== 'string') {
-            L.add('invalid-content', at(cp, j, 'refusal'), 'value', `${formatPath(at(cp, j))} is a refusal part without a "refusal" string; add it.`);
+            L.add('invalid-content', at(base, i, 'content', j, 'refusal'), 'value', `${formatPath(at(base, i, 'content', j))} is a refusal part without a "refusal" string; add it.`);
           }
         }
         break;
@@ -968,24 +1129,25 @@ function checkContent(L: LineState, m: Obj, role: string, base: readonly PathSeg
       case 'file':
         L.add(
           'invalid-content',
-          at(cp, j, 'type'),
+          at(base, i, 'content', j, 'type'),
           'value',
-          `${formatPath(at(cp, j, 'type'))} is "${type}"; ${type === 'file' ? 'file' : 'audio'} parts are not currently supported for fine-tuning. Use text${role === 'user' ? ' or image_url' : ''} parts.`,
+          `${formatPath(at(base, i, 'content', j, 'type'))} is "${type}"; ${type === 'file' ? 'file' : 'audio'} parts are not currently supported for fine-tuning. Use text${role === 'user' ? ' or image_url' : ''} parts.`,
         );
         break;
       default:
         L.add(
           'invalid-content',
-          at(cp, j, 'type'),
+          at(base, i, 'content', j, 'type'),
           'value',
           type === undefined
-            ? `${formatPath(at(cp, j))} has no "type"; add "type": "text" (or "image_url").`
-            : `${formatPath(at(cp, j, 'type'))} is ${show(type)}; ${role} content parts must be ${role === 'user' ? '"text" or "image_url"' : role === 'assistant' ? '"text" (or one "refusal")' : '"text"'}.`,
+            ? `${formatPath(at(base, i, 'content', j))} has no "type"; add "type": "text" (or "image_url").`
+            : `${formatPath(at(base, i, 'content', j, 'type'))} is ${show(type)}; ${role} content parts must be ${role === 'user' ? '"text" or "image_url"' : role === 'assistant' ? '"text" (or one "refusal")' : '"text"'}.`,
           type === 'input_text' || type === 'output_text' ? { suggestion: 'text' } : type === 'input_image' ? { suggestion: 'image_url' } : undefined,
         );
     }
   }
   if (refusals > 0 && content.length > 1) {
+    const cp = at(base, i, 'content');
     L.add('invalid-content', cp, 'value', `${formatPath(cp)} mixes a refusal part with other parts; an assistant message has text parts or exactly one refusal part.`);
   }
 }
@@ -997,48 +1159,50 @@ function isEmptyText(s: string): boolean {
   return s.trim().length === 0;
 }
 
-function checkImage(L: LineState, part: Obj, role: string, pp: PathSegment[], mode: Mode): void {
+function checkImage(L: LineState, part: Obj, role: string, base: readonly PathSegment[], i: number, j: number, mode: Mode): void {
   L.images++;
+  const pp = (...rest: PathSegment[]): PathSegment[] => at(base, i, 'content', j, ...rest);
   if (role !== 'user') {
     L.add(
       'image-not-in-user-message',
-      at(pp, 'type'),
+      pp('type'),
       'value',
-      `${formatPath(pp)} is an image in ${role === 'assistant' ? 'an' : 'a'} ${role} message; images may appear only in user messages. Move the image to a user message.`,
+      `${formatPath(pp())} is an image in ${role === 'assistant' ? 'an' : 'a'} ${role} message; images may appear only in user messages. Move the image to a user message.`,
     );
     return;
   }
   if (L.images === MAX_IMAGES + 1) {
-    L.add('too-many-images', pp, 'value', `${formatPath(pp)} is image number ${L.images}; an example may hold at most ${MAX_IMAGES} images. Split the example or drop images.`);
+    L.add('too-many-images', pp(), 'value', `${formatPath(pp())} is image number ${L.images}; an example may hold at most ${MAX_IMAGES} images. Split the example or drop images.`);
   }
   if (!L.imageFlagged && (mode === 'dpo-in' || mode === 'dpo-out' || mode === 'rft')) {
     L.imageFlagged = true;
     if (mode === 'rft') {
-      L.add('image-in-rft', pp, 'value', `${formatPath(pp)} is an image; reinforcement fine-tuning may not support images (Azure: "Images / multimodal data aren't supported"). Prefer text-only examples.`);
+      L.add('image-in-rft', pp(), 'value', `${formatPath(pp())} is an image; reinforcement fine-tuning may not support images (Azure: "Images / multimodal data aren't supported"). Prefer text-only examples.`);
     } else {
-      L.add('image-in-preference', pp, 'value', `${formatPath(pp)} is an image; "DPO is currently only supported for text inputs and outputs". Prefer text-only examples.`);
+      L.add('image-in-preference', pp(), 'value', `${formatPath(pp())} is an image; "DPO is currently only supported for text inputs and outputs". Prefer text-only examples.`);
     }
   }
   const iu = part.image_url;
-  const ip = at(pp, 'image_url');
   if (!isObj(iu)) {
+    const ip = pp('image_url');
     if (typeof iu === 'string') {
       L.add('invalid-image-url', ip, 'value', `${formatPath(ip)} is a string; it must be an object: "image_url": {"url": "..."}.`, { suggestion: { url: iu } });
     } else {
-      L.add('invalid-content', ip, 'value', iu === undefined ? `${formatPath(pp)} is an image_url part without "image_url"; add "image_url": {"url": "https://..."}.` : `${formatPath(ip)} is ${typeName(iu)}; it must be {"url": "..."}.`);
+      L.add('invalid-content', ip, 'value', iu === undefined ? `${formatPath(pp())} is an image_url part without "image_url"; add "image_url": {"url": "https://..."}.` : `${formatPath(ip)} is ${typeName(iu)}; it must be {"url": "..."}.`);
     }
     return;
   }
   const url = iu.url;
-  const up = at(ip, 'url');
   if (typeof url !== 'string') {
+    const ip = pp('image_url');
+    const up = pp('image_url', 'url');
     L.add('invalid-image-url', up, 'value', url === undefined ? `${formatPath(ip)} has no "url"; add an https:// URL or a data:image/...;base64 URL.` : `${formatPath(up)} is ${typeName(url)}; it must be a URL string.`);
   } else {
-    checkImageUrl(L, url, up);
+    checkImageUrl(L, url, base, i, j);
   }
   const detail = iu.detail;
   if (detail !== undefined && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
-    const dp = at(ip, 'detail');
+    const dp = pp('image_url', 'detail');
     const suggestion = typeof detail === 'string' ? nearest(detail, ['auto', 'low', 'high']) : undefined;
     L.add('invalid-image-url', dp, 'value', `${formatPath(dp)} is ${show(detail)}; it must be "auto", "low" or "high".`, suggestion ? { suggestion } : undefined);
   }
@@ -1048,39 +1212,36 @@ function startsWithCI(s: string, prefix: string): boolean {
   return s.length >= prefix.length && s.slice(0, prefix.length).toLowerCase() === prefix;
 }
 
-function checkImageUrl(L: LineState, url: string, up: PathSegment[]): void {
+function checkImageUrl(L: LineState, url: string, base: readonly PathSegment[], i: number, j: number): void {
+  const up = (): PathSegment[] => at(base, i, 'content', j, 'image_url', 'url');
   if (startsWithCI(url, 'data:')) {
     const comma = url.indexOf(',');
     const header = comma < 0 ? url.slice(5) : url.slice(5, comma);
     if (comma < 0 || !header.toLowerCase().endsWith(';base64')) {
-      L.add('invalid-image-url', up, 'value', `${formatPath(up)} is a data URL without base64 data; use "data:image/png;base64,<data>".`);
+      L.add('invalid-image-url', up(), 'value', `${formatPath(up())} is a data URL without base64 data; use "data:image/png;base64,<data>".`);
       return;
     }
     const mime = header.slice(0, header.length - 7).toLowerCase();
     if (mime !== 'image/jpeg' && mime !== 'image/jpg' && mime !== 'image/png' && mime !== 'image/webp') {
-      L.add(
-        'image-format-or-size',
-        up,
+      L.add('image-format-or-size', up(),
         'value',
-        `${formatPath(up)} is ${mime ? `a ${mime}` : 'an untyped'} image; only JPEG, PNG and WEBP images are used for training (others are skipped). Convert the image.`,
+        `${formatPath(up())} is ${mime ? `an ${mime}` : 'an untyped'} image; only JPEG, PNG and WEBP images are used for training (others are skipped). Convert the image.`,
       );
       return;
     }
     const dataLen = url.length - comma - 1;
     const bytes = Math.floor((dataLen * 3) / 4);
     if (bytes > MAX_IMAGE_BYTES) {
-      L.add(
-        'image-format-or-size',
-        up,
+      L.add('image-format-or-size', up(),
         'value',
-        `${formatPath(up)} is about ${(bytes / 1048576).toFixed(1)} MB; images over 10 MB are skipped from training. Downscale or recompress it.`,
+        `${formatPath(up())} is about ${(bytes / 1048576).toFixed(1)} MB; images over 10 MB are skipped from training. Downscale or recompress it.`,
       );
     }
     return;
   }
   const https = startsWithCI(url, 'https://');
   if (!https && !startsWithCI(url, 'http://')) {
-    L.add('invalid-image-url', up, 'value', `${formatPath(up)} ${show(url)} is not an http(s) URL or a base64 data URL. Host the image publicly or embed it as data:image/...;base64,...`);
+    L.add('invalid-image-url', up(), 'value', `${formatPath(up())} ${show(url)} is not an http(s) URL or a base64 data URL. Host the image publicly or embed it as data:image/...;base64,...`);
     return;
   }
   const rest = url.slice(https ? 8 : 7);
@@ -1098,7 +1259,7 @@ function checkImageUrl(L: LineState, url: string, up: PathSegment[]): void {
   if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') < 0 ? undefined : host.indexOf(']'));
   else if (host.indexOf(':') >= 0) host = host.slice(0, host.indexOf(':'));
   if (isPrivateHost(host)) {
-    L.add('image-url-unreachable', up, 'value', `${formatPath(up)} points at ${host || 'no host'}, which OpenAI cannot reach; such images are skipped. Use a public URL or a base64 data URL.`);
+    L.add('image-url-unreachable', up(), 'value', `${formatPath(up())} points at ${host || 'no host'}, which OpenAI cannot reach; such images are skipped. Use a public URL or a base64 data URL.`);
     return;
   }
   const pathPart = rest.slice(end).split(/[?#]/, 1)[0]!.toLowerCase();
@@ -1106,7 +1267,7 @@ function checkImageUrl(L: LineState, url: string, up: PathSegment[]): void {
   if (dot >= 0 && pathPart.indexOf('/', dot) < 0) {
     const ext = pathPart.slice(dot + 1);
     if (ext === 'gif' || ext === 'bmp' || ext === 'tif' || ext === 'tiff' || ext === 'svg' || ext === 'heic' || ext === 'avif' || ext === 'ico') {
-      L.add('image-format-or-size', up, 'value', `${formatPath(up)} looks like a .${ext} image; only JPEG, PNG and WEBP images are used for training (others are skipped). Convert the image.`);
+      L.add('image-format-or-size', up(), 'value', `${formatPath(up())} looks like a .${ext} image; only JPEG, PNG and WEBP images are used for training (others are skipped). Convert the image.`);
     }
   }
 }
@@ -1201,7 +1362,7 @@ function checkPreference(L: LineState, o: Obj): void {
 }
 
 function checkOutput(L: LineState, out: unknown, key: string): void {
-  const base: PathSegment[] = [key];
+  const base = OUTPUT_PATHS[key] ?? [key];
   if (!Array.isArray(out)) {
     L.add(
       'invalid-preference-output',
