@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../common/dispose';
+import type { Logger } from '../common/logger';
+import type { ProviderKind } from '../common/settings';
+
+const ENV_FALLBACK: Readonly<Record<ProviderKind, readonly string[]>> = {
+  openai: ['OPENAI_API_KEY'],
+  azure: ['AZURE_OPENAI_API_KEY'],
+  custom: ['OPENAI_API_KEY'],
+};
+
+/**
+ * API keys, one per provider, in VS Code's SecretStorage (the OS keychain on desktop); the environment
+ * (`OPENAI_API_KEY`, `AZURE_OPENAI_API_KEY`) is the fallback. Keys never go to settings, and every key this store
+ * hands out is registered with the logger so it is redacted from every log line.
+ */
+export class KeyStore extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<ProviderKind>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    super();
+    this._register(
+      secrets.onDidChange((e) => {
+        const provider = e.key.startsWith('tuneline.apiKey.') ? e.key.slice('tuneline.apiKey.'.length) : '';
+        if (provider === 'openai' || provider === 'azure' || provider === 'custom') this.changed.fire(provider);
+      }),
+    );
+  }
+
+  private static secretKey(provider: ProviderKind): string {
+    return `tuneline.apiKey.${provider}`;
+  }
+
+  async get(provider: ProviderKind): Promise<{ key: string; source: 'secret-storage' | 'environment' } | undefined> {
+    const stored = await this.secrets.get(KeyStore.secretKey(provider));
+    if (stored) {
+      this.log.addSecret(stored);
+      return { key: stored, source: 'secret-storage' };
+    }
+    for (const name of ENV_FALLBACK[provider]) {
+      const value = this.env[name]?.trim();
+      if (value) {
+        this.log.addSecret(value);
+        return { key: value, source: 'environment' };
+      }
+    }
+    return undefined;
+  }
+
+  async set(provider: ProviderKind, key: string): Promise<void> {
+    this.log.addSecret(key);
+    await this.secrets.store(KeyStore.secretKey(provider), key);
+  }
+
+  async clear(provider: ProviderKind): Promise<void> {
+    await this.secrets.delete(KeyStore.secretKey(provider));
+  }
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { KeyStore } from './api/keys';
+import { registerCommand } from './common/commands';
+import { ContextKeys, setContext } from './common/contextKeys';
+import { Logger } from './common/logger';
+import { onDidChangeSettings, readSettings } from './common/settings';
+import { clearApiKey } from './commands/clearApiKey';
+import { setApiKey } from './commands/setApiKey';
+import { JobsView } from './jobs/jobsView';
+
+/** What `activate` returns: a small surface for the integration tests (and other extensions). */
+export interface TunelineApi {
+  readonly log: Logger;
+}
+
+/** The composition root: builds each feature, registers it once, and does nothing else. */
+export function activate(context: vscode.ExtensionContext): TunelineApi {
+  const sub = (...items: vscode.Disposable[]) => context.subscriptions.push(...items);
+
+  const log = new Logger();
+  const keys = new KeyStore(context.secrets, log);
+  const jobs = new JobsView();
+  sub(log, keys, jobs);
+
+  const updateKeyContext = async () => {
+    const key = await keys.get(readSettings().provider);
+    await setContext(ContextKeys.hasApiKey, !!key);
+  };
+  sub(
+    keys.onDidChange(() => void updateKeyContext()),
+    onDidChangeSettings(() => void updateKeyContext()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void setContext(ContextKeys.trusted, true)),
+  );
+
+  sub(
+    registerCommand('tuneline.showLog', () => log.show(), log),
+    registerCommand('tuneline.setApiKey', (key?: unknown, provider?: unknown) => setApiKey(keys, key, provider), log),
+    registerCommand('tuneline.clearApiKey', (provider?: unknown) => clearApiKey(keys, provider), log),
+  );
+
+  void setContext(ContextKeys.trusted, vscode.workspace.isTrusted);
+  void updateKeyContext();
+  void setContext(ContextKeys.activated, true);
+  log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
+  return { log };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; VS Code disposes it.
+}

@@ -1,0 +1,84 @@
+// Helpers shared by the integration tests. They run inside VS Code's extension host.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TunelineApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'tuneline.tuneline';
+
+/** How the runner started VS Code: `trusted` (--disable-workspace-trust) or `restricted` (Restricted Mode). */
+export function trustMode(): 'trusted' | 'restricted' | 'unknown' {
+  const m = process.env.TUNELINE_TEST_TRUST;
+  return m === 'trusted' || m === 'restricted' ? m : 'unknown';
+}
+
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is open');
+  return folder.uri;
+}
+
+export function fixtureUri(...segments: string[]): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...segments);
+}
+
+export async function activateExtension(): Promise<TunelineApi> {
+  const ext = vscode.extensions.getExtension<TunelineApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `probe` until it returns a truthy value (returned) or the time is up (throws with `what`). */
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await sleep(50);
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`);
+}
+
+let requestSeq = 0;
+
+export type RunnerRequest =
+  | { type: 'screenshot'; name: string; settleMs?: number }
+  | { type: 'press'; keys: string[]; delayMs?: number }
+  | { type: 'type'; text: string; delayMs?: number }
+  | { type: 'click'; selector: string; webview?: boolean; timeoutMs?: number }
+  | { type: 'fill'; selector: string; text: string; webview?: boolean; timeoutMs?: number }
+  | { type: 'text'; selector: string; webview?: boolean; timeoutMs?: number }
+  | { type: 'count'; selector: string; webview?: boolean };
+
+/**
+ * Asks the runner (playwright, outside VS Code) to do something a person would: take a screenshot, press keys,
+ * click inside a webview. Resolves with the runner's answer. Outside the offline runner (e.g. under
+ * @vscode/test-electron) there is no one to answer: returns `undefined` at once.
+ */
+export async function runnerRequest(req: RunnerRequest, timeoutMs = 30_000): Promise<{ value?: unknown; file?: string } | undefined> {
+  const ackDir = process.env.TUNELINE_TEST_ACK_DIR;
+  if (!ackDir) return undefined;
+  const id = `${process.pid}-${++requestSeq}`;
+  console.log(`[[tuneline:request ${id} ${JSON.stringify(req)}]]`);
+  const file = path.join(ackDir, `${id}.json`);
+  await waitFor(() => fs.existsSync(file), `the runner to do ${req.type}`, timeoutMs);
+  const answer = JSON.parse(fs.readFileSync(file, 'utf8')) as { ok: boolean; error?: string; value?: unknown; file?: string };
+  if (!answer.ok) throw new Error(`runner could not ${req.type}: ${answer.error}`);
+  return answer;
+}
+
+/** Saves a screenshot of the workbench as the person sees it now, named after the test. */
+export async function screenshot(name: string, settleMs?: number): Promise<string | undefined> {
+  const r = await runnerRequest({ type: 'screenshot', name, settleMs });
+  return r?.file;
+}
+
+export function testName(ctx: Mocha.Context): string {
+  return (ctx.test?.fullTitle() ?? 'test').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+}
