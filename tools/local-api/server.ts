@@ -226,6 +226,7 @@ export class LocalApiServer {
 
     if (reply.kind === 'sse') {
       res.writeHead(reply.status, { ...common, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.flushHeaders();
       const cut = dropStream ? Math.min(reply.events.length - 1, dropStream.afterChunks ?? 2) : reply.events.length;
       const sent: string[] = [];
       const delay = this.opts.streamDelayMs;
