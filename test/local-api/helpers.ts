@@ -101,18 +101,21 @@ export function useLocalApi(flavour: Flavour, options: Omit<LocalApiOptions, 'on
 /** Totals across the run, printed once at the end of the run. */
 export const SpecTotals = { checked: 0, violations: 0, seen: new Set<string>() };
 
-after(() => {
-  if (SpecTotals.checked === 0) return;
-  process.stdout.write(
-    `\n  local API spec check: ${SpecTotals.checked} response bodies and stream chunks validated, ` +
-      `${SpecTotals.violations} schema violations, ${SpecTotals.seen.size} operation/status pairs seen\n`,
-  );
-  const unexercised = buildRouter()
-    .list()
-    .filter((r) => ![...SpecTotals.seen].some((s) => s.startsWith(`${r.method} ${r.template} 2`)))
-    .map((r) => `${r.method} ${r.template}`);
-  if (unexercised.length > 0) process.stdout.write(`  routes without a spec-checked 2xx in this run: ${unexercised.join(', ')}\n`);
-});
+// only under mocha (this module is also importable elsewhere)
+if (typeof after === 'function') {
+  after(() => {
+    if (SpecTotals.checked === 0) return;
+    process.stdout.write(
+      `\n  local API spec check: ${SpecTotals.checked} response bodies and stream chunks validated, ` +
+        `${SpecTotals.violations} schema violations, ${SpecTotals.seen.size} operation/status pairs seen\n`,
+    );
+    const unexercised = buildRouter()
+      .list()
+      .filter((r) => ![...SpecTotals.seen].some((s) => s.startsWith(`${r.method} ${r.template} 2`)))
+      .map((r) => `${r.method} ${r.template}`);
+    if (unexercised.length > 0) process.stdout.write(`  routes without a spec-checked 2xx in this run: ${unexercised.join(', ')}\n`);
+  });
+}
 
 /** Advances the clock in steps until `job` reaches one of `statuses` (or fails the test). */
 export async function driveUntil(

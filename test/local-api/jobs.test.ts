@@ -70,6 +70,20 @@ describe('local API jobs', () => {
     assert.equal(done.method?.dpo?.hyperparameters?.beta, 0.2);
   });
 
+  it('continues training from a fine-tuned model', async () => {
+    const api = ctx.api();
+    const c = ctx.client();
+    const file = await uploadText(c, GOOD_JSONL);
+    const first = await c.fineTuning.jobs.create({ model: 'gpt-4.1-nano', training_file: file.id, suffix: 'one' });
+    const ft1 = (await driveUntil(api, c, first.id, ['succeeded'], 5000)).fine_tuned_model!;
+    const second = await c.fineTuning.jobs.create({ model: ft1, training_file: file.id, suffix: 'two' });
+    assert.equal(second.model, ft1);
+    const ft2 = (await driveUntil(api, c, second.id, ['succeeded'], 5000)).fine_tuned_model!;
+    assert.match(ft2, /^ft:gpt-4\.1-nano-2025-04-14:org-local:two:[A-Za-z0-9]{8}$/);
+    // DPO on top of it is allowed (the root model supports it); reinforcement is not
+    await assert.rejects(c.fineTuning.jobs.create({ model: ft2, training_file: file.id, method: { type: 'reinforcement', reinforcement: { grader: { type: 'string_check', name: 'g', input: '{{sample.output_text}}', reference: 'x', operation: 'eq' } } } }), badRequest('method.type'));
+  });
+
   it('refuses bad create requests with 400 and the param at fault', async () => {
     const c = ctx.client();
     const file = await uploadText(c, GOOD_JSONL);

@@ -25,7 +25,12 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import type { ResponseRecord } from '../../tools/local-api';
 
-export const SPEC_PATH = join(__dirname, '..', '..', 'tools', 'local-api', 'spec', 'openapi.fine-tuning-subset.json');
+/**
+ * Where the spec is read from: `TUNELINE_OPENAPI_SPEC` if set, else next to the sources. Code that bundles this file
+ * (so `__dirname` moves) passes its own path to `new SpecChecker({ specPath })` or sets the variable.
+ */
+export const SPEC_PATH =
+  process.env['TUNELINE_OPENAPI_SPEC'] ?? join(__dirname, '..', '..', 'tools', 'local-api', 'spec', 'openapi.fine-tuning-subset.json');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -110,12 +115,15 @@ interface Compiled {
   readonly spec: Obj;
 }
 
+const validators = new Map<string, ValidateFunction>();
 let compiled: Compiled | undefined;
+let compiledFrom: string | undefined;
 
 /** The converted spec and an ajv instance holding it (built once per process; compiling takes a moment). */
-export function loadSpec(): Compiled {
-  if (compiled) return compiled;
-  const raw = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Obj;
+export function loadSpec(specPath: string = compiledFrom ?? SPEC_PATH): Compiled {
+  if (compiled && compiledFrom === specPath) return compiled;
+  validators.clear();
+  const raw = JSON.parse(readFileSync(specPath, 'utf8')) as Obj;
   const schemas = (raw['components'] as Obj)['schemas'] as Obj;
   const converted: Obj = {};
   for (const [name, schema] of Object.entries(schemas)) converted[name] = convertSchema(schema, name);
@@ -132,10 +140,9 @@ export function loadSpec(): Compiled {
   ajv.addFormat('binary', true);
   ajv.addSchema({ $id: 'spec', components: { schemas: converted } } as object);
   compiled = { ajv, spec: raw };
+  compiledFrom = specPath;
   return compiled;
 }
-
-const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(ref: string): ValidateFunction {
   let v = validators.get(ref);
@@ -184,8 +191,8 @@ export class SpecChecker {
   /** Operations seen, `METHOD template status`. */
   readonly seen = new Set<string>();
 
-  constructor() {
-    loadSpec();
+  constructor(options: { specPath?: string } = {}) {
+    loadSpec(options.specPath);
   }
 
   /** Pass as `startLocalApi({ onResponse })`. */

@@ -372,7 +372,7 @@ export class JobEngine {
   }
 
   private checkpoint(job: StoredJob, step: number, m: StepMetrics): void {
-    job.run.pendingModel ??= this.flavour.fineTunedModelId(job.model, this.organization, job.suffix);
+    job.run.pendingModel ??= this.flavour.fineTunedModelId(this.rootModel(job.model), this.organization, job.suffix);
     const metrics: Record<string, number> = {
       step,
       train_loss: m.train_loss,
@@ -398,7 +398,7 @@ export class JobEngine {
   }
 
   private finishTraining(job: StoredJob): void {
-    job.run.pendingModel ??= this.flavour.fineTunedModelId(job.model, this.organization, job.suffix);
+    job.run.pendingModel ??= this.flavour.fineTunedModelId(this.rootModel(job.model), this.organization, job.suffix);
     this.event(job, 'info', `New fine-tuned model created`);
     job.run.timer = this.clock.setTimeout(() => {
       this.event(job, 'info', 'Evaluating model against our usage policies');
@@ -422,11 +422,16 @@ export class JobEngine {
       created: now,
       owned_by: this.organization,
       jobId: job.id,
-      base: job.model,
+      base: this.rootModel(job.model),
       examples: trainingPairs(this.state.files.get(job.training_file)?.content.toString('utf8') ?? ''),
     });
     this.event(job, 'info', 'Usage policy evaluations completed, model is now enabled for sampling');
     this.event(job, 'info', 'The job has successfully completed');
+  }
+
+  /** The base snapshot a model was trained from (itself for a base model; fine-tuned models name their root). */
+  private rootModel(model: string): string {
+    return resolveBaseModel(model)?.id ?? this.state.fineTunedModels.get(model)?.base ?? model;
   }
 
   private estimateTokens(job: StoredJob): number {
