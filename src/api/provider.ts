@@ -1,0 +1,196 @@
+/**
+ * Builds the `TunelineClient` from the settings and the key store, rebuilds it when either changes, and guards where
+ * the key goes: before a key is first sent to an endpoint that a (trusted) workspace's settings chose, the user
+ * confirms that host, once per host and key (remembered in globalState as host + a short hash of the key, never the
+ * key). In Restricted Mode VS Code ignores workspace values of the endpoint settings (restricted configurations), so
+ * the endpoint there always comes from the user.
+ */
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Disposable } from '../common/dispose';
+import type { Logger } from '../common/logger';
+import { onDidChangeSettings, readSettings, type ProviderKind, type Settings } from '../common/settings';
+import { PROVIDER_LABELS } from '../commands/setApiKey';
+import { ApiError } from './errors';
+import type { KeyStore } from './keys';
+import { SdkClient, type RetryPolicy } from './sdkClient';
+import type { Endpoint, TunelineClient } from './types';
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+const CONFIRMED_HOSTS = 'tuneline.confirmedEndpoints';
+
+/** Asks whether the key may go to `origin` (chosen by the workspace). Resolves true to allow. */
+export type HostPrompt = (origin: string, provider: ProviderKind) => Promise<boolean>;
+
+/** Everything a client is built from (the key included: factories are in-process only). */
+export interface ClientConfig {
+  readonly endpoint: Endpoint;
+  readonly apiKey: string;
+  readonly accountKey: string;
+  readonly label: string;
+  readonly settings: Settings;
+}
+
+export type ClientFactory = (config: ClientConfig, log: Logger) => TunelineClient;
+
+export interface ProviderServiceOptions {
+  readonly prompt?: HostPrompt;
+  readonly factory?: ClientFactory;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** A short, stable fingerprint of a key (sha256, 16 hex digits): safe to store, useless to call the API with. */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(`tuneline:${key}`).digest('hex').slice(0, 16);
+}
+
+/** The endpoint the settings point to, or an ApiError saying what to set. */
+export function endpointFromSettings(s: Settings): Endpoint {
+  let baseURL: string;
+  if (s.provider === 'azure') {
+    if (!s.azureEndpoint) {
+      throw new ApiError('Tuneline needs the Azure OpenAI endpoint: set "tuneline.azure.endpoint" (https://NAME.openai.azure.com).', 'config', undefined, undefined, undefined, undefined, {
+        'Open settings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'tuneline.azure.endpoint'),
+      });
+    }
+    baseURL = `${s.azureEndpoint.replace(/\/+$/, '').replace(/\/openai(\/v1)?$/, '')}/openai/v1/`;
+  } else if (s.provider === 'custom') {
+    if (!s.baseUrl) {
+      throw new ApiError('Tuneline needs the base URL of the OpenAI-compatible endpoint: set "tuneline.baseUrl".', 'config', undefined, undefined, undefined, undefined, {
+        'Open settings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'tuneline.baseUrl'),
+      });
+    }
+    baseURL = s.baseUrl;
+  } else {
+    baseURL = s.baseUrl || OPENAI_BASE_URL;
+  }
+  let origin: string;
+  try {
+    const u = new URL(baseURL);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http');
+    if (u.username || u.password) throw new Error('credentials in URL');
+    origin = u.origin;
+  } catch {
+    throw new ApiError(`Tuneline cannot use the endpoint "${baseURL}": it is not an http(s) URL without credentials.`, 'config');
+  }
+  const settingOrigin = s.provider === 'openai' && !s.baseUrl ? 'default' : s.endpointOrigin;
+  return { provider: s.provider, baseURL, origin, settingOrigin };
+}
+
+export function providerLabel(e: Endpoint): string {
+  if (e.provider === 'openai' && e.baseURL === OPENAI_BASE_URL) return 'OpenAI';
+  const host = new URL(e.origin).host;
+  return e.provider === 'azure' ? `Azure OpenAI (${host})` : host;
+}
+
+export class ProviderService extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the settings or the key change (the next `getClient` builds a new client). */
+  readonly onDidChange = this.changed.event;
+  private cached: { id: string; client: TunelineClient } | undefined;
+  private prompt: HostPrompt;
+  private factory: ClientFactory;
+
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly log: Logger,
+    private readonly state: vscode.Memento,
+    private readonly options: ProviderServiceOptions = {},
+  ) {
+    super();
+    this.prompt = options.prompt ?? defaultPrompt;
+    this.factory = options.factory ?? ((c, l) => new SdkClient({ ...c, log: l, deployments: c.settings.azureDeployments, ...(options.retry ? { retry: options.retry } : {}) }));
+    const reset = () => {
+      this.cached = undefined;
+      this.changed.fire();
+    };
+    this._register(onDidChangeSettings(reset));
+    this._register(keys.onDidChange(reset));
+  }
+
+  /** Tests: answer the host confirmation without UI; `undefined` restores the modal dialog. */
+  setHostPrompt(prompt: HostPrompt | undefined): void {
+    this.prompt = prompt ?? defaultPrompt;
+  }
+
+  /** Tests (and other providers): build clients differently; `undefined` restores the SDK client. */
+  setFactory(factory: ClientFactory | undefined): void {
+    this.factory = factory ?? ((c, l) => new SdkClient({ ...c, log: l, deployments: c.settings.azureDeployments, ...(this.options.retry ? { retry: this.options.retry } : {}) }));
+    this.cached = undefined;
+  }
+
+  /** Forgets every confirmed workspace endpoint. */
+  async forgetConfirmedHosts(): Promise<void> {
+    await this.state.update(CONFIRMED_HOSTS, undefined);
+  }
+
+  /** The endpoint the current settings point to (no key needed). */
+  currentEndpoint(): Endpoint {
+    return endpointFromSettings(readSettings());
+  }
+
+  /**
+   * The client for the current settings and key. Throws `ApiError` (kind `config`) when no key is set or the user
+   * did not allow a workspace-chosen host, `CancelledError` when they dismissed the question.
+   */
+  async getClient(): Promise<TunelineClient> {
+    const settings = readSettings();
+    const endpoint = endpointFromSettings(settings);
+    const found = await this.keys.get(settings.provider);
+    if (!found) {
+      throw new ApiError(
+        `Tuneline has no API key for ${PROVIDER_LABELS[settings.provider]}. Set one with "Tuneline: Set API Key" (or the ${settings.provider === 'azure' ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY'} environment variable).`,
+        'config',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        { 'Set API key': () => vscode.commands.executeCommand('tuneline.setApiKey') },
+      );
+    }
+    const fp = keyFingerprint(found.key);
+    if (endpoint.settingOrigin === 'workspace') await this.confirmHost(endpoint, fp);
+    const id = `${endpoint.provider}|${endpoint.baseURL}|${fp}|${JSON.stringify(settings.azureDeployments)}`;
+    if (this.cached?.id === id) return this.cached.client;
+    const accountKey = createHash('sha256').update(`${endpoint.provider}|${endpoint.baseURL}|${fp}`).digest('hex').slice(0, 16);
+    const client = this.factory({ endpoint, apiKey: found.key, accountKey, label: providerLabel(endpoint), settings }, this.log);
+    this.log.info(`Provider: ${providerLabel(endpoint)} at ${endpoint.baseURL} (endpoint from ${endpoint.settingOrigin} settings, key from ${found.source})`);
+    this.cached = { id, client };
+    return client;
+  }
+
+  private async confirmHost(endpoint: Endpoint, fp: string): Promise<void> {
+    const entry = `${endpoint.origin}#${fp}`;
+    const confirmed = this.state.get<string[]>(CONFIRMED_HOSTS, []);
+    if (confirmed.includes(entry)) return;
+    this.log.info(`The workspace settings point Tuneline at ${endpoint.origin}; asking before the key is sent there`);
+    const ok = await this.prompt(endpoint.origin, endpoint.provider);
+    if (!ok) {
+      this.log.warn(`Not sending the key to ${endpoint.origin}: not confirmed`);
+      throw new ApiError(
+        `Tuneline did not send your API key to ${endpoint.origin}: this workspace's settings chose that endpoint and you did not allow it. Remove "tuneline.baseUrl" / "tuneline.azure.endpoint" from the workspace settings, or run the command again and allow it.`,
+        'config',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        { 'Open workspace settings': () => vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile') },
+      );
+    }
+    await this.state.update(CONFIRMED_HOSTS, [...confirmed.filter((e) => e !== entry), entry].slice(-50));
+  }
+}
+
+const ALLOW = 'Send key to this host';
+
+async function defaultPrompt(origin: string, provider: ProviderKind): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(
+    `This workspace's settings point Tuneline at ${origin}.`,
+    {
+      modal: true,
+      detail: `Tuneline would send your ${PROVIDER_LABELS[provider]} API key to ${origin} with every request. Allow it only if you trust this workspace and that host. Tuneline remembers the answer for this host and key.`,
+    },
+    ALLOW,
+  );
+  return choice === ALLOW;
+}

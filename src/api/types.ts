@@ -1,0 +1,101 @@
+/**
+ * The surface of the provider API the rest of Tuneline uses (upload, training, the jobs view, the playground), so
+ * that tests can swap the provider. One implementation: `SdkClient` (the `openai` SDK, for OpenAI, Azure OpenAI v1
+ * and any OpenAI-compatible endpoint). Every method takes an optional `signal` (cancellation) and honours Tuneline's
+ * retry policy; every failure is an `ApiError` (plain words, no key) or a `CancelledError`.
+ */
+import type OpenAI from 'openai';
+import type { ProviderKind } from '../common/settings';
+
+export type FileObject = OpenAI.Files.FileObject;
+export type Upload = OpenAI.Uploads.Upload;
+export type UploadPart = OpenAI.Uploads.UploadPart;
+export type FineTuningJob = OpenAI.FineTuning.FineTuningJob;
+export type FineTuningJobEvent = OpenAI.FineTuning.Jobs.FineTuningJobEvent;
+export type FineTuningJobCheckpoint = OpenAI.FineTuning.Jobs.FineTuningJobCheckpoint;
+export type JobCreateParams = OpenAI.FineTuning.JobCreateParams;
+export type Model = OpenAI.Models.Model;
+export type ChatCompletionChunk = OpenAI.Chat.ChatCompletionChunk;
+export type ChatCompletion = OpenAI.Chat.ChatCompletion;
+export type ChatMessage = OpenAI.Chat.ChatCompletionMessageParam;
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Aborts the request (and any wait between retries); the call then rejects with `CancelledError`. */
+  readonly signal?: AbortSignal;
+  /** Per-attempt timeout (ms); defaults: 60 s for JSON calls, 10 min for file bodies. */
+  readonly timeoutMs?: number;
+  /** Retries after 429 / 5xx / dropped connections (default: the client's, 3). */
+  readonly maxRetries?: number;
+}
+
+/** One page of a cursor-paged list (`after` = the last id of the previous page). */
+export interface Page<T> {
+  readonly data: readonly T[];
+  readonly hasMore: boolean;
+  /** The cursor for the next page (the last item's id), if any. */
+  readonly nextAfter?: string;
+}
+
+export interface PageParams {
+  readonly limit?: number;
+  readonly after?: string;
+}
+
+export interface ChatRequest {
+  /** A model id (fine-tuned, checkpoint or base); on Azure it is mapped to its deployment name. */
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly temperature?: number;
+  readonly maxCompletionTokens?: number;
+}
+
+/** Where requests go; never holds the key. */
+export interface Endpoint {
+  readonly provider: ProviderKind;
+  /** The SDK base URL (`https://api.openai.com/v1`, `<azure endpoint>/openai/v1/`, or the custom one). */
+  readonly baseURL: string;
+  /** `https://host:port` of the base URL (what the user confirms for a workspace-chosen endpoint). */
+  readonly origin: string;
+  /** Where the endpoint setting came from. */
+  readonly settingOrigin: 'default' | 'user' | 'workspace';
+}
+
+export interface TunelineClient {
+  readonly endpoint: Endpoint;
+  /** A stable id of endpoint + key (a short hash, never the key): keys caches of uploaded file ids. */
+  readonly accountKey: string;
+
+  // Files
+  createFile(file: { name: string; data: Uint8Array }, purpose: 'fine-tune', opts?: RequestOptions): Promise<FileObject>;
+  retrieveFile(id: string, opts?: RequestOptions): Promise<FileObject>;
+  listFiles(params?: PageParams & { purpose?: string; order?: 'asc' | 'desc' }, opts?: RequestOptions): Promise<Page<FileObject>>;
+  /** The file's bytes (result files are CSV, sometimes base64-encoded: decoding is the caller's business). */
+  fileContent(id: string, opts?: RequestOptions): Promise<Uint8Array>;
+  deleteFile(id: string, opts?: RequestOptions): Promise<void>;
+
+  // Uploads (files over 512 MB)
+  createUpload(params: { bytes: number; filename: string; mimeType: string; purpose: 'fine-tune' }, opts?: RequestOptions): Promise<Upload>;
+  addUploadPart(uploadId: string, data: Uint8Array, opts?: RequestOptions): Promise<UploadPart>;
+  completeUpload(uploadId: string, partIds: readonly string[], md5?: string, opts?: RequestOptions): Promise<Upload>;
+  cancelUpload(uploadId: string, opts?: RequestOptions): Promise<Upload>;
+
+  // Fine-tuning jobs
+  createJob(params: JobCreateParams, opts?: RequestOptions): Promise<FineTuningJob>;
+  listJobs(params?: PageParams & { metadata?: Record<string, string> }, opts?: RequestOptions): Promise<Page<FineTuningJob>>;
+  retrieveJob(id: string, opts?: RequestOptions): Promise<FineTuningJob>;
+  cancelJob(id: string, opts?: RequestOptions): Promise<FineTuningJob>;
+  pauseJob(id: string, opts?: RequestOptions): Promise<FineTuningJob>;
+  resumeJob(id: string, opts?: RequestOptions): Promise<FineTuningJob>;
+  /** Newest first. */
+  listJobEvents(id: string, params?: PageParams, opts?: RequestOptions): Promise<Page<FineTuningJobEvent>>;
+  listJobCheckpoints(id: string, params?: PageParams, opts?: RequestOptions): Promise<Page<FineTuningJobCheckpoint>>;
+
+  // Models and chat
+  /** Every model the account can use (base and fine-tuned), all pages. */
+  listModels(opts?: RequestOptions): Promise<Model[]>;
+  /** Streams a chat completion; the stream ends early (with `CancelledError`) when `signal` aborts. */
+  streamChat(request: ChatRequest, opts?: RequestOptions): AsyncIterable<ChatCompletionChunk>;
+  /** A whole (non-streamed) chat completion. */
+  chat(request: ChatRequest, opts?: RequestOptions): Promise<ChatCompletion>;
+}
