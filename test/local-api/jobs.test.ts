@@ -182,6 +182,12 @@ describe('local API jobs', () => {
     assert.ok(short.usage!.completion_tokens <= 5);
     const two = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], n: 2 });
     assert.deepEqual(two.choices.map((x) => x.index), [0, 1]);
+    // the SDK's stream helper assembles the chunks into a whole completion
+    const helper = c.chat.completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: true } });
+    const final = await helper.finalChatCompletion();
+    assert.match(final.choices[0]!.message.content ?? '', /local stand-in/);
+    assert.equal(final.choices[0]!.finish_reason, 'stop');
+    assert.ok(final.usage && final.usage.total_tokens > 0);
   });
 });
 
