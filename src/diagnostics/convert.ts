@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { Problem, Severity } from '../core';
+
+export const DIAGNOSTIC_SOURCE = 'Tuneline';
+export const SHOW_RULE_COMMAND = 'tuneline.showRule';
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
+  return SEVERITY[s];
+}
+
+/**
+ * The link of a rule code in the Problems panel and the hover: a command URI that opens the bundled `docs/rules.md`
+ * in the Markdown preview, scrolled to the rule's heading. A plain `file:` URI with `#<code>` would open the raw
+ * Markdown source at its first line (for text files VS Code reads a fragment as a line/column, not an anchor);
+ * both the Problems panel and the marker hover open code targets with `allowCommands: true`, so the command link
+ * works in both places, also in Restricted Mode and in remote windows.
+ */
+export function ruleTarget(code: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'command', path: SHOW_RULE_COMMAND, query: JSON.stringify([code]) });
+}
+
+const FILE_PREFIX = 'File: ';
+
+/**
+ * Converts engine problems to diagnostics. Problems are immutable and the engine keeps the same objects for lines
+ * that did not change, so each conversion is cached by object: publishing after a keystroke converts only the few
+ * problems that are new.
+ */
+export class ProblemConverter {
+  private readonly cache = new WeakMap<Problem, vscode.Diagnostic>();
+
+  constructor(private readonly uri: vscode.Uri) {}
+
+  convert(p: Problem, firstLineLength: () => number): vscode.Diagnostic {
+    let d = this.cache.get(p);
+    if (d) return d;
+    d = toDiagnostic(p, this.uri, firstLineLength);
+    this.cache.set(p, d);
+    return d;
+  }
+}
+
+export function toDiagnostic(p: Problem, uri: vscode.Uri, firstLineLength: () => number): vscode.Diagnostic {
+  let range: vscode.Range;
+  let message = p.message;
+  if (p.line === undefined) {
+    // File-level: on the first line, marked as concerning the whole file. An empty range would be widened by VS Code
+    // to the word at the start ("{"), which reads as if the brace were wrong; the whole first line is clearer.
+    range = new vscode.Range(0, 0, 0, Math.max(0, firstLineLength()));
+    message = FILE_PREFIX + message;
+  } else {
+    const start = p.column ?? 0;
+    const end = Math.max(start, p.endColumn ?? start);
+    range = new vscode.Range(p.line, start, p.line, end);
+  }
+  const d = new vscode.Diagnostic(range, message, toSeverity(p.severity));
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = { value: p.code, target: ruleTarget(p.code) };
+  if (p.relatedLine !== undefined) {
+    d.relatedInformation = [
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(uri, new vscode.Position(p.relatedLine, 0)),
+        `First copy (line ${p.relatedLine + 1})`,
+      ),
+    ];
+  }
+  return d;
+}
+
+/** Whether a diagnostic is Tuneline's (not another extension's on the same file). */
+export function isOurs(d: vscode.Diagnostic): boolean {
+  return d.source === DIAGNOSTIC_SOURCE;
+}
+
+/** The rule code of one of our diagnostics. */
+export function codeOf(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  if (c === undefined) return undefined;
+  if (typeof c === 'object') return String(c.value);
+  return String(c);
+}
