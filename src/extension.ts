@@ -8,13 +8,10 @@ import { clearApiKey } from './commands/clearApiKey';
 import { setApiKey } from './commands/setApiKey';
 import { JobsView } from './jobs/jobsView';
 import { registerDatasetTools } from './stats/register';
-import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
 
 /** What `activate` returns: a small surface for the integration tests (and other extensions). */
 export interface TunelineApi {
   readonly log: Logger;
-  /** Dataset editing (diagnostics, quick fixes, hover, status bar), read-only for tests. */
-  readonly datasets: DatasetEditingApi;
 }
 
 /** The composition root: builds each feature, registers it once, and does nothing else. */
@@ -26,8 +23,6 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const jobs = new JobsView();
   sub(log, keys, jobs);
   sub(registerDatasetTools(context.extensionUri, log));
-  const datasets = new DatasetEditing(context, log);
-  sub(datasets);
 
   const updateKeyContext = async () => {
     const key = await keys.get(readSettings().provider);
@@ -49,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void updateKeyContext();
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: datasets.api };
+  return { log };
 }
 
 export function deactivate(): void {
