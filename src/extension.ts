@@ -8,10 +8,13 @@ import { clearApiKey } from './commands/clearApiKey';
 import { setApiKey } from './commands/setApiKey';
 import { JobsView } from './jobs/jobsView';
 import { registerDatasetTools } from './stats/register';
+import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
 
 /** What `activate` returns: a small surface for the integration tests (and other extensions). */
 export interface TunelineApi {
   readonly log: Logger;
+  /** Dataset editing (diagnostics, quick fixes, hover, status bar), read-only for tests. */
+  readonly datasets: DatasetEditingApi;
 }
 
 /** The composition root: builds each feature, registers it once, and does nothing else. */
@@ -23,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const jobs = new JobsView();
   sub(log, keys, jobs);
   sub(registerDatasetTools(context.extensionUri, log));
+  const datasets = new DatasetEditing(context, log);
+  sub(datasets);
 
   const updateKeyContext = async () => {
     const key = await keys.get(readSettings().provider);
@@ -44,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void updateKeyContext();
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log };
+  return { log, datasets: datasets.api };
 }
 
 export function deactivate(): void {
