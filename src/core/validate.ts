@@ -28,7 +28,8 @@ import {
 import { parseLine } from './parse';
 import { resolveModel, type ResolvedModel } from './models';
 import type { Method, MethodSetting, Problem, Severity } from './types';
-import { LineSplitter } from './tokens/lines';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
+import { ruleByCode } from './rules/catalog';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost } from './tokens/cost';
 import { lineTokens } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
@@ -242,6 +243,20 @@ class DupTable {
   }
 }
 
+function oversizeProblem(line: number, bytes: number, example: number): Problem {
+  const rule = ruleByCode('invalid-json');
+  return {
+    code: rule?.code ?? 'invalid-json',
+    ruleId: rule?.id ?? 'FILE-01',
+    severity: 'error',
+    message: `Example ${example} (line ${line + 1}) is ${(bytes / 1024 / 1024).toFixed(0)} MB long, too long to check (Tuneline reads lines of up to ${DEFAULT_MAX_LINE_BYTES / 1024 / 1024} MB). One line must hold one example; split it.`,
+    line,
+    column: 0,
+    endColumn: 0,
+    data: { bytes },
+  };
+}
+
 function abortError(): Error {
   const e = new Error('The operation was aborted');
   e.name = 'AbortError';
@@ -327,10 +342,17 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     return r;
   };
 
-  const onLine = (text: string, line: number, offset: number, bytes: number): void => {
+  const onLine = (text: string, line: number, offset: number, bytes: number, oversize?: boolean): void => {
     if (pendingBlank) {
       common.add(blankLineProblem(pendingBlank.line, pendingBlank.length));
       pendingBlank = undefined;
+    }
+    if (oversize) {
+      // Not decoded (bounded memory): counted as an example and reported as unreadable.
+      shapes.invalid++;
+      examples++;
+      common.add(oversizeProblem(line, bytes, examples));
+      return;
     }
     const parsed = parseLine(text);
     shapes[parsed.shape]++;

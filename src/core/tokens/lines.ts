@@ -10,21 +10,34 @@
 export interface LineSink {
   /**
    * Called for each line: its text, its 0-based line number, the byte offset of its first byte in the stream and its
-   * byte length (without the line break).
+   * byte length (without the line break). A line longer than the splitter's `maxLineBytes` is not decoded: `text` is
+   * `''` and `oversize` is true.
    */
-  (text: string, line: number, offset: number, byteLength: number): void;
+  (text: string, line: number, offset: number, byteLength: number, oversize?: boolean): void;
 }
 
+/** Lines longer than this are skipped rather than held in memory (a 256 MB line is ≥ 2M tokens, over every limit). */
+export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
+
 export class LineSplitter {
-  private carry: Buffer | undefined;
-  private carryOffset = 0;
+  /** Pieces of the current unfinished line (kept as a list so that a long line is copied once, not per chunk). */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  private partsOffset = 0;
+  /** The current line is over the limit: its bytes are being skipped. */
+  private skipping = false;
   private line = 0;
   private offset = 0;
 
-  constructor(private readonly sink: LineSink, startLine = 0, startOffset = 0) {
+  constructor(
+    private readonly sink: LineSink,
+    startLine = 0,
+    startOffset = 0,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {
     this.line = startLine;
     this.offset = startOffset;
-    this.carryOffset = startOffset;
+    this.partsOffset = startOffset;
   }
 
   /** Lines emitted so far. */
@@ -32,51 +45,72 @@ export class LineSplitter {
     return this.line;
   }
 
+  private emit(buf: Buffer, start: number, end: number, lineOffset: number, totalBytes: number): void {
+    // buf[start, end) is the line's (last) bytes, without the line break.
+    if (this.skipping) {
+      const len = totalBytes;
+      this.skipping = false;
+      this.sink('', this.line++, lineOffset, len, true);
+      return;
+    }
+    if (end > start && buf[end - 1] === 13) end--;
+    this.sink(buf.toString('utf8', start, end), this.line++, lineOffset, end - start);
+  }
+
   push(chunk: Buffer): void {
-    let buf: Buffer;
-    let base: number;
-    if (this.carry && this.carry.length > 0) {
-      buf = Buffer.concat([this.carry, chunk]);
-      base = this.carryOffset;
-    } else {
-      buf = chunk;
-      base = this.offset;
-    }
     let start = 0;
+    const base = this.offset;
+    this.offset += chunk.length;
     for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) {
-        break;
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      if (this.partsBytes > 0 || this.skipping) {
+        const lineOffset = this.partsOffset;
+        const total = this.partsBytes + (nl - start);
+        if (this.skipping) {
+          this.emit(chunk, 0, 0, lineOffset, total);
+        } else {
+          this.parts.push(chunk.subarray(start, nl));
+          const whole = Buffer.concat(this.parts, total);
+          this.emit(whole, 0, whole.length, lineOffset, total);
+        }
+        this.parts = [];
+        this.partsBytes = 0;
+      } else {
+        this.emit(chunk, start, nl, base + start, nl - start);
       }
-      let end = nl;
-      if (end > start && buf[end - 1] === 13) {
-        end--;
-      }
-      this.sink(buf.toString('utf8', start, end), this.line++, base + start, end - start);
       start = nl + 1;
+      this.partsOffset = base + start;
     }
-    this.offset = base + buf.length;
-    if (start < buf.length) {
-      // Copy so that the (possibly large) chunk can be released.
-      this.carry = Buffer.from(buf.subarray(start));
-      this.carryOffset = base + start;
-    } else {
-      this.carry = undefined;
-      this.carryOffset = this.offset;
+    if (start < chunk.length) {
+      const rest = chunk.length - start;
+      if (this.partsBytes === 0 && !this.skipping) this.partsOffset = base + start;
+      if (!this.skipping && this.partsBytes + rest > this.maxLineBytes) {
+        this.skipping = true;
+        this.parts = [];
+      }
+      if (!this.skipping) {
+        // Copy: the caller may reuse its chunk buffer.
+        this.parts.push(Buffer.from(chunk.subarray(start)));
+      }
+      this.partsBytes += rest;
     }
   }
 
   /** Emits the final line (bytes after the last `\n`), if any. */
   end(): void {
-    const buf = this.carry;
-    if (buf && buf.length > 0) {
-      let end = buf.length;
-      if (buf[end - 1] === 13) {
-        end--;
+    if (this.partsBytes > 0) {
+      const total = this.partsBytes;
+      if (this.skipping) {
+        this.emit(Buffer.alloc(0), 0, 0, this.partsOffset, total);
+      } else {
+        const whole = Buffer.concat(this.parts, total);
+        this.emit(whole, 0, whole.length, this.partsOffset, total);
       }
-      this.sink(buf.toString('utf8', 0, end), this.line++, this.carryOffset, end);
     }
-    this.carry = undefined;
+    this.parts = [];
+    this.partsBytes = 0;
+    this.skipping = false;
   }
 }
 
