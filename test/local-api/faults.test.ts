@@ -96,6 +96,15 @@ for (const flavour of ['openai', 'azure'] as const) {
       const t1 = Date.now();
       await ctx.client().models.list();
       assert.ok(Date.now() - t1 < 390, 'spent after count requests');
+      // close() does not wait for a request held by a long latency fault
+      api.faults.add({ kind: 'latency', latencyMs: 60_000, path: '^/models$' });
+      const held = ctx.client().models.list();
+      held.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      const t2 = Date.now();
+      await api.close();
+      assert.ok(Date.now() - t2 < 1000, `close took ${Date.now() - t2} ms`);
+      await assert.rejects(held);
     });
 
     it('a job fails mid-run', async () => {

@@ -62,7 +62,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function faultError(f: ActiveFault): ApiError {
   if (f.kind === 'rate-limit') {
@@ -94,6 +93,8 @@ function faultError(f: ActiveFault): ApiError {
 export class LocalApiServer {
   readonly http: Server;
   private readonly opts: ServerOptions;
+  /** Latency faults in progress (cut short by `close()`, so no timer outlives the server). */
+  private readonly sleeping = new Map<NodeJS.Timeout, () => void>();
 
   constructor(opts: ServerOptions) {
     this.opts = opts;
@@ -118,7 +119,22 @@ export class LocalApiServer {
     });
   }
 
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.sleeping.delete(t);
+        resolve();
+      }, ms);
+      this.sleeping.set(t, resolve);
+    });
+  }
+
   close(): Promise<void> {
+    for (const [t, wake] of this.sleeping) {
+      clearTimeout(t);
+      wake();
+    }
+    this.sleeping.clear();
     return new Promise((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
@@ -169,7 +185,7 @@ export class LocalApiServer {
     const faults = context.faults.take(method, apiPath);
     entry.faults.push(...faults.map((f) => `${f.id}:${f.kind}`));
     const latency = faults.find((f) => f.kind === 'latency');
-    if (latency) await sleep(latency.latencyMs ?? 1000);
+    if (latency) await this.sleep(latency.latencyMs ?? 1000);
     const failing = faults.find((f) => f.kind === 'rate-limit' || f.kind === 'error');
 
     let reply: Reply;
@@ -211,6 +227,7 @@ export class LocalApiServer {
     record = true,
     requestJson?: string,
   ): void {
+    if (res.destroyed) return; // the client went away, or the server is closing
     const common: Record<string, string> = {
       'x-request-id': `req_${randomBytes(16).toString('hex')}`,
       'openai-version': '2020-10-01',
