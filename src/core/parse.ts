@@ -130,7 +130,7 @@ function locateSyntaxError(text: string, v8Message: string): { offset: number; l
   if (first) {
     let offset = first.offset;
     let length = first.length;
-    if (v8Pos >= offset && v8Pos < offset + length) {
+    if (v8Pos > offset && v8Pos < offset + length) {
       offset = v8Pos;
       length = 1;
     }
