@@ -9,6 +9,7 @@ import { Disposable } from './dispose';
 export class Logger extends Disposable {
   private readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
+  private readonly taps = new Set<(level: LogLevelName, line: string) => void>();
 
   constructor(name = 'Tuneline') {
     super();
@@ -26,27 +27,44 @@ export class Logger extends Disposable {
     return out;
   }
 
+  /**
+   * Tests: `listener` receives every line exactly as it is written to the channel (redacted), at every level, even
+   * those the channel's log level hides. Dispose the result to stop.
+   */
+  tap(listener: (level: LogLevelName, line: string) => void): vscode.Disposable {
+    this.taps.add(listener);
+    return new vscode.Disposable(() => this.taps.delete(listener));
+  }
+
+  private write(level: LogLevelName, message: string): void {
+    const line = this.redact(message);
+    this.channel[level](line);
+    for (const t of this.taps) t(level, line);
+  }
+
   trace(message: string): void {
-    this.channel.trace(this.redact(message));
+    this.write('trace', message);
   }
   debug(message: string): void {
-    this.channel.debug(this.redact(message));
+    this.write('debug', message);
   }
   info(message: string): void {
-    this.channel.info(this.redact(message));
+    this.write('info', message);
   }
   warn(message: string): void {
-    this.channel.warn(this.redact(message));
+    this.write('warn', message);
   }
   error(message: string, error?: unknown): void {
     const detail = error === undefined ? '' : `\n${describeError(error, true)}`;
-    this.channel.error(this.redact(message + detail));
+    this.write('error', message + detail);
   }
 
   show(): void {
     this.channel.show(true);
   }
 }
+
+export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 /** A short, human message for an error; with `stack`, the stack too (for the log only). */
 export function describeError(error: unknown, stack = false): string {
