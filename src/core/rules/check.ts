@@ -198,7 +198,9 @@ class LineState {
     severity?: Severity,
     sub?: readonly [number, number],
   ): void {
-    const p: RawProblem = { code, path, target, message: `Example ${this.n}: ${text}`, data, severity, sub };
+    // "Example 3 is missing key 'messages'" (the API's wording) / "Example 3: messages[1].role is ...".
+    const sep = text.startsWith('is ') || text.startsWith('has ') || text.startsWith('contains ') || text.startsWith('uses ') ? ' ' : ': ';
+    const p: RawProblem = { code, path, target, message: `Example ${this.n}${sep}${text}`, data, severity, sub };
     if (this.problems) this.problems.push(p);
     else this.problems = [p];
   }
@@ -446,7 +448,7 @@ function wrongFormat(L: LineState, o: Obj, shape: Shape, method: Method): void {
     'wrong-format',
     key ? [key] : ROOT,
     key ? 'key' : 'value',
-    `this is ${what} but this file is ${METHOD_LABEL[method]}. ${fix}`,
+    `is ${what} but this file is ${METHOD_LABEL[method]}. ${fix}`,
     { expected: method, found: shape },
   );
 }

@@ -50,7 +50,7 @@ export function expectOnly(
   const hit = ps.find((p) => rangeText(text, p) === range);
   assert.ok(hit, `no ${code} problem with range ${JSON.stringify(range)}:\n${summary}`);
   assert.equal(hit.line, 0);
-  assert.ok(hit.message.startsWith('Example 1'), hit.message);
+  assert.ok(hit.message.startsWith(`Example ${ctx.exampleNumber ?? 1}`), hit.message);
   assert.equal(typeof hit.path, 'string');
   return hit;
 }
