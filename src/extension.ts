@@ -9,12 +9,15 @@ import { setApiKey } from './commands/setApiKey';
 import { JobsView } from './jobs/jobsView';
 import { registerDatasetTools } from './stats/register';
 import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
+import { registerConnection, type ConnectionApi } from './training/register';
 
 /** What `activate` returns: a small surface for the integration tests (and other extensions). */
 export interface TunelineApi {
   readonly log: Logger;
   /** Dataset editing (diagnostics, quick fixes, hover, status bar), read-only for tests. */
   readonly datasets: DatasetEditingApi;
+  /** Provider client, upload and training (issue 10): the jobs view and the playground use `connection.provider`. */
+  readonly connection: ConnectionApi;
 }
 
 /** The composition root: builds each feature, registers it once, and does nothing else. */
@@ -28,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   sub(registerDatasetTools(context.extensionUri, log));
   const datasets = new DatasetEditing(context, log);
   sub(datasets);
+  const connection = registerConnection(context, log, keys);
+  sub(...connection.disposables);
 
   const updateKeyContext = async () => {
     const key = await keys.get(readSettings().provider);
@@ -49,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void updateKeyContext();
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: datasets.api };
+  return { log, datasets: datasets.api, connection: connection.api };
 }
 
 export function deactivate(): void {

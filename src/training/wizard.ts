@@ -1,0 +1,365 @@
+/**
+ * The multi-step quick pick of `tuneline.startTraining`: training file → validation file → base model → method →
+ * grader (reinforcement only) → hyperparameters → suffix → seed → summary. Every step has a Back button
+ * (`QuickInputButtons.Back`); the summary shows the estimated cost and sends nothing until "Start training".
+ */
+import * as vscode from 'vscode';
+import { checkGrader, MODELS, resolveModel } from '../core';
+import { CancelledError } from '../common/commands';
+import type { Logger } from '../common/logger';
+import type { FileObject, TunelineClient } from '../api/types';
+import { hyperparametersFor, HYPERPARAMETER_RANGES, parseHyperparameter, TRAINING_METHODS, type Hyperparameters, type TrainingMethod } from './plan';
+import { fileLabel, readGrader, type CostSummary, type Draft, type FileChoice } from './training';
+
+const BACK = Symbol('back');
+type Back = typeof BACK;
+
+export const STEPS = ['training', 'validation', 'model', 'method', 'grader', 'hyperparameters', 'suffix', 'seed', 'summary'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export interface WizardDeps {
+  readonly client: TunelineClient;
+  readonly log: Logger;
+  readonly estimate: (draft: Draft) => Promise<CostSummary>;
+  /** Called when a quick input is shown (tests). */
+  readonly onStep?: (step: StepName) => void;
+}
+
+interface Item<T> extends vscode.QuickPickItem {
+  value?: T;
+}
+
+const TITLE = 'Tuneline: Start Fine-Tuning';
+
+/** Shows one quick pick; resolves with the chosen item, or BACK; rejects with CancelledError on Escape. */
+function pick<T>(
+  step: number,
+  total: number,
+  placeholder: string,
+  items: Item<T>[] | Promise<Item<T>[]>,
+  options: { active?: (i: Item<T>) => boolean; title?: string; onShow?: () => void } = {},
+): Promise<Item<T> | Back> {
+  const qp = vscode.window.createQuickPick<Item<T>>();
+  qp.title = options.title ?? TITLE;
+  qp.step = step;
+  qp.totalSteps = total;
+  qp.placeholder = placeholder;
+  qp.ignoreFocusOut = true;
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  qp.buttons = step > 1 ? [vscode.QuickInputButtons.Back] : [];
+  const fill = (list: Item<T>[]) => {
+    qp.items = list;
+    const active = options.active ? list.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && options.active!(i)) : undefined;
+    if (active) qp.activeItems = [active];
+  };
+  return new Promise<Item<T> | Back>((resolve, reject) => {
+    const subs: vscode.Disposable[] = [];
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      f();
+      subs.forEach((d) => d.dispose());
+      qp.dispose();
+    };
+    subs.push(
+      qp.onDidTriggerButton((b) => {
+        if (b === vscode.QuickInputButtons.Back) finish(() => resolve(BACK));
+      }),
+      qp.onDidAccept(() => {
+        const [sel] = qp.selectedItems;
+        if (sel) finish(() => resolve(sel));
+      }),
+      qp.onDidHide(() => finish(() => reject(new CancelledError()))),
+    );
+    if (Array.isArray(items)) fill(items);
+    else {
+      qp.busy = true;
+      items.then(
+        (list) => {
+          qp.busy = false;
+          fill(list);
+        },
+        (e: unknown) => {
+          qp.busy = false;
+          qp.items = [{ label: `$(warning) ${e instanceof Error ? e.message : String(e)}` }];
+        },
+      );
+    }
+    qp.show();
+    options.onShow?.();
+  });
+}
+
+/** Shows one input box; resolves with the value, or BACK. */
+function input(step: number, total: number, prompt: string, value: string, validate: (v: string) => string | undefined, title = TITLE): Promise<string | Back> {
+  const box = vscode.window.createInputBox();
+  box.title = title;
+  box.step = step;
+  box.totalSteps = total;
+  box.prompt = prompt;
+  box.value = value;
+  box.ignoreFocusOut = true;
+  box.buttons = [vscode.QuickInputButtons.Back];
+  return new Promise<string | Back>((resolve, reject) => {
+    const subs: vscode.Disposable[] = [];
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      f();
+      subs.forEach((d) => d.dispose());
+      box.dispose();
+    };
+    subs.push(
+      box.onDidTriggerButton((b) => {
+        if (b === vscode.QuickInputButtons.Back) finish(() => resolve(BACK));
+      }),
+      box.onDidChangeValue((v) => (box.validationMessage = validate(v))),
+      box.onDidAccept(() => {
+        const msg = validate(box.value);
+        if (msg) box.validationMessage = msg;
+        else finish(() => resolve(box.value));
+      }),
+      box.onDidHide(() => finish(() => reject(new CancelledError()))),
+    );
+    box.show();
+  });
+}
+
+async function workspaceFiles(glob: string, max = 200): Promise<vscode.Uri[]> {
+  const uris = await vscode.workspace.findFiles(glob, '**/{node_modules,.git}/**', max);
+  return uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+}
+
+function fileItems(client: TunelineClient, includeNone: boolean, current?: FileChoice | null): Promise<Item<FileChoice | null>[]> {
+  return (async () => {
+    const items: Item<FileChoice | null>[] = [];
+    if (includeNone) items.push({ label: '$(circle-slash) No validation file', value: null, picked: current === null });
+    const active = vscode.window.activeTextEditor?.document;
+    const isJsonl = (u: vscode.Uri) => /\.(jsonl|ndjson)$/i.test(u.path);
+    if (active && active.uri.scheme === 'file' && isJsonl(active.uri)) {
+      items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(file) ${vscode.workspace.asRelativePath(active.uri)}`, description: 'current editor', value: { kind: 'local', uri: active.uri } });
+    }
+    const local = (await workspaceFiles('**/*.{jsonl,ndjson}')).filter((u) => u.toString() !== active?.uri.toString());
+    if (local.length) {
+      items.push({ label: 'Workspace files', kind: vscode.QuickPickItemKind.Separator });
+      for (const u of local) items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, value: { kind: 'local', uri: u } });
+    }
+    try {
+      const remote = await client.listFiles({ purpose: 'fine-tune', order: 'desc', limit: 50 });
+      if (remote.data.length) {
+        items.push({ label: 'Already uploaded', kind: vscode.QuickPickItemKind.Separator });
+        for (const f of remote.data) {
+          items.push({
+            label: `$(cloud) ${f.filename}`,
+            description: f.id,
+            detail: `${f.bytes.toLocaleString('en-US')} bytes, uploaded ${new Date(f.created_at * 1000).toLocaleString()}`,
+            value: { kind: 'remote', file: f },
+          });
+        }
+      }
+    } catch (e) {
+      items.push({ label: `$(warning) Could not list uploaded files: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    return items;
+  })();
+}
+
+function modelItems(client: TunelineClient, log: Logger): Promise<Item<string>[]> {
+  return (async () => {
+    const items: Item<string>[] = [{ label: 'Catalogue', kind: vscode.QuickPickItemKind.Separator }];
+    for (const m of MODELS) {
+      if (m.legacy || m.deprecated || !m.methods.some((x) => (TRAINING_METHODS as readonly string[]).includes(x))) continue;
+      const price = m.trainingPrice ? (m.trainingPrice.unit === 'per-hour' ? `$${m.trainingPrice.usd}/hour` : `$${m.trainingPrice.usd}/1M tokens`) : 'no price listed';
+      items.push({ label: m.id, description: `${m.methods.join(', ')} · ${price}`, value: m.id });
+    }
+    try {
+      const mine = (await client.listModels()).filter((m) => m.id.startsWith('ft:')).sort((a, b) => b.created - a.created);
+      if (mine.length) {
+        items.push({ label: 'Your fine-tuned models (continue training)', kind: vscode.QuickPickItemKind.Separator });
+        for (const m of mine) items.push({ label: m.id, description: `base ${resolveModel(m.id).id}`, value: m.id });
+      }
+    } catch (e) {
+      log.warn(`Could not list the account's models: ${e instanceof Error ? e.message : String(e)}`);
+      items.push({ label: "$(warning) Could not list your account's models", description: e instanceof Error ? e.message : String(e) });
+    }
+    return items;
+  })();
+}
+
+function hpText(h: Hyperparameters): string {
+  const set = Object.entries(h).filter(([, v]) => v !== undefined && v !== 'auto');
+  return set.length ? set.map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'auto';
+}
+
+/**
+ * Runs the wizard from `start` (the summary, when the arguments already hold everything) and resolves with the
+ * confirmed draft; rejects with CancelledError when the user leaves.
+ */
+export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName = 'training'): Promise<Draft> {
+  const history: StepName[] = [];
+  let step: StepName = start;
+  const total = STEPS.length;
+  const n = (s: StepName) => STEPS.indexOf(s) + 1;
+  const go = (next: StepName) => {
+    history.push(step);
+    step = next;
+  };
+  const back = () => {
+    step = history.pop() ?? step;
+  };
+  for (;;) {
+    deps.onStep?.(step);
+    switch (step) {
+      case 'training': {
+        const r = await pick(n(step), total, 'Training file: the current editor, a workspace file, or one already uploaded', fileItems(deps.client, false, draft.training));
+        if (r === BACK) back();
+        else if (r.value) {
+          draft.training = r.value;
+          go('validation');
+        }
+        break;
+      }
+      case 'validation': {
+        const r = await pick(n(step), total, 'Validation file (optional)', fileItems(deps.client, true, draft.validation), { active: (i) => i.value === null });
+        if (r === BACK) back();
+        else if (r.value !== undefined) {
+          draft.validation = r.value;
+          go('model');
+        }
+        break;
+      }
+      case 'model': {
+        const r = await pick(n(step), total, 'Base model (or one of your fine-tuned models, to continue training)', modelItems(deps.client, deps.log), {
+          active: (i) => i.value === draft.model,
+        });
+        if (r === BACK) back();
+        else if (r.value) {
+          draft.model = r.value;
+          go('method');
+        }
+        break;
+      }
+      case 'method': {
+        const supported = resolveModel(draft.model).info.methods;
+        const labels: Record<TrainingMethod, string> = { supervised: 'Supervised (SFT)', dpo: 'Direct preference optimisation (DPO)', reinforcement: 'Reinforcement (RFT, with a grader)' };
+        const items: Item<TrainingMethod>[] = TRAINING_METHODS.filter((m) => supported.includes(m)).map((m) => ({ label: labels[m], description: m, value: m }));
+        const r = await pick(n(step), total, `Method (${resolveModel(draft.model).id} supports ${supported.join(', ')})`, items, { active: (i) => i.value === draft.method });
+        if (r === BACK) back();
+        else if (r.value) {
+          if (draft.method !== r.value) draft.hyperparameters = {};
+          draft.method = r.value;
+          go(r.value === 'reinforcement' ? 'grader' : 'hyperparameters');
+        }
+        break;
+      }
+      case 'grader': {
+        const files = await workspaceFiles('**/*.json', 100);
+        const items: Item<vscode.Uri>[] = files.filter((u) => !u.path.includes('/.vscode/')).map((u) => ({ label: `$(json) ${vscode.workspace.asRelativePath(u)}`, value: u }));
+        const r = await pick(n(step), total, 'Grader: a JSON file holding the grader object (checked against the GRD rules)', items);
+        if (r === BACK) back();
+        else if (r.value) {
+          const g = await readGrader(r.value).catch((e: unknown) => e as Error);
+          if (g instanceof Error) {
+            void vscode.window.showErrorMessage(g.message);
+            break;
+          }
+          const errors = checkGrader(g.grader).filter((p) => p.severity === 'error');
+          if (errors.length) {
+            void vscode.window.showErrorMessage(`${g.name}: ${errors.slice(0, 3).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join(' ')}`);
+            break;
+          }
+          draft.grader = g.grader;
+          draft.graderName = g.name;
+          go('hyperparameters');
+        }
+        break;
+      }
+      case 'hyperparameters': {
+        const method = draft.method ?? 'supervised';
+        const names = hyperparametersFor(method);
+        type Choice = 'continue' | 'auto' | keyof Hyperparameters;
+        const items: Item<Choice>[] = [
+          { label: '$(check) Continue', description: hpText(draft.hyperparameters), value: 'continue' },
+          { label: '$(sparkle) All auto', description: 'let the service choose', value: 'auto' },
+          { label: '', kind: vscode.QuickPickItemKind.Separator },
+          ...names.map((k) => ({
+            label: k,
+            description: String(draft.hyperparameters[k] ?? (k === 'reasoning_effort' ? 'default' : 'auto')),
+            detail: k === 'reasoning_effort' ? 'default, low, medium or high' : `"auto" or ${HYPERPARAMETER_RANGES[k].text}`,
+            value: k as Choice,
+          })),
+        ];
+        const r = await pick(n(step), total, 'Hyperparameters: Continue, or pick one to set it', items);
+        if (r === BACK) back();
+        else if (r.value === 'continue') go('suffix');
+        else if (r.value === 'auto') draft.hyperparameters = {};
+        else if (r.value) {
+          const name = r.value;
+          const v = await input(n(step), total, `${name}: "auto" or ${name === 'reasoning_effort' ? 'default, low, medium, high' : HYPERPARAMETER_RANGES[name].text}`, String(draft.hyperparameters[name] ?? 'auto'), (s) => {
+            const p = parseHyperparameter(name, s);
+            return 'error' in p ? p.error : undefined;
+          });
+          if (v !== BACK) {
+            const p = parseHyperparameter(name, v);
+            if ('value' in p) (draft.hyperparameters as Record<string, unknown>)[name] = p.value === 'auto' ? undefined : p.value;
+          }
+        }
+        break;
+      }
+      case 'suffix': {
+        const v = await input(n(step), total, 'Suffix for the model name (optional; up to 64 letters, digits, "-" or "_")', draft.suffix ?? '', (s) =>
+          s === '' || /^[A-Za-z0-9_-]{1,64}$/.test(s) ? undefined : 'Up to 64 letters, digits, "-" or "_".',
+        );
+        if (v === BACK) back();
+        else {
+          draft.suffix = v || undefined;
+          go('seed');
+        }
+        break;
+      }
+      case 'seed': {
+        const v = await input(n(step), total, 'Seed (optional; an integer from 0 to 2147483647, for reproducible runs)', draft.seed === undefined ? '' : String(draft.seed), (s) =>
+          s.trim() === '' || (/^\d+$/.test(s.trim()) && Number(s) <= 2_147_483_647) ? undefined : 'An integer from 0 to 2147483647, or empty.',
+        );
+        if (v === BACK) back();
+        else {
+          draft.seed = v.trim() === '' ? undefined : Number(v);
+          go('summary');
+        }
+        break;
+      }
+      case 'summary': {
+        type S = 'start' | StepName;
+        const cost = deps.estimate(draft);
+        const items = cost.then((c): Item<S>[] => [
+          { label: '$(rocket) Start training', description: `on ${deps.client.endpoint.provider === 'azure' ? 'Azure OpenAI' : new URL(deps.client.endpoint.origin).host}`, detail: `Estimated cost: ${c.text}`, value: 'start' },
+          { label: '', kind: vscode.QuickPickItemKind.Separator },
+          { label: '$(file) Training file', description: fileLabel(draft.training), value: 'training' },
+          { label: '$(file) Validation file', description: fileLabel(draft.validation), value: 'validation' },
+          { label: '$(symbol-class) Base model', description: draft.model ?? '', value: 'model' },
+          { label: '$(beaker) Method', description: `${draft.method ?? 'supervised'}${draft.graderName ? ` · grader ${draft.graderName}` : ''}`, value: 'method' },
+          { label: '$(settings) Hyperparameters', description: hpText(draft.hyperparameters), value: 'hyperparameters' },
+          { label: '$(tag) Suffix', description: draft.suffix ?? 'none', value: 'suffix' },
+          { label: '$(symbol-number) Seed', description: draft.seed === undefined ? 'random' : String(draft.seed), value: 'seed' },
+          { label: '$(credit-card) Estimated cost', description: c.text, value: 'start' },
+        ]);
+        const r = await pick<S>(n(step), total, 'Check the job, then Start training (pick a line to change it)', items, {
+          title: `${TITLE}: summary`,
+          active: (i) => i.value === 'start',
+        });
+        if (r === BACK) back();
+        else if (r.value === 'start') return draft;
+        else if (r.value) go(r.value);
+        break;
+      }
+    }
+  }
+}
+
+/** The uploaded file as a choice (tests, "Start training" after an upload). */
+export function remoteChoice(file: FileObject): FileChoice {
+  return { kind: 'remote', file };
+}
