@@ -84,6 +84,24 @@ describe('local API jobs', () => {
     await assert.rejects(c.fineTuning.jobs.create({ model: ft2, training_file: file.id, method: { type: 'reinforcement', reinforcement: { grader: { type: 'string_check', name: 'g', input: '{{sample.output_text}}', reference: 'x', operation: 'eq' } } } }), badRequest('method.type'));
   });
 
+  it('runs a reinforcement job on o4-mini with its grader', async () => {
+    const api = ctx.api();
+    const c = ctx.client();
+    const rft = TOPICS.map(([p, r]) => JSON.stringify({ messages: [{ role: 'developer', content: 'Answer briefly.' }, { role: 'user', content: p }], reference_answer: r })).join('\n');
+    const file = await uploadText(c, `${rft}\n`, 'rft.jsonl');
+    const grader = { type: 'string_check', name: 'exact', input: '{{sample.output_text}}', reference: '{{item.reference_answer}}', operation: 'eq' } as const;
+    const job = await c.fineTuning.jobs.create({
+      model: 'o4-mini',
+      training_file: file.id,
+      method: { type: 'reinforcement', reinforcement: { grader, hyperparameters: { reasoning_effort: 'low' } } },
+    });
+    assert.equal(job.model, 'o4-mini-2025-04-16');
+    assert.deepEqual(job.method?.reinforcement?.grader, grader);
+    assert.equal(job.method?.reinforcement?.hyperparameters?.reasoning_effort, 'low');
+    const end = await driveUntil(api, c, job.id, ['succeeded', 'failed'], 5000);
+    assert.equal(end.status, 'succeeded', JSON.stringify(end.error));
+  });
+
   it('refuses bad create requests with 400 and the param at fault', async () => {
     const c = ctx.client();
     const file = await uploadText(c, GOOD_JSONL);
