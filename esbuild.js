@@ -60,6 +60,9 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // jsonc-parser's `main` is a UMD build whose factory requires `./impl/*` at run time, which esbuild cannot follow
+  // (the bundle then fails with "Cannot find module './impl/format'"); its `module` build is plain ESM and bundles.
+  mainFields: ['module', 'main'],
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
