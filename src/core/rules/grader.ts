@@ -273,7 +273,7 @@ class GraderChecker {
       } else if (ns === 'sample') {
         const v = rest.split(/[.[]/, 1)[0]!;
         if (!SAMPLE_VARS.includes(v)) {
-          const suggestion = nearest(v, SAMPLE_VARS);
+          const suggestion = nearest(v, SAMPLE_VARS) ?? (v.length >= 3 ? SAMPLE_VARS.find((x) => x.startsWith(v)) : undefined);
           this.add(
             'invalid-grader-template',
             path,
