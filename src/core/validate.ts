@@ -83,6 +83,8 @@ export interface ValidationReport {
   readonly truncated: boolean;
   readonly tokens?: TokenSummary;
   readonly estimatedCost?: { readonly usd: number; readonly priceDate: string; readonly epochs: number };
+  /** Why exact token counting failed (the totals are then estimates). */
+  readonly tokensError?: string;
   /** File size in bytes. */
   readonly bytes: number;
 }
@@ -474,12 +476,19 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   let billed = final.billed;
   let max = final.max;
   let exact = false;
+  let tokensError: string | undefined;
   if (tokensPromise) {
-    const t = await tokensPromise;
-    total = t.total;
-    max = t.max;
-    billed = billedTokensPerEpoch(t.perLine, model.limit);
-    exact = true;
+    try {
+      const t = await tokensPromise;
+      total = t.total;
+      max = t.max;
+      billed = billedTokensPerEpoch(t.perLine, model.limit);
+      exact = true;
+    } catch (e) {
+      if (signal?.aborted) throw abortError();
+      // The problems stand; the totals stay estimates.
+      tokensError = e instanceof Error ? e.message : String(e);
+    }
   }
   return {
     path,
@@ -492,6 +501,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     counts,
     truncated,
     ...tokenSummary(examples, total, billed, max, final.overLimit, model, exact),
+    ...(tokensError !== undefined ? { tokensError } : {}),
     bytes: totalBytes,
   };
 }

@@ -39,7 +39,14 @@ interface WorkerScript {
 }
 
 export function resolveWorkerScript(explicit?: string): WorkerScript {
-  const tsxArgs = ['--require', 'tsx/cjs'];
+  let tsx = 'tsx/cjs';
+  try {
+    // Absolute, so that the worker finds tsx whatever the current directory.
+    tsx = require.resolve('tsx/cjs');
+  } catch {
+    // Keep the bare name (resolved from the current directory).
+  }
+  const tsxArgs = ['--require', tsx];
   if (explicit) {
     return { file: explicit, execArgv: explicit.endsWith('.ts') ? tsxArgs : [] };
   }
