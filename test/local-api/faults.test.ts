@@ -121,6 +121,18 @@ for (const flavour of ['openai', 'azure'] as const) {
       const steps = events.filter((e) => e.type === 'metrics').map((e) => (e.data as { step: number }).step);
       assert.equal(Math.max(...steps), 9, 'trained up to the step before the failure');
       assert.equal(events[0]!.level, 'error');
+      // a fault added while a job runs (through the admin endpoint) applies to it, with its own code and message
+      const running = await c.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id });
+      await driveUntil(api, c, running.id, ['running']);
+      api.clock.advance(30_000);
+      await fetch(`${api.url}/__admin/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ kind: 'job-failure', job: running.id, afterSteps: 1, code: 'training_diverged', message: 'Loss diverged.' }),
+      });
+      api.clock.advance(1_000);
+      const diverged = await c.fineTuning.jobs.retrieve(running.id);
+      assert.equal(diverged.status, 'failed');
+      assert.deepEqual(diverged.error, { code: 'training_diverged', message: 'Loss diverged.', param: null });
       // spent: the next job succeeds
       const next = await c.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id });
       assert.equal((await driveUntil(api, c, next.id, ['succeeded', 'failed'], 5000)).status, 'succeeded');

@@ -15,7 +15,7 @@ export type FaultKind =
   | 'drop-body'
   /** For a streamed reply, send `afterChunks` SSE events (default 2), then drop the connection. Else like drop-body. */
   | 'drop-stream'
-  /** Not per request: the next `count` jobs matching `job` (regex on the job id) fail when they reach `afterSteps`. */
+  /** Not per request: the next `count` running jobs matching `job` (regex on the job id) fail at step `afterSteps`. */
   | 'job-failure';
 
 export interface FaultSpec {

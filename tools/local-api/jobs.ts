@@ -312,16 +312,26 @@ export class JobEngine {
     job.run.totalSteps = stepsPerEpoch * epochs;
     const ticks = Math.min(job.run.totalSteps, TIMING.maxTicks);
     job.run.stepMs = TIMING.runMs / ticks;
-    const fault = this.faults.takeJobFailure(job.id);
-    if (fault) {
-      job.run.failAtStep = Math.max(1, Math.min(job.run.totalSteps, fault.afterSteps ?? Math.ceil(job.run.totalSteps / 2)));
-      job.run.failCode = fault.code ?? 'server_error';
-      job.run.failMessage = fault.message ?? 'The job failed due to an internal error.';
-    }
+    this.armFailure(job);
     job.status = 'running';
     job.estimated_finish = this.clock.seconds() + Math.round((TIMING.runMs + TIMING.evaluateMs + TIMING.publishMs) / 1000);
     this.event(job, 'info', 'Fine-tuning job started');
     this.scheduleTick(job);
+  }
+
+  /**
+   * Takes a job-failure fault for this job, if one matches: the job will fail at the fault's step (or, when it is
+   * already past it, at its next step). Checked when the job starts running and at each tick, so a fault added while
+   * a job runs applies to it.
+   */
+  private armFailure(job: StoredJob): void {
+    if (job.run.failAtStep !== undefined) return;
+    const fault = this.faults.takeJobFailure(job.id);
+    if (!fault) return;
+    const at = fault.afterSteps ?? Math.ceil(job.run.totalSteps / 2);
+    job.run.failAtStep = Math.max(job.run.step + 1, Math.min(job.run.totalSteps, Math.max(1, at)));
+    job.run.failCode = fault.code ?? 'server_error';
+    job.run.failMessage = fault.message ?? 'The job failed due to an internal error.';
   }
 
   private scheduleTick(job: StoredJob): void {
@@ -331,6 +341,7 @@ export class JobEngine {
   /** One timer tick: train up to the next group boundary, emitting metrics and epoch checkpoints. */
   private tick(job: StoredJob): void {
     job.run.timer = undefined;
+    this.armFailure(job);
     const { totalSteps } = job.run;
     const ticks = Math.min(totalSteps, TIMING.maxTicks);
     const tickIndex = Math.round((job.run.step / totalSteps) * ticks) + 1;
