@@ -1,0 +1,168 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { countTokensInWorkers, DatasetIndex, splitLines } from '../../src/core';
+import { activateExtension, fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor } from './helpers';
+
+/** Text of an element inside the (one) visible webview, or undefined while it is not there. */
+async function webviewText(selector: string): Promise<string | undefined> {
+  try {
+    const r = await runnerRequest({ type: 'text', selector, webview: true, timeoutMs: 1000 });
+    return r === undefined ? undefined : String(r.value);
+  } catch {
+    return undefined;
+  }
+}
+
+async function webviewCount(selector: string): Promise<number> {
+  try {
+    const r = await runnerRequest({ type: 'count', selector, webview: true });
+    return Number(r?.value ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until `selector`'s text inside the webview satisfies `ok`; returns it. */
+async function waitForWebviewText(selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  let last: string | undefined;
+  await waitFor(
+    async () => {
+      last = await webviewText(selector);
+      return last !== undefined && ok(last);
+    },
+    `${what} (last text of ${selector}: ${JSON.stringify(last)})`,
+    timeoutMs,
+  );
+  return last!;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+describe('Dataset statistics view', function () {
+  // These tests need the runner (playwright) to read and click inside the webview.
+  before(async function () {
+    if (!process.env.TUNELINE_TEST_ACK_DIR) this.skip();
+    await activateExtension();
+  });
+
+  beforeEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('renders totals, roles, cost and both histograms of the active dataset', async function () {
+    const uri = fixtureUri('datasets', 'good.jsonl');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const shown = await vscode.commands.executeCommand<vscode.Uri>('tuneline.showDatasetStats');
+    assert.equal(shown?.toString(), uri.toString());
+
+    // What the engine says about the file, computed here independently of the view.
+    const model = vscode.workspace.getConfiguration('tuneline', uri).get<string>('model');
+    const lines = splitLines(doc.getText());
+    const index = DatasetIndex.fromText(doc.getText(), { model });
+    const stats = index.stats();
+    const exact = await countTokensInWorkers(lines, { model, workers: 1 });
+
+    await waitForWebviewText('#card-examples .card-value', (t) => t === fmt(stats.examples), 'the examples card');
+    assert.equal(await webviewText('#file-name'), 'good.jsonl');
+    // Exact counts replace the estimate once the worker is done.
+    await waitForWebviewText('#card-tokens .card-detail', (t) => t === 'exact count', 'exact token counts');
+    assert.equal(await webviewText('#card-tokens .card-value'), fmt(exact.total));
+    assert.match(String(await webviewText('#summary')), new RegExp(`supervised \\(inferred\\).*${model!.replace(/\./g, '\\.')}`));
+    const cost = String(await webviewText('#card-cost'));
+    assert.match(cost, /\$\d+\.\d\d/);
+    assert.match(cost, new RegExp(`prices of ${stats.estimatedCost!.priceDate}`));
+    assert.match(cost, new RegExp(`${stats.epochs} epochs`));
+    assert.equal(await webviewText('#card-duplicates .card-value'), '0');
+    assert.equal(await webviewText('#card-over-limit .card-value'), '0');
+    const roles = String(await webviewText('#roles'));
+    for (const role of ['system', 'user', 'assistant']) assert.match(roles, new RegExp(`${role}\\s+60`));
+
+    // uPlot drew both charts on canvases, with VS Code's theme colours (no uPlot default colours).
+    assert.equal(await webviewCount('#chart-tokens .uplot canvas'), 1);
+    assert.equal(await webviewCount('#chart-turns .uplot canvas'), 1);
+    assert.match(String(await webviewText('#chart-tokens figcaption')), new RegExp(`max ${Math.max(...exact.perLine)} tokens?`));
+    await screenshot(testName(this), 800);
+  });
+
+  it('lists the examples of a clicked bar, and opens one at its line', async function () {
+    const uri = fixtureUri('datasets', 'good.jsonl');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
+    await waitForWebviewText('#card-tokens .card-detail', (t) => t === 'exact count', 'the view with exact counts');
+
+    // Every example has one assistant turn: one bar, in the middle of the turns chart. Click it.
+    await runnerRequest({ type: 'click', selector: '#chart-turns .u-over', webview: true });
+    await waitForWebviewText('#examples-title', (t) => /Assistant turns per example: 1 turn — 60 examples/.test(t), 'the list of the bar’s examples');
+    assert.equal(await webviewCount('.example-list li'), 60);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const fifth = String(await webviewText('.example-list li:nth-child(5)'));
+    const user = (JSON.parse(doc.lineAt(4).text) as { messages: Array<{ role: string; content: string }> }).messages.find((x) => x.role === 'user')!;
+    assert.match(fifth, /^Line 5\s+\d+ tokens · 1 turn\s/);
+    assert.ok(fifth.includes(user.content), `the snippet shows the first user message: ${fifth}`);
+
+    // A bar of the tokens chart lists only examples whose counts lie in its range.
+    await runnerRequest({ type: 'click', selector: '#chart-tokens .u-over', webview: true });
+    const title = await waitForWebviewText('#examples-title', (t) => t.startsWith('Tokens per example'), 'a tokens bar’s examples');
+    const m = /: (\d+)(?:–(\d+))? tokens? — (\d+) examples?/.exec(title);
+    assert.ok(m, `title names the range: ${title}`);
+    const [from, to, total] = [Number(m[1]), Number(m[2] ?? m[1]), Number(m[3])];
+    const perLine = (await countTokensInWorkers(splitLines(doc.getText()), { model: vscode.workspace.getConfiguration('tuneline', uri).get<string>('model'), workers: 1 })).perLine;
+    const expected = [...perLine.keys()].filter((l) => doc.lineAt(l).text.trim() && perLine[l]! >= from && perLine[l]! <= to);
+    assert.equal(total, expected.length);
+    assert.equal(await webviewCount('.example-list li'), expected.length);
+    await screenshot(`${testName(this)}-tokens-bar`, 600);
+
+    // Clicking an example opens the document at that line, the whole line selected.
+    const target = expected[Math.min(2, expected.length - 1)]!;
+    await runnerRequest({ type: 'click', selector: `.example-list button[data-line="${target}"]`, webview: true });
+    const editor = await waitFor(
+      () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.toString() === uri.toString() && e.selection.start.line === target ? e : undefined;
+      },
+      `good.jsonl to open at line ${target + 1}`,
+    );
+    assert.equal(editor.selection.start.character, 0);
+    assert.equal(editor.selection.end.line, target);
+    assert.equal(editor.selection.end.character, doc.lineAt(target).text.length);
+    await screenshot(testName(this), 600);
+  });
+
+  it('follows edits of the document, and shows one panel per document', async function () {
+    const uri = fixtureUri('datasets', 'dups.jsonl');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('tuneline.showDatasetStats');
+    await waitForWebviewText('#card-duplicates .card-value', (t) => t === '4', 'the duplicates of dups.jsonl');
+    assert.equal(await webviewText('#card-examples .card-value'), '16');
+
+    // Copy the first line once more at the end: one more example, one more duplicate.
+    await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount - 1, 0), `${doc.lineAt(0).text}\n`));
+    await waitForWebviewText('#card-examples .card-value', (t) => t === '17', 'the view to follow the edit');
+    assert.equal(await webviewText('#card-duplicates .card-value'), '5');
+
+    // Showing the statistics again reveals the same panel instead of opening a second one.
+    await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
+    await sleep(300);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Statistics: dups.jsonl');
+    assert.equal(tabs.length, 1);
+    await screenshot(testName(this), 600);
+
+    // Leave the fixture as it was.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(doc.isDirty, false);
+  });
+
+  it('refuses politely without a dataset', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The command's error boundary shows the message and resolves undefined.
+    const r = await vscode.commands.executeCommand('tuneline.showDatasetStats');
+    assert.equal(r, undefined);
+  });
+});
