@@ -5,6 +5,7 @@ import { ContextKeys, setContext } from './common/contextKeys';
 import { Logger } from './common/logger';
 import { onDidChangeSettings, readSettings } from './common/settings';
 import { clearApiKey } from './commands/clearApiKey';
+import { createStarterDataset } from './commands/createStarterDataset';
 import { setApiKey } from './commands/setApiKey';
 import { JobsView } from './jobs/jobsView';
 import { registerDatasetTools } from './stats/register';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
     registerCommand('tuneline.showLog', () => log.show(), log),
     registerCommand('tuneline.setApiKey', (key?: unknown, provider?: unknown) => setApiKey(keys, key, provider), log),
     registerCommand('tuneline.clearApiKey', (provider?: unknown) => clearApiKey(keys, provider), log),
+    registerCommand('tuneline.createStarterDataset', (folder?: unknown) => createStarterDataset(folder), log),
   );
 
   void setContext(ContextKeys.trusted, vscode.workspace.isTrusted);
