@@ -6,6 +6,8 @@ export const ContextKeys = {
   activated: 'tuneline.activated',
   /** True when an API key is available for the configured provider. */
   hasApiKey: 'tuneline.hasApiKey',
+  /** True when the jobs view has loaded the job list and it is empty (the "no jobs" welcome). */
+  jobsEmpty: 'tuneline.jobs.empty',
   /** True when the workspace is trusted. */
   trusted: 'tuneline.trusted',
 } as const;
