@@ -279,7 +279,8 @@ async function runMode(serverMain, mode) {
 async function main() {
   if (!fs.existsSync(suiteIndex)) throw new Error(`${path.relative(root, suiteIndex)} is missing: run \`node esbuild.js\` first`);
   const serverMain = installTestVSCode();
-  fs.rmSync(screenshotsDir, { recursive: true, force: true });
+  // A full run starts from an empty folder; a partial run (--grep) keeps the other tests' screenshots.
+  if (!grep) fs.rmSync(screenshotsDir, { recursive: true, force: true });
   const total = { passed: 0, failed: 0, pending: 0 };
   let exitCode = 0;
   for (const mode of modes) {
