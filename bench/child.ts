@@ -1,0 +1,177 @@
+/**
+ * One benchmark measurement, run in its own process (so that its peak RSS is its own). Bundled by `run.ts` with
+ * esbuild together with the engine, so the numbers are those of the bundled code path.
+ *
+ *   node .build/child.js floor|validate|tokens|edit FILE [WORKERS]
+ * Prints one JSON object on stdout.
+ */
+import * as fs from 'node:fs';
+import { DatasetIndex, countTokensInWorkers, validateFile } from '../src/core';
+import { LineSplitter } from '../src/core/tokens/lines';
+
+const HWM = 4 * 1024 * 1024;
+
+/** CPU time (user + system, all threads of this process) since `from`, in ms. */
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1000;
+}
+
+function maxRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+async function floor(file: string): Promise<Record<string, number>> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let lines = 0;
+  let parsed = 0;
+  const splitter = new LineSplitter((text) => {
+    lines++;
+    try {
+      JSON.parse(text);
+      parsed++;
+    } catch {
+      // invalid line: still counted as read
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    const s = fs.createReadStream(file, { highWaterMark: HWM });
+    s.on('data', (c) => splitter.push(c as Buffer));
+    s.on('end', () => {
+      splitter.end();
+      resolve();
+    });
+    s.on('error', reject);
+  });
+  return { ms: performance.now() - t0, cpuMs: cpuMs(c0), lines, parsed, peakRssMB: maxRssMB() };
+}
+
+async function validate(file: string): Promise<Record<string, number>> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await validateFile(file, { tokens: false });
+  return { ms: performance.now() - t0, cpuMs: cpuMs(c0), examples: r.examples, errors: r.counts.error, warnings: r.counts.warning, peakRssMB: maxRssMB() };
+}
+
+async function tokens(file: string, workers: number): Promise<Record<string, number>> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await countTokensInWorkers({ file }, { workers });
+  return { ms: performance.now() - t0, cpuMs: cpuMs(c0), total: r.total, lines: r.lines, peakRssMB: maxRssMB() };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!;
+}
+
+async function edit(file: string): Promise<Record<string, number>> {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const doc = lines.slice(0, 100_000);
+  doc.push(''); // the editor's last line after the final newline
+  // A full validation of the document, editor path: build the index and read its problems.
+  const fulls: number[] = [];
+  let ix = new DatasetIndex();
+  const fullCpus: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    ix = new DatasetIndex({ getLineText: (l) => doc[l]! });
+    ix.setLines(0, 0, doc);
+    ix.problems();
+    fulls.push(performance.now() - t0);
+    fullCpus.push(cpuMs(c0));
+  }
+  const full = Math.min(...fulls);
+  const fullCpu = Math.min(...fullCpus);
+  // Keystroke-sized edits: insert one character inside a string value of a random line, then read the problems
+  // (what the diagnostics layer does after each change).
+  let seed = 7;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let k = 0; k < 300; k++) {
+    const line = Math.floor(rand() * (doc.length - 1));
+    const text = doc[line]!;
+    const at = text.indexOf('"content":"') + 12;
+    const next = at > 12 ? text.slice(0, at) + 'x' + text.slice(at) : text;
+    doc[line] = next;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    ix.setLines(line, 1, [next]);
+    ix.problems();
+    times.push(performance.now() - t0);
+    cpuTimes.push(cpuMs(c0));
+  }
+  // Enter: split a line in two (changes the line count; every later line moves).
+  const enters: number[] = [];
+  for (let k = 0; k < 50; k++) {
+    const line = Math.floor(rand() * (doc.length - 1));
+    const text = doc[line]!;
+    const cut = Math.floor(text.length / 2);
+    const parts = [text.slice(0, cut), text.slice(cut)];
+    doc.splice(line, 1, ...parts);
+    let t0 = performance.now();
+    ix.setLines(line, 1, parts);
+    ix.problems();
+    enters.push(performance.now() - t0);
+    // and join them back (Backspace at the start of the second half)
+    doc.splice(line, 2, text);
+    t0 = performance.now();
+    ix.setLines(line, 2, [text]);
+    ix.problems();
+    enters.push(performance.now() - t0);
+  }
+  const t0 = performance.now();
+  ix.stats();
+  const statsMs = performance.now() - t0;
+  const editMs = median(times);
+  return {
+    lines: doc.length,
+    fullMs: full,
+    editLatencyMs: editMs,
+    editP95Ms: p95(times),
+    editLineBreakMs: median(enters),
+    statsMs,
+    editToFullRatio: editMs / full,
+    fullCpuMs: fullCpu,
+    editCpuMs: median(cpuTimes),
+    editToFullRatioCpu: median(cpuTimes) / fullCpu,
+    peakRssMB: maxRssMB(),
+  };
+}
+
+async function run(): Promise<void> {
+  const [what, file, n] = process.argv.slice(2);
+  if (!what || !file) throw new Error('usage: child.js floor|validate|tokens|edit FILE [WORKERS]');
+  let out: Record<string, number>;
+  switch (what) {
+    case 'floor':
+      out = await floor(file);
+      break;
+    case 'validate':
+      out = await validate(file);
+      break;
+    case 'tokens':
+      out = await tokens(file, Number(n ?? 1));
+      break;
+    case 'edit':
+      out = await edit(file);
+      break;
+    default:
+      throw new Error(`unknown measurement ${what}`);
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+run().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
