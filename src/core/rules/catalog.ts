@@ -414,7 +414,7 @@ const R: RuleInfo[] = [
     appliesTo: ['supervised', 'reinforcement'],
     scope: 'line',
     source: 'S1, S4e, S5',
-    notes: `${NO_API_MESSAGE}; the schema's enum is [0, 1].`,
+    notes: `${NO_API_MESSAGE}; the schema's enum is [0, 1], and openai/openai-cookbook issue #1270 (2024-07) reads the documentation the same way ("value in [0,1], which is all that is supported now"). No report of the API accepting other values was found.`,
   },
   {
     id: 'SFT-12',
