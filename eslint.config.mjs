@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', 'bench/data/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'out/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', 'bench/data/**', 'bench/.build/**', '**/*.d.ts', '*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
