@@ -11,6 +11,7 @@ import { JobsView } from './jobs/jobsView';
 import { registerDatasetTools } from './stats/register';
 import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
 import { registerConnection, type ConnectionApi } from './training/register';
+import { Playground, type PlaygroundApi } from './playground/register';
 
 /** What `activate` returns: a small surface for the integration tests (and other extensions). */
 export interface TunelineApi {
@@ -19,6 +20,8 @@ export interface TunelineApi {
   readonly datasets: DatasetEditingApi;
   /** Provider client, upload and training (issue 10): the jobs view and the playground use `connection.provider`. */
   readonly connection: ConnectionApi;
+  /** The playground (issue 8): its session and model list, for tests. */
+  readonly playground: PlaygroundApi;
 }
 
 /** The composition root: builds each feature, registers it once, and does nothing else. */
@@ -34,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   sub(datasets);
   const connection = registerConnection(context, log, keys);
   sub(...connection.disposables);
+  const playground = new Playground(context, connection.api.provider, log);
+  sub(playground);
 
   const updateKeyContext = async () => {
     const key = await keys.get(readSettings().provider);
@@ -56,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void updateKeyContext();
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: datasets.api, connection: connection.api };
+  return { log, datasets: datasets.api, connection: connection.api, playground: playground.api };
 }
 
 export function deactivate(): void {

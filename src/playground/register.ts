@@ -1,0 +1,190 @@
+/**
+ * Registers the playground (issue 8): `tuneline.openPlayground`, `tuneline.playground.saveAsExample`,
+ * `tuneline.tryInPlayground` (editor context menu and a code lens on dataset lines), and returns a small surface for
+ * the integration tests.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProviderService } from '../api/provider';
+import type { ChatMessage } from '../api/types';
+import { registerCommand, UserFacingError } from '../common/commands';
+import { Disposable } from '../common/dispose';
+import type { Logger } from '../common/logger';
+import type { ModelOption, SessionView } from '../common/protocol/playground';
+import { readSettings } from '../common/settings';
+import { conversationFromLine, conversationFromMessages } from './example';
+import { PlaygroundPanel } from './playgroundPanel';
+import { saveAsExample, type SaveArgs, type SaveResult } from './saveExample';
+
+const LAST_MODELS = 'tuneline.playground.models';
+const CODE_LENS_SETTING = 'playground.codeLens';
+/** Context key: a playground panel is open (the save command shows in the palette). */
+const OPEN_CONTEXT = 'tuneline.playgroundOpen';
+/** Documents with more lines get no code lenses (the context menu still works). */
+const MAX_LENS_LINES = 5000;
+
+export interface PlaygroundApi {
+  /** The open playground's session, if any. */
+  session(): SessionView | undefined;
+  /** The models the open playground offers. */
+  models(): { options: readonly ModelOption[]; loading: boolean; error?: string } | undefined;
+  /** Fires when the open playground's session or model list changes. */
+  readonly onDidChange: vscode.Event<void>;
+  /** Aborts the open playground's replies; resolves when they have ended. */
+  stop(): Promise<void>;
+}
+
+export interface OpenArgs {
+  readonly models?: readonly string[];
+  readonly messages?: readonly ChatMessage[];
+  readonly system?: string;
+}
+
+function parseOpenArgs(value: unknown): OpenArgs {
+  if (!value || typeof value !== 'object' || value instanceof vscode.Uri) return {};
+  const v = value as Record<string, unknown>;
+  const models = Array.isArray(v.models) ? v.models.filter((m): m is string => typeof m === 'string' && m.trim() !== '') : undefined;
+  const messages = Array.isArray(v.messages) ? (v.messages as ChatMessage[]) : undefined;
+  return { ...(models?.length ? { models } : {}), ...(messages ? { messages } : {}), ...(typeof v.system === 'string' ? { system: v.system } : {}) };
+}
+
+export class Playground extends Disposable {
+  private panel: PlaygroundPanel | undefined;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly api: PlaygroundApi;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly provider: ProviderService,
+    private readonly log: Logger,
+  ) {
+    super();
+    this._register({ dispose: () => this.panel?.dispose() });
+    this._register(registerCommand('tuneline.openPlayground', (args?: unknown) => this.open(parseOpenArgs(args)), log));
+    this._register(registerCommand('tuneline.playground.saveAsExample', (args?: unknown) => this.save(args), log));
+    this._register(registerCommand('tuneline.tryInPlayground', (uri?: unknown, line?: unknown) => this.tryLine(uri, line), log));
+    const lenses = new ExampleCodeLenses();
+    this._register(lenses);
+    this._register(vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }], lenses));
+    this.api = {
+      session: () => this.panel?.view(),
+      models: () => (this.panel ? { options: this.panel.modelOptions(), ...this.panel.modelsState } : undefined),
+      onDidChange: this.changed.event,
+      stop: async () => this.panel?.stop(),
+    };
+  }
+
+  private defaultModels(): string[] {
+    const last = this.context.globalState.get<unknown>(LAST_MODELS);
+    if (Array.isArray(last) && last.length && last.every((m) => typeof m === 'string')) return last as string[];
+    return [readSettings().model];
+  }
+
+  /** Opens (or reveals) the playground; `args` choose its models, conversation and system prompt. */
+  async open(args: OpenArgs = {}, column?: vscode.ViewColumn): Promise<SessionView> {
+    const panel = this.ensurePanel(column);
+    if (args.models?.length) panel.setModels(args.models);
+    if (args.messages) {
+      const conv = conversationFromMessages(args.messages);
+      if (typeof conv === 'string') throw new UserFacingError(`Tuneline cannot open this conversation in the playground: ${conv}.`);
+      await panel.load(conv);
+    }
+    if (args.system !== undefined) panel.setSystem(args.system);
+    return panel.view();
+  }
+
+  private ensurePanel(column?: vscode.ViewColumn): PlaygroundPanel {
+    if (this.panel) {
+      this.panel.reveal(column);
+      return this.panel;
+    }
+    const panel = new PlaygroundPanel(
+      this.context.extensionUri,
+      this.provider,
+      this.log,
+      {
+        saveExample: (c) => void vscode.commands.executeCommand('tuneline.playground.saveAsExample', { column: c }),
+        rememberModels: (m) => void this.context.globalState.update(LAST_MODELS, [...m]),
+      },
+      this.defaultModels(),
+      column ?? vscode.ViewColumn.Active,
+    );
+    this.panel = panel;
+    void vscode.commands.executeCommand('setContext', OPEN_CONTEXT, true);
+    const sub = panel.onDidChange(() => this.changed.fire());
+    panel.onDidDispose(() => {
+      sub.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        void vscode.commands.executeCommand('setContext', OPEN_CONTEXT, false);
+      }
+      this.changed.fire();
+    });
+    this.changed.fire();
+    return panel;
+  }
+
+  private async save(args: unknown): Promise<SaveResult | undefined> {
+    const panel = this.panel;
+    if (!panel) throw new UserFacingError('Open the playground and talk to a model first: "Tuneline: Open Playground".');
+    return saveAsExample(panel, (args ?? {}) as SaveArgs, this.log);
+  }
+
+  /** Opens the dataset line's conversation (up to its last assistant turn) in the playground. */
+  private async tryLine(uriArg: unknown, lineArg: unknown): Promise<SessionView | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : editor?.document.uri;
+    if (!uri) throw new UserFacingError('Open a .jsonl dataset and put the cursor on an example, then run "Try in Playground".');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line =
+      typeof lineArg === 'number' && Number.isInteger(lineArg)
+        ? lineArg
+        : editor && editor.document.uri.toString() === uri.toString()
+          ? editor.selection.active.line
+          : 0;
+    if (line < 0 || line >= doc.lineCount) throw new UserFacingError(`${path.posix.basename(uri.path)} has no line ${line + 1}.`);
+    const conv = conversationFromLine(doc.lineAt(line).text);
+    const name = path.posix.basename(uri.path);
+    if (typeof conv === 'string') throw new UserFacingError(`Line ${line + 1} of ${name} cannot be tried in the playground: ${conv}.`);
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+    const panel = this.ensurePanel(this.panel ? undefined : shown ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
+    await panel.load(conv, { label: `${name}, line ${line + 1}`, uri: uri.toString() });
+    return panel.view();
+  }
+}
+
+/** "Try in playground" above each example line of a dataset (setting `tuneline.playground.codeLens`). */
+class ExampleCodeLenses extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor() {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`tuneline.${CODE_LENS_SETTING}`)) this.changed.fire();
+      }),
+    );
+  }
+
+  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
+    if (!vscode.workspace.getConfiguration('tuneline', document.uri).get<boolean>(CODE_LENS_SETTING, true)) return [];
+    if (document.lineCount > MAX_LENS_LINES) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (let i = 0; i < document.lineCount; i++) {
+      if (token.isCancellationRequested) return [];
+      const text = document.lineAt(i).text;
+      // Cheap test; the command checks the line properly.
+      if (!/"(assistant|preferred_output)"/.test(text)) continue;
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(i, 0, i, 0), {
+          title: '$(comment-discussion) Try in playground',
+          tooltip: 'Open this conversation, up to its last assistant reply, in the playground and compare the models’ replies with the dataset’s',
+          command: 'tuneline.tryInPlayground',
+          arguments: [document.uri, i],
+        }),
+      );
+    }
+    return lenses;
+  }
+}
