@@ -4,7 +4,7 @@
  * verdict. Returns an `UploadOutcome` (tests read it); `undefined` when the user stopped.
  */
 import * as vscode from 'vscode';
-import { validateFile, type ValidationReport } from '../core';
+import { validateFile, type MethodSetting, type ValidationReport } from '../core';
 import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
@@ -74,9 +74,17 @@ export async function checkBeforeUpload(
   mode: UploadOptions['ifProblems'],
   deps: Pick<UploadDeps, 'log' | 'notify'>,
   signal?: AbortSignal,
+  /** The job's method, model and grader when starting training (default: the settings). */
+  job?: { method?: MethodSetting; model?: string; grader?: unknown },
 ): Promise<{ ok: boolean; report: ValidationReport }> {
   const s = readSettings(uri);
-  const report = await validateFile(uri.fsPath, { method: s.method, model: s.model, maxProblems: 20, ...(signal ? { signal } : {}) });
+  const report = await validateFile(uri.fsPath, {
+    method: job?.method ?? s.method,
+    model: job?.model ?? s.model,
+    maxProblems: 20,
+    ...(job?.grader !== undefined ? { grader: job.grader } : {}),
+    ...(signal ? { signal } : {}),
+  });
   const errors = report.counts.error;
   if (errors === 0) return { ok: true, report };
   const first = report.problems.find((p) => p.severity === 'error');

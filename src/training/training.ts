@@ -239,14 +239,17 @@ export class TrainingService extends Disposable {
   private async resolveFile(choice: FileChoice, client: TunelineClient, draft: Draft, ifProblems: StartTrainingArgs['ifProblems']): Promise<string> {
     if (choice.kind === 'remote') return choice.file.id;
     await saveIfDirty(choice.uri, this.log);
-    const { ok } = await checkBeforeUpload(choice.uri, ifProblems ?? 'ask', this.uploadDeps);
+    const { ok } = await checkBeforeUpload(choice.uri, ifProblems ?? 'ask', this.uploadDeps, undefined, {
+      ...(draft.method ? { method: draft.method } : {}),
+      ...(draft.model ? { model: draft.model } : {}),
+      ...(draft.grader !== undefined ? { grader: draft.grader } : {}),
+    });
     if (!ok) throw new CancelledError();
     const result = await uploadWithProgress(choice.uri, client, this.uploadDeps, () => undefined);
     if (result.file.status === 'error') {
       throw new UserFacingError(`The service rejected ${fileLabel(choice)} (${result.file.id}): ${result.file.status_details ?? 'no details'}`);
     }
     this.log.info(`${fileLabel(choice)} → ${result.file.id} (${result.via})`);
-    void draft;
     return result.file.id;
   }
 }

@@ -98,7 +98,7 @@ for (const flavour of ['openai', 'azure'] as const) {
         hyperparameters: { reasoning_effort: 'low', eval_interval: 2 },
         ifProblems: 'stop',
       });
-      assert.ok(job);
+      assert.ok(job, c.lines.slice(-6).join('\n'));
       assert.equal(job.method?.type, 'reinforcement');
       assert.deepEqual((job.method?.reinforcement?.grader as { type?: string }).type, 'string_check');
     });
@@ -151,9 +151,12 @@ for (const flavour of ['openai', 'azure'] as const) {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixtureUri('datasets', 'good.jsonl')));
       const pending = vscode.commands.executeCommand('tuneline.startTraining');
       await waitFor(() => steps.length === 1, 'the first step');
-      await sleep(1200); // the file list loads (workspace files, uploaded files)
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await waitFor(() => steps.length === 2, 'the second step');
+      // The file list loads (workspace files, uploaded files); accepting before there is an item does nothing.
+      await waitFor(async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await sleep(300);
+        return steps.length === 2;
+      }, 'the second step');
       assert.deepEqual(steps, ['training', 'validation']);
       await vscode.commands.executeCommand('workbench.action.quickInputBack');
       await waitFor(() => steps.length === 3, 'back to the first step');
