@@ -134,6 +134,39 @@ export interface Deployment {
   readonly model: string;
 }
 
+export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+
+/** One request line of a batch input file, checked. */
+export interface BatchRequestLine {
+  readonly customId: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** A batch (`/batches`, issue 11): its API fields, plus the requests and their output lines. */
+export interface StoredBatch {
+  readonly id: string;
+  readonly created_at: number;
+  readonly endpoint: string;
+  readonly input_file_id: string;
+  readonly completion_window: string;
+  readonly metadata: Record<string, string> | null;
+  readonly expires_at: number;
+  status: BatchStatus;
+  errors?: { object: 'list'; data: Array<{ code: string; message: string; param: string | null; line: number | null }> };
+  output_file_id?: string;
+  error_file_id?: string;
+  in_progress_at?: number;
+  finalizing_at?: number;
+  completed_at?: number;
+  failed_at?: number;
+  cancelling_at?: number;
+  cancelled_at?: number;
+  request_counts: { total: number; completed: number; failed: number };
+  usage: { input_tokens: number; output_tokens: number };
+  /** Bookkeeping (not part of the API object). */
+  run: { requests: BatchRequestLine[]; next: number; output: string[]; errors: string[]; timer?: number };
+}
+
 export class State {
   readonly files = new Map<string, StoredFile>();
   readonly uploads = new Map<string, StoredUpload>();
@@ -143,8 +176,11 @@ export class State {
   readonly deployments = new Map<string, Deployment>();
   /** Fine-tuned models deleted through `DELETE /models/{model}`. */
   readonly deletedModels = new Set<string>();
+  /** Batches (`/batches`). */
+  readonly batches = new Map<string, StoredBatch>();
 
   clear(): void {
+    this.batches.clear();
     this.files.clear();
     this.uploads.clear();
     this.jobs.clear();

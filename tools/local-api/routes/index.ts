@@ -3,6 +3,7 @@
  * `registerBatchRoutes(router)` that adds its routes with the spec's path templates, and call it here.
  */
 import { Router } from '../router';
+import { registerBatchRoutes } from './batches';
 import { registerChatRoutes } from './chat';
 import { registerFileRoutes } from './files';
 import { registerJobRoutes } from './jobs';
@@ -16,5 +17,6 @@ export function buildRouter(): Router {
   registerJobRoutes(router);
   registerModelRoutes(router);
   registerChatRoutes(router);
+  registerBatchRoutes(router);
   return router;
 }
