@@ -3,8 +3,10 @@
  *
  * Recognised per line:
  * - chat: `{"messages": [{role, content}...]}` — kept as it is;
- * - prompt/completion (legacy): `prompt` → user, `completion` → assistant (trailing white space of the prompt and
- *   leading white space of the completion, the old separators' convention, are trimmed);
+ * - prompt/completion (legacy): `prompt` → user, `completion` → assistant. The old guide's conventions are undone:
+ *   trailing white space of the prompt and leading white space of the completion are trimmed, and when EVERY
+ *   prompt/completion line of the file ends with the same well-known separator (prompt: `###`, `->`, `\n\n###\n\n`...)
+ *   or stop sequence (completion: ` END`, `###`, `<|endoftext|>`), it is removed;
  * - ShareGPT: `conversations` (or `messages`) of `{from, value}` turns; `from` human/user → user,
  *   gpt/assistant/chatgpt/bard/bing/model → assistant, system → system; a top-level `system` string becomes the
  *   system message;
@@ -85,8 +87,45 @@ function isShareGptTurns(v: unknown): v is unknown[] {
   return Array.isArray(v) && v.length > 0 && v.every((t) => isRecord(t) && 'from' in t && 'value' in t);
 }
 
-/** Converts one line; `undefined` for a blank line. */
-export function convertLine(text: string): LineConversion | undefined {
+/** Separators and stop sequences of legacy prompt/completion data that the whole file shares (see `legacyMarkers`). */
+export interface LegacyMarkers {
+  readonly prompt?: string;
+  readonly completion?: string;
+}
+
+const PROMPT_SEPARATORS = ['###', '->', '-->', '=>', '\n\nAnswer:', '\n\nA:'];
+const COMPLETION_STOPS = ['END', '###', '<|endoftext|>', '\n\n###'];
+
+function stripSuffix(text: string, suffix: string | undefined): string {
+  return suffix && text.endsWith(suffix) && text.length > suffix.length ? text.slice(0, -suffix.length) : text;
+}
+
+/**
+ * The separator every prompt ends with and the stop sequence every completion ends with (white space trimmed), if
+ * the file's prompt/completion lines all share one of the well-known ones; only then are they removed.
+ */
+export function legacyMarkers(lines: readonly string[]): LegacyMarkers {
+  const prompts: string[] = [];
+  const completions: string[] = [];
+  for (const t of lines) {
+    if (!t.includes('"prompt"')) continue;
+    try {
+      const v = JSON.parse(t) as unknown;
+      if (isRecord(v) && typeof v.prompt === 'string' && typeof v.completion === 'string') {
+        prompts.push(v.prompt.replace(/\s+$/, ''));
+        completions.push(v.completion.replace(/\s+$/, ''));
+      }
+    } catch {
+      // not JSON: reported by convertLine
+    }
+  }
+  if (prompts.length < 2) return {};
+  const shared = (texts: string[], candidates: string[]) => candidates.find((c) => texts.every((t) => t.endsWith(c) && t.length > c.length));
+  return { prompt: shared(prompts, PROMPT_SEPARATORS), completion: shared(completions, COMPLETION_STOPS) };
+}
+
+/** Converts one line; `undefined` for a blank line. `legacy`: the file's prompt/completion markers to remove. */
+export function convertLine(text: string, legacy: LegacyMarkers = {}): LineConversion | undefined {
   if (!text.trim()) return undefined;
   let value: unknown;
   try {
@@ -116,9 +155,11 @@ export function convertLine(text: string): LineConversion | undefined {
 
   if ('prompt' in value || 'completion' in value) {
     if (typeof value.prompt !== 'string' || typeof value.completion !== 'string') return fail('prompt and completion must both be strings');
+    const prompt = stripSuffix(value.prompt.replace(/\s+$/, ''), legacy.prompt).replace(/\s+$/, '');
+    const completion = stripSuffix(value.completion.replace(/\s+$/, ''), legacy.completion).trim();
     return chat('completion', [
-      { role: 'user', content: value.prompt.replace(/\s+$/, '') },
-      { role: 'assistant', content: value.completion.replace(/^\s+/, '') },
+      { role: 'user', content: prompt },
+      { role: 'assistant', content: completion },
     ]);
   }
 
@@ -146,8 +187,9 @@ export function convertDataset(text: string | readonly string[]): ConvertResult 
   let converted = 0;
   let kept = 0;
   let blank = 0;
+  const legacy = legacyMarkers(lines);
   lines.forEach((t, line) => {
-    const r = convertLine(t);
+    const r = convertLine(t, legacy);
     if (!r) {
       blank++;
       return;

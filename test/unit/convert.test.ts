@@ -62,9 +62,21 @@ describe('convertDataset (core)', () => {
     assert.equal(r.converted, 10);
     assert.deepEqual(r.skipped, []);
     const m = JSON.parse(r.lines[0]!).messages;
-    assert.equal(m[0].content, 'How do I reset my password?\n\n###');
-    assert.equal(m[1].content, 'Open Settings → Account → Reset password, then follow the link we email you. END');
+    // Every prompt ends with "\n\n###\n\n" and every completion with " END": the file's markers are removed.
+    assert.equal(m[0].content, 'How do I reset my password?');
+    assert.equal(m[1].content, 'Open Settings → Account → Reset password, then follow the link we email you.');
     assert.deepEqual(errors(r.lines.join('\n') + '\n'), []);
+  });
+
+  it('keeps separators that not every prompt/completion line shares', () => {
+    const r = convertDataset(['{"prompt": "a ###", "completion": " b END"}', '{"prompt": "c", "completion": " d"}']);
+    assert.deepEqual(
+      r.lines.map((l) => JSON.parse(l).messages.map((x: { content: string }) => x.content)),
+      [
+        ['a ###', 'b END'],
+        ['c', 'd'],
+      ],
+    );
   });
 
   it('keeps chat lines as they are and drops blank lines', () => {
