@@ -8,7 +8,7 @@
  * - peak RSS of each measurement (each runs in its own process);
  * and, on the 100,000-line file, the editor's incremental cost: one keystroke-sized edit in a `DatasetIndex` of
  * 100,000 lines (setLines + problems) against a full validation of the same document.
- * The engine is bundled with esbuild first (bench/.build/), so the bundled code path is what is measured.
+ * The engine is bundled with esbuild first (bench/data/.build/), so the bundled code path is what is measured.
  * Prints a table and writes bench/results.json. `--big` adds a ~1 GB file and checks that validating it stays
  * under 300 MB of peak RSS.
  */
@@ -19,7 +19,8 @@ import * as path from 'node:path';
 import { generate, generateBytes } from './generate';
 
 const ROOT = path.resolve(__dirname, '..');
-const BUILD = path.join(__dirname, '.build');
+// Inside bench/data/, which is git-ignored.
+const BUILD = path.join(__dirname, 'data', '.build');
 const DATA = path.join(__dirname, 'data');
 const SEED = 42;
 
@@ -169,7 +170,7 @@ function main(): void {
   const summary = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
-    codePath: 'bundled (esbuild, bench/.build/child.js + tokenWorker.js)',
+    codePath: 'bundled (esbuild, bench/data/.build/child.js + tokenWorker.js)',
     // Headline numbers (the largest size).
     floorMBps: largest.floorMBpsCpu,
     validateMBps: largest.validateMBpsCpu,

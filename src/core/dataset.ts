@@ -143,7 +143,8 @@ export function analyzeLine(
   let tokens: number | undefined;
   let overLimit = false;
   if (value !== undefined && typeof value === 'object' && value !== null) {
-    images = exampleImages(value);
+    // Image parts need the literal `image_url` (as a key or a `type` value) unless spelled with \u escapes.
+    images = text.indexOf('image_url') === -1 && text.indexOf('\\u') === -1 ? 0 : exampleImages(value);
     if (tok01Applies(method) && tokenUpperBound(bytes, images) > ctx.model.limit) {
       tokens = exampleTokens(value, { encoder: getEncoder(ctx.model.encoding), funcInit: ctx.model.info.funcInit });
       overLimit = tokens > ctx.model.limit;

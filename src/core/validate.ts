@@ -190,19 +190,27 @@ class Bucket {
 }
 
 /**
- * An open-addressing set of 64-bit hashes of duplicate keys → the first line holding them (12 bytes per slot), so
+ * An open-addressing map from 64-bit hashes of duplicate keys to the first line holding them (12 bytes per slot), so
  * that a multi-gigabyte file's duplicate map stays small. Two different keys share a 64-bit hash with probability
  * about n²/2⁶⁵ (≈ 3·10⁻⁸ for a million distinct examples).
  */
 class DupTable {
-  private hi = new Uint32Array(1 << 16);
-  private lo = new Uint32Array(1 << 16);
-  private lines = new Int32Array(1 << 16).fill(-1);
+  /** Interleaved slots [hashHi, hashLo, line + 1] (0 = empty), so that a probe touches one cache line. */
+  private slots: Uint32Array;
+  private cap: number;
   private size = 0;
+
+  /** `expected`: a guess of the number of keys (sizes the table once instead of growing it step by step). */
+  constructor(expected = 1 << 15) {
+    let cap = 1 << 16;
+    while (cap < expected * 2 && cap < 1 << 26) cap <<= 1;
+    this.cap = cap;
+    this.slots = new Uint32Array(cap * 3);
+  }
 
   /** Returns the first line with this key, inserting `line` if the key is new. */
   firstOrInsert(key: string, line: number): number {
-    if (this.size * 2 >= this.lines.length) this.grow();
+    if (this.size * 2 >= this.cap) this.grow();
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193 ^ key.length;
     for (let i = 0; i < key.length; i++) {
@@ -210,37 +218,35 @@ class DupTable {
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
     }
-    h1 >>>= 0;
-    h2 >>>= 0;
-    return this.probe(h1, h2, line);
+    return this.probe(h1 >>> 0, h2 >>> 0, line);
   }
 
   private probe(h1: number, h2: number, line: number): number {
-    const mask = this.lines.length - 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
+    const mask = this.cap - 1;
+    const t = this.slots;
+    let i = ((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 0) & mask;
     for (;;) {
-      const l = this.lines[i]!;
-      if (l < 0) {
-        this.hi[i] = h1;
-        this.lo[i] = h2;
-        this.lines[i] = line;
+      const j = i * 3;
+      const l = t[j + 2]!;
+      if (l === 0) {
+        t[j] = h1;
+        t[j + 1] = h2;
+        t[j + 2] = line + 1;
         this.size++;
         return line;
       }
-      if (this.hi[i] === h1 && this.lo[i] === h2) return l;
+      if (t[j] === h1 && t[j + 1] === h2) return l - 1;
       i = (i + 1) & mask;
     }
   }
 
   private grow(): void {
-    const { hi, lo, lines } = this;
-    const cap = lines.length * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.lines = new Int32Array(cap).fill(-1);
+    const old = this.slots;
+    this.cap *= 2;
+    this.slots = new Uint32Array(this.cap * 3);
     this.size = 0;
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i]! >= 0) this.probe(hi[i]!, lo[i]!, lines[i]!);
+    for (let j = 0; j < old.length; j += 3) {
+      if (old[j + 2]! !== 0) this.probe(old[j]!, old[j + 1]!, old[j + 2]! - 1);
     }
   }
 }
@@ -320,7 +326,8 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     return b;
   };
   const common = new Bucket('supervised', keep);
-  const dups = new DupTable();
+  // Chat examples are rarely under ~300 bytes: size the table for that many lines (capped; it grows if needed).
+  const dups = new DupTable(Math.min(totalBytes / 300, 1 << 24));
   let examples = 0;
   let imageExamples = 0;
   let pendingBlank: { line: number; length: number } | undefined;

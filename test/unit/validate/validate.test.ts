@@ -100,6 +100,16 @@ describe('validateText / validateFile', () => {
     );
   });
 
+  it('duplicate detection stays exact while the duplicate table grows (40,000 short lines)', async function () {
+    this.timeout(60000);
+    const lines = Array.from({ length: 40000 }, (_, i) => comp(i % 37 === 5 ? i - 5 : i));
+    const text = lines.join('\n') + '\n';
+    const a = validateText(text, { method: 'completion' });
+    const b = await validateFile(tmp(text), { method: 'completion' });
+    same(a, b);
+    assert.ok(b.problems.filter((p) => p.code === 'duplicate-example').length > 1000);
+  });
+
   it('rejects with ENOENT for a missing file', async () => {
     await assert.rejects(validateFile(path.join(dir, 'nope.jsonl')), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
   });
