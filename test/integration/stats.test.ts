@@ -23,7 +23,7 @@ async function webviewCount(selector: string): Promise<number> {
 }
 
 /** Waits until `selector`'s text inside the webview satisfies `ok`; returns it. */
-async function waitForWebviewText(selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+async function waitForWebviewText(selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
   let last: string | undefined;
   await waitFor(
     async () => {
@@ -39,6 +39,8 @@ async function waitForWebviewText(selector: string, ok: (text: string) => boolea
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 describe('Dataset statistics view', function () {
+  // Generous: the test machine may be busy, and the first exact token count loads the tokenizer.
+  this.timeout(180_000);
   // These tests need the runner (playwright) to read and click inside the webview.
   before(async function () {
     if (!process.env.TUNELINE_TEST_ACK_DIR) this.skip();
@@ -157,6 +159,39 @@ describe('Dataset statistics view', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
     assert.equal(doc.isDirty, false);
+  });
+
+  it('keeps the selected bar when the view is hidden and shown again', async function () {
+    const uri = fixtureUri('datasets', 'good.jsonl');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
+    await waitForWebviewText('#card-examples .card-value', (t) => t === '60', 'the view');
+    await runnerRequest({ type: 'click', selector: '#chart-turns .u-over', webview: true });
+    await waitForWebviewText('#examples-title', (t) => /— 60 examples/.test(t), 'the bar’s examples');
+
+    // Another editor on top of the panel: its page is unloaded (hidden webviews are not retained).
+    const other = await vscode.workspace.openTextDocument(fixtureUri('datasets', 'dpo.jsonl'));
+    await vscode.window.showTextDocument(other, vscode.ViewColumn.Two);
+    await waitFor(async () => (await webviewCount('#examples-title')) === 0, 'the hidden page to go away');
+
+    // Shown again, the page restores its selection from its state and lists the bar's examples again.
+    await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
+    await waitForWebviewText('#examples-title', (t) => /Assistant turns per example: 1 turn — 60 examples/.test(t), 'the restored list');
+    assert.equal(await webviewCount('.example-list li'), 60);
+  });
+
+  it('shows example text as text, never as markup', async () => {
+    const uri = fixtureUri('datasets', 'markup.jsonl');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
+    await waitForWebviewText('#card-examples .card-value', (t) => t === '10', 'the view of markup.jsonl');
+    await runnerRequest({ type: 'click', selector: '#chart-turns .u-over', webview: true });
+    await waitForWebviewText('#examples-title', (t) => /— 10 examples/.test(t), 'the bar’s examples');
+    const third = String(await webviewText('.example-list li:nth-child(3)'));
+    assert.ok(third.includes('Render <img src=x onerror="document.body.dataset.pwned=1"> and <script>'), third);
+    assert.ok(String(await webviewText('.example-list li:nth-child(1)')).includes('what does <b>this</b> do?'));
+    for (const tag of ['img', 'b', 'script']) assert.equal(await webviewCount(`#examples ${tag}`), 0, `no <${tag}> element from the data`);
+    assert.equal(await webviewCount('body[data-pwned]'), 0);
   });
 
   it('refuses politely without a dataset', async () => {
