@@ -1,0 +1,374 @@
+/**
+ * The nodes of the jobs tree, one class per kind. Each renders itself (`treeItem`) from the model's current data and
+ * knows its children; the provider (`tree.ts`) keeps one instance per id, so VS Code's reveal and expansion state
+ * work across refreshes.
+ */
+import * as vscode from 'vscode';
+import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent } from '../api/types';
+import type { JobEntry, JobsModel } from './model';
+import { age, isActive, jobContextValue, jobMethod, jobSuffix, progressText, statusLook, statusOf } from './status';
+
+export type JobsNode = JobNode | EventsGroupNode | EventNode | CheckpointsGroupNode | CheckpointNode | FilesGroupNode | FileNode | ModelIdNode | LoadMoreNode | MessageNode;
+
+/** What the nodes need from their surroundings. */
+export interface NodeContext {
+  readonly model: JobsModel;
+  /** Now, in unix seconds (ages, progress). */
+  now(): number;
+  /** The one node instance for an id (created by `make` the first time). */
+  intern<T extends JobsNode>(id: string, make: () => T): T;
+}
+
+const md = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+
+function fmtTime(unix: number | null | undefined): string {
+  return unix ? new Date(unix * 1000).toLocaleString() : '—';
+}
+
+abstract class BaseNode {
+  abstract readonly kind: string;
+  constructor(
+    readonly id: string,
+    readonly parent: JobsNode | undefined,
+  ) {}
+  abstract treeItem(): vscode.TreeItem;
+  children(): JobsNode[] | Promise<JobsNode[]> {
+    return [];
+  }
+}
+
+export class JobNode extends BaseNode {
+  readonly kind = 'job';
+  constructor(
+    readonly jobId: string,
+    private readonly ctx: NodeContext,
+  ) {
+    super(`job/${jobId}`, undefined);
+  }
+
+  get entry(): JobEntry | undefined {
+    return this.ctx.model.get(this.jobId);
+  }
+
+  get job(): FineTuningJob | undefined {
+    return this.entry?.job;
+  }
+
+  treeItem(): vscode.TreeItem {
+    const entry = this.entry;
+    const item = new vscode.TreeItem(this.jobId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    if (!entry) return item;
+    const job = entry.job;
+    const look = statusLook(job.status);
+    const suffix = jobSuffix(job);
+    item.label = suffix ? `${suffix} · ${job.model}` : job.model;
+    const now = this.ctx.now();
+    const status = statusOf(job);
+    const progress = status === 'running' || status === 'paused' ? progressText(job, entry.progress, now) : '';
+    item.description = [look.label + (progress ? ` ${progress}` : ''), jobMethod(job), age(job.created_at, now)].join(' · ');
+    item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+    item.contextValue = jobContextValue(job);
+    item.tooltip = jobTooltip(entry, now);
+    item.accessibilityInformation = { label: `Job ${job.id}, ${look.label}${progress ? `, ${progress}` : ''}, ${job.model}, ${jobMethod(job)}, created ${age(job.created_at, now)}` };
+    return item;
+  }
+
+  override children(): JobsNode[] {
+    const job = this.job;
+    if (!job) return [];
+    const c = this.ctx;
+    const out: JobsNode[] = [];
+    if (job.fine_tuned_model) out.push(c.intern(`${this.id}/model`, () => new ModelIdNode(this, c)));
+    if (job.error?.message) out.push(c.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')));
+    out.push(c.intern(`${this.id}/events`, () => new EventsGroupNode(this, c)));
+    out.push(c.intern(`${this.id}/checkpoints`, () => new CheckpointsGroupNode(this, c)));
+    out.push(c.intern(`${this.id}/files`, () => new FilesGroupNode(this, c)));
+    const err = out.find((n): n is MessageNode => n instanceof MessageNode);
+    if (err) err.text = `${job.error!.code ? `${job.error!.code}: ` : ''}${job.error!.message}`;
+    return out;
+  }
+}
+
+export function jobTooltip(entry: JobEntry, now: number): vscode.MarkdownString {
+  const job = entry.job;
+  const look = statusLook(job.status);
+  const hp = job.method?.[jobMethod(job) as 'supervised']?.hyperparameters ?? job.hyperparameters;
+  const rows: Array<[string, string | number | null | undefined]> = [
+    ['Status', look.label + (entry.progress ? ` (${progressText(job, entry.progress, now)})` : '')],
+    ['Job', job.id],
+    ['Base model', job.model],
+    ['Method', jobMethod(job)],
+    ['Suffix', jobSuffix(job)],
+    ['Fine-tuned model', job.fine_tuned_model],
+    ['Created', `${fmtTime(job.created_at)} (${age(job.created_at, now)})`],
+    ['Finished', job.finished_at ? fmtTime(job.finished_at) : undefined],
+    ['Estimated finish', job.estimated_finish && isActive(job.status) ? fmtTime(job.estimated_finish) : undefined],
+    ['Training file', job.training_file],
+    ['Validation file', job.validation_file],
+    ['Epochs', hp?.n_epochs],
+    ['Batch size', hp?.batch_size],
+    ['LR multiplier', hp?.learning_rate_multiplier],
+    ['Trained tokens', job.trained_tokens?.toLocaleString('en-US')],
+    ['Seed', job.seed],
+  ];
+  const m = new vscode.MarkdownString(undefined, true);
+  m.appendMarkdown(`**$(${look.icon.replace(/~spin$/, '')}) ${md(look.label)}** — \`${job.id}\`\n\n`);
+  m.appendMarkdown('| | |\n|---|---|\n');
+  for (const [k, v] of rows) if (v !== undefined && v !== null && v !== '') m.appendMarkdown(`| ${md(k)} | ${md(String(v))} |\n`);
+  if (job.error?.message) m.appendMarkdown(`\n**Error**${job.error.code ? ` (\`${md(job.error.code)}\`)` : ''}: ${md(job.error.message)}\n`);
+  return m;
+}
+
+export class ModelIdNode extends BaseNode {
+  readonly kind = 'modelId';
+  constructor(
+    readonly jobNode: JobNode,
+    private readonly ctx: NodeContext,
+  ) {
+    super(`${jobNode.id}/model`, jobNode);
+  }
+  get modelId(): string | undefined {
+    return this.ctx.model.get(this.jobNode.jobId)?.job.fine_tuned_model ?? undefined;
+  }
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.modelId ?? '', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = 'fine-tuned model';
+    item.iconPath = new vscode.ThemeIcon('symbol-class', new vscode.ThemeColor('charts.green'));
+    item.contextValue = 'modelId';
+    item.tooltip = `The fine-tuned model id: ${this.modelId ?? ''}`;
+    return item;
+  }
+}
+
+export class EventsGroupNode extends BaseNode {
+  readonly kind = 'events';
+  constructor(
+    readonly jobNode: JobNode,
+    private readonly ctx: NodeContext,
+  ) {
+    super(`${jobNode.id}/events`, jobNode);
+  }
+  treeItem(): vscode.TreeItem {
+    const list = this.ctx.model.get(this.jobNode.jobId)?.events;
+    const item = new vscode.TreeItem('Events', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('list-unordered');
+    item.description = list ? `${list.items.length}${list.hasMore ? '+' : ''}` : undefined;
+    item.contextValue = 'events';
+    return item;
+  }
+  override async children(): Promise<JobsNode[]> {
+    const model = this.ctx.model;
+    const id = this.jobNode.jobId;
+    if (!model.get(id)?.events) await model.loadEvents(id);
+    const list = model.get(id)?.events;
+    if (!list) return [];
+    const out: JobsNode[] = list.items.map((e) => this.ctx.intern(`${this.id}/${e.id}`, () => new EventNode(e, this)));
+    for (const n of out) if (n instanceof EventNode) n.event = list.items.find((e) => `${this.id}/${e.id}` === n.id) ?? n.event;
+    if (list.error) out.push(this.ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load events: ${list.error}`));
+    if (list.hasMore) out.push(this.ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'events', jobId: id })));
+    if (!out.length) out.push(this.ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No events yet'));
+    return out;
+  }
+}
+
+export class EventNode extends BaseNode {
+  readonly kind = 'event';
+  constructor(
+    public event: FineTuningJobEvent,
+    group: EventsGroupNode,
+  ) {
+    super(`${group.id}/${event.id}`, group);
+  }
+  treeItem(): vscode.TreeItem {
+    const e = this.event;
+    const item = new vscode.TreeItem(e.message, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = new Date(e.created_at * 1000).toLocaleTimeString();
+    const icon = e.level === 'error' ? ['error', 'list.errorForeground'] : e.level === 'warn' ? ['warning', 'list.warningForeground'] : e.type === 'metrics' ? ['graph-line', 'charts.blue'] : ['info', undefined];
+    item.iconPath = new vscode.ThemeIcon(icon[0]!, icon[1] ? new vscode.ThemeColor(icon[1]) : undefined);
+    item.contextValue = `event:${e.level}`;
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${md(e.level)}** ${md(fmtTime(e.created_at))}\n\n${md(e.message)}`);
+    if (e.data && typeof e.data === 'object' && Object.keys(e.data).length) tip.appendCodeblock(JSON.stringify(e.data, null, 2), 'json');
+    item.tooltip = tip;
+    return item;
+  }
+}
+
+export class CheckpointsGroupNode extends BaseNode {
+  readonly kind = 'checkpoints';
+  constructor(
+    readonly jobNode: JobNode,
+    private readonly ctx: NodeContext,
+  ) {
+    super(`${jobNode.id}/checkpoints`, jobNode);
+  }
+  treeItem(): vscode.TreeItem {
+    const list = this.ctx.model.get(this.jobNode.jobId)?.checkpoints;
+    const item = new vscode.TreeItem('Checkpoints', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('debug-stackframe-dot');
+    item.description = list ? `${list.items.length}${list.hasMore ? '+' : ''}` : undefined;
+    item.contextValue = 'checkpoints';
+    return item;
+  }
+  override async children(): Promise<JobsNode[]> {
+    const model = this.ctx.model;
+    const id = this.jobNode.jobId;
+    if (!model.get(id)?.checkpoints) await model.loadCheckpoints(id);
+    const list = model.get(id)?.checkpoints;
+    if (!list) return [];
+    const out: JobsNode[] = list.items.map((c) => {
+      const node = this.ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this));
+      node.checkpoint = c;
+      return node;
+    });
+    if (list.error) out.push(this.ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load checkpoints: ${list.error}`));
+    if (list.hasMore) out.push(this.ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'checkpoints', jobId: id })));
+    if (!out.length) out.push(this.ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No checkpoints yet'));
+    return out;
+  }
+}
+
+export class CheckpointNode extends BaseNode {
+  readonly kind = 'checkpoint';
+  constructor(
+    public checkpoint: FineTuningJobCheckpoint,
+    group: CheckpointsGroupNode,
+  ) {
+    super(`${group.id}/${checkpoint.id}`, group);
+  }
+  get modelId(): string {
+    return this.checkpoint.fine_tuned_model_checkpoint;
+  }
+  treeItem(): vscode.TreeItem {
+    const c = this.checkpoint;
+    const m = c.metrics;
+    const item = new vscode.TreeItem(`Step ${c.step_number}`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const parts: string[] = [];
+    if (typeof m.train_loss === 'number') parts.push(`train loss ${m.train_loss.toFixed(3)}`);
+    if (typeof m.valid_loss === 'number') parts.push(`valid loss ${m.valid_loss.toFixed(3)}`);
+    if (typeof m.train_mean_token_accuracy === 'number') parts.push(`acc ${(m.train_mean_token_accuracy * 100).toFixed(1)}%`);
+    item.description = parts.join(' · ');
+    item.iconPath = new vscode.ThemeIcon('debug-stackframe-dot', new vscode.ThemeColor('charts.purple'));
+    item.contextValue = 'checkpoint';
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**Checkpoint at step ${c.step_number}**\n\n\`${md(c.fine_tuned_model_checkpoint)}\`\n\n`);
+    tip.appendCodeblock(JSON.stringify(m, null, 2), 'json');
+    item.tooltip = tip;
+    return item;
+  }
+}
+
+export type FileRole = 'training' | 'validation' | 'result';
+
+export class FilesGroupNode extends BaseNode {
+  readonly kind = 'files';
+  constructor(
+    readonly jobNode: JobNode,
+    private readonly ctx: NodeContext,
+  ) {
+    super(`${jobNode.id}/files`, jobNode);
+  }
+  private files(): Array<[FileRole, string]> {
+    const job = this.jobNode.job;
+    if (!job) return [];
+    const out: Array<[FileRole, string]> = [['training', job.training_file]];
+    if (job.validation_file) out.push(['validation', job.validation_file]);
+    for (const f of job.result_files ?? []) out.push(['result', f]);
+    return out;
+  }
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Files', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('files');
+    item.description = String(this.files().length);
+    item.contextValue = 'files';
+    return item;
+  }
+  override children(): JobsNode[] {
+    return this.files().map(([role, fileId]) => this.ctx.intern(`${this.id}/${role}/${fileId}`, () => new FileNode(role, fileId, this)));
+  }
+}
+
+export class FileNode extends BaseNode {
+  readonly kind = 'file';
+  constructor(
+    readonly role: FileRole,
+    readonly fileId: string,
+    readonly group: FilesGroupNode,
+  ) {
+    super(`${group.id}/${role}/${fileId}`, group);
+  }
+  get jobId(): string {
+    return this.group.jobNode.jobId;
+  }
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.fileId, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.role === 'result' ? 'result (CSV)' : this.role;
+    item.iconPath = new vscode.ThemeIcon(this.role === 'result' ? 'graph' : 'file');
+    item.contextValue = `file:${this.role}`;
+    if (this.role === 'result') {
+      item.command = { command: 'tuneline.jobs.openResultFile', title: 'Open result file', arguments: [this] };
+      item.tooltip = 'Open the result file (step metrics) as CSV';
+    } else {
+      item.tooltip = `The ${this.role} file ${this.fileId}`;
+    }
+    return item;
+  }
+}
+
+export type LoadMoreTarget = { readonly kind: 'jobs' } | { readonly kind: 'events' | 'checkpoints'; readonly jobId: string };
+
+export class LoadMoreNode extends BaseNode {
+  readonly kind = 'loadMore';
+  constructor(
+    id: string,
+    parent: JobsNode | undefined,
+    readonly target: LoadMoreTarget,
+  ) {
+    super(id, parent);
+  }
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'loadMore';
+    item.command = { command: 'tuneline.jobs.loadMore', title: 'Load more', arguments: [this] };
+    return item;
+  }
+}
+
+export class MessageNode extends BaseNode {
+  readonly kind = 'message';
+  text = '';
+  constructor(
+    id: string,
+    parent: JobsNode | undefined,
+    readonly level: 'info' | 'error' | 'loading',
+    readonly command?: vscode.Command,
+  ) {
+    super(id, parent);
+  }
+  withText(text: string): this {
+    this.text = text;
+    return this;
+  }
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(
+      this.level === 'error' ? 'error' : this.level === 'loading' ? 'loading~spin' : 'info',
+      this.level === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined,
+    );
+    item.tooltip = this.text;
+    item.contextValue = `message:${this.level}`;
+    if (this.command) item.command = this.command;
+    return item;
+  }
+}
