@@ -7,7 +7,7 @@ import { onDidChangeSettings, readSettings } from './common/settings';
 import { clearApiKey } from './commands/clearApiKey';
 import { createStarterDataset } from './commands/createStarterDataset';
 import { setApiKey } from './commands/setApiKey';
-import { JobsView } from './jobs/jobsView';
+import { registerJobs, type JobsApi } from './jobs/register';
 import { registerDatasetTools } from './stats/register';
 import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
 import { registerConnection, type ConnectionApi } from './training/register';
@@ -22,6 +22,8 @@ export interface TunelineApi {
   readonly connection: ConnectionApi;
   /** The playground (issue 8): its session and model list, for tests. */
   readonly playground: PlaygroundApi;
+  /** The jobs view, its model, metrics panels and notifications (issue 7). */
+  readonly jobs: JobsApi;
 }
 
 /** The composition root: builds each feature, registers it once, and does nothing else. */
@@ -30,13 +32,14 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
 
   const log = new Logger();
   const keys = new KeyStore(context.secrets, log);
-  const jobs = new JobsView();
-  sub(log, keys, jobs);
+  sub(log, keys);
   sub(registerDatasetTools(context.extensionUri, log));
   const datasets = new DatasetEditing(context, log);
   sub(datasets);
   const connection = registerConnection(context, log, keys);
   sub(...connection.disposables);
+  const jobs = registerJobs(context.extensionUri, connection.api.provider, connection.api.onDidCreateJob, log);
+  sub(...jobs.disposables);
   const playground = new Playground(context, connection.api.provider, log);
   sub(playground);
 
@@ -61,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void updateKeyContext();
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: datasets.api, connection: connection.api, playground: playground.api };
+  return { log, datasets: datasets.api, connection: connection.api, playground: playground.api, jobs: jobs.api };
 }
 
 export function deactivate(): void {
