@@ -1,0 +1,110 @@
+/**
+ * The live evaluation loop (no `vscode`: the extension and the CLI share it). Every example is sent to every model
+ * with at most `concurrency` requests in flight; each reply is scored against the reference and handed to `onRow` as
+ * soon as it is in (the caller appends it to the results file). Retries are the chat function's business (the
+ * extension's client retries 429/5xx with the server's retry-after). Cancelling (`signal`) stops starting new
+ * requests and aborts those in flight.
+ */
+import { scoreReply, type EvalExample, type EvalRow, type RunStatus, type Usage } from '../core/eval';
+
+export interface ChatReply {
+  readonly text: string;
+  readonly usage?: Usage;
+  readonly finishReason?: string;
+}
+
+/** Sends one example's conversation to one model. Rejects when the request failed (after retries) or was cancelled. */
+export type ChatFn = (model: string, example: EvalExample, signal: AbortSignal) => Promise<ChatReply>;
+
+export interface LiveRunOptions {
+  readonly examples: readonly EvalExample[];
+  readonly models: readonly string[];
+  readonly chat: ChatFn;
+  readonly concurrency: number;
+  readonly signal: AbortSignal;
+  readonly onRow: (row: EvalRow) => void | Promise<void>;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** True for failures that make every further request pointless (bad key, unknown model, no quota): the run stops. */
+  readonly isFatal?: (error: unknown) => boolean;
+  /** Whether an error is a cancellation. */
+  readonly isCancel?: (error: unknown) => boolean;
+  /** A message for a failed request (no key in it). */
+  readonly describe?: (error: unknown) => string;
+}
+
+export interface LiveRunResult {
+  readonly rows: EvalRow[];
+  readonly status: RunStatus;
+  /** Why the run failed. */
+  readonly error?: unknown;
+}
+
+/** Every (model, example) pair, model-major within each example so two models progress together. */
+function tasks(examples: readonly EvalExample[], models: readonly string[]): Array<{ model: string; example: EvalExample }> {
+  const out: Array<{ model: string; example: EvalExample }> = [];
+  for (const example of examples) for (const model of models) out.push({ model, example });
+  return out;
+}
+
+export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
+  const all = tasks(o.examples, o.models);
+  const rows: EvalRow[] = [];
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  if (o.signal.aborted) inner.abort();
+  let next = 0;
+  let done = 0;
+  let fatal: unknown;
+  const describe = o.describe ?? ((e: unknown) => (e instanceof Error ? e.message : String(e)));
+  const worker = async () => {
+    while (!inner.signal.aborted) {
+      const i = next++;
+      const task = all[i];
+      if (!task) return;
+      const { model, example } = task;
+      let row: EvalRow;
+      try {
+        const r = await o.chat(model, example, inner.signal);
+        row = {
+          type: 'result',
+          model,
+          line: example.line,
+          example: example.example,
+          reference: example.reference,
+          reply: r.text,
+          scores: scoreReply(r.text, example.reference),
+          ...(r.usage ? { usage: r.usage } : {}),
+          ...(r.finishReason ? { finishReason: r.finishReason } : {}),
+        };
+      } catch (e) {
+        if (inner.signal.aborted || o.isCancel?.(e)) return;
+        if (o.isFatal?.(e)) {
+          fatal ??= e;
+          inner.abort();
+          return;
+        }
+        row = {
+          type: 'result',
+          model,
+          line: example.line,
+          example: example.example,
+          reference: example.reference,
+          reply: '',
+          scores: { exact: 0, normalized: 0, f1: 0 },
+          error: describe(e),
+        };
+      }
+      rows.push(row);
+      await o.onRow(row);
+      o.onProgress?.(++done, all.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, all.length || 1)) }, worker));
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+  }
+  if (fatal !== undefined) return { rows, status: 'failed', error: fatal };
+  return { rows, status: o.signal.aborted ? 'cancelled' : 'completed' };
+}
