@@ -261,6 +261,7 @@ export class PlaygroundPanel extends Disposable {
             t.replies[column] = { ...r, text };
             // While the page is away the whole session is sent when it is back; no need to queue every delta.
             if (this.channel.isReady) this.channel.post({ type: 'delta', turn, column, text: delta });
+            this.changed.fire();
           }
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
