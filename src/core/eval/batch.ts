@@ -9,7 +9,6 @@ export interface BatchRequestBody {
   readonly model: string;
   readonly messages: readonly unknown[];
   readonly temperature: number;
-  readonly tools?: readonly unknown[];
   readonly max_completion_tokens?: number;
 }
 
@@ -28,13 +27,15 @@ export function parseCustomId(id: string): { modelIndex: number; line: number } 
   return m ? { modelIndex: Number(m[1]), line: Number(m[2]) } : undefined;
 }
 
-/** The request body for one example (the same one the live run sends). */
+/**
+ * The request body for one example: the same request the live run sends (model, messages, temperature; the example's
+ * `tools` are not sent, as the live client's chat call takes none, so both modes ask the same question).
+ */
 export function chatBody(model: string, example: EvalExample, params: ChatParams): BatchRequestBody {
   return {
     model,
     messages: example.messages,
     temperature: params.temperature,
-    ...(example.tools ? { tools: example.tools } : {}),
     ...(params.maxCompletionTokens !== undefined ? { max_completion_tokens: params.maxCompletionTokens } : {}),
   };
 }
@@ -45,11 +46,12 @@ export function buildBatchInput(
   models: readonly string[],
   params: ChatParams,
   deployment: (model: string) => string = (m) => m,
+  url = '/v1/chat/completions',
 ): string {
   let out = '';
   models.forEach((model, mi) => {
     for (const ex of examples) {
-      out += `${JSON.stringify({ custom_id: customId(mi, ex.line), method: 'POST', url: '/v1/chat/completions', body: chatBody(deployment(model), ex, params) })}\n`;
+      out += `${JSON.stringify({ custom_id: customId(mi, ex.line), method: 'POST', url, body: chatBody(deployment(model), ex, params) })}\n`;
     }
   });
   return out;
