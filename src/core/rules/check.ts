@@ -284,8 +284,9 @@ export function checkLine(
       checkCompletion(L, o);
       break;
   }
-  // FILE-09: a raw-text prefilter; only lines that contain `<|` (or escapes that could spell it) are walked.
-  if (text.indexOf('<|') !== -1 || text.indexOf('\\u') !== -1) scanSpecialTokens(L, o, []);
+  // FILE-09: a raw-text prefilter; only lines whose text can spell `<|` (literally, or with \u003c / \u007c
+  // escapes as Python's ensure_ascii writes them) are walked.
+  if (mayHaveSpecialToken(text)) scanSpecialTokens(L, o, []);
   return { shape, problems: finish(L, text, line), dupKey, stats: stats(L, bytes) };
 }
 
@@ -1466,6 +1467,15 @@ function checkCompletion(L: LineState, o: Obj): void {
 }
 
 // ------------------------------------------------------------------------------------------------ FILE-09
+
+function mayHaveSpecialToken(text: string): boolean {
+  return (
+    text.indexOf('<|') !== -1 ||
+    text.indexOf('\\u003c') !== -1 ||
+    text.indexOf('\\u003C') !== -1 ||
+    text.indexOf('<\\u007') !== -1
+  );
+}
 
 function scanSpecialTokens(L: LineState, v: unknown, stack: PathSegment[]): void {
   if (typeof v === 'string') {

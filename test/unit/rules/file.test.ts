@@ -52,6 +52,8 @@ describe('line-level file rules (FILE-01, 02, 08, 09, TL-01)', () => {
     // Escaped in JSON, still found, and the range maps back through the escapes.
     const esc = '{"messages":[{"role":"system","content":"x"},{"role":"user","content":"\\u00e9 \\u003c|endofprompt|>"},{"role":"assistant","content":"y"}]}';
     expectOnly(esc, 'special-token', 'warning', '\\u003c|endofprompt|>');
+    const esc2 = '{"messages":[{"role":"system","content":"x"},{"role":"user","content":"a <\\u007cfim_suffix|> b"},{"role":"assistant","content":"y"}]}';
+    expectOnly(esc2, 'special-token', 'error', '<\\u007cfim_suffix|>');
     // In tool arguments and grader fields too.
     expectOnly({ prompt: 'a <|fim_prefix|>', completion: 'b' }, 'special-token', 'warning', '<|fim_prefix|>', 'completion');
     // Not a special token:

@@ -144,3 +144,30 @@ describe('property: generated valid examples give no errors', () => {
     fc.assert(fc.property(completion, (ex) => noErrors(ex, 'completion')), { numRuns: 200 });
   });
 });
+
+describe('property: FILE-09 finds special tokens however the JSON escapes them', () => {
+  const TOKENS = ['<|fim_suffix|>', '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|endofprompt|>'];
+  const piece = fc.oneof(fc.constantFrom(...TOKENS, '<|', '|>', '<', '|', 'é', '"', '\\'), fc.string({ maxLength: 5 }));
+  it('with random \\u escapes (upper or lower hex)', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 64, maxLength: 64 }), (parts, modes) => {
+        const s = parts.join('');
+        let body = '';
+        for (let i = 0; i < s.length; i++) {
+          const c = s.charCodeAt(i);
+          const mode = modes[i % modes.length]!;
+          const hex = c.toString(16).padStart(4, '0');
+          if (mode === 1 || c < 0x20 || c === 0x22 || c === 0x5c) body += '\\u' + hex;
+          else if (mode === 2) body += '\\u' + hex.toUpperCase();
+          else body += s[i];
+        }
+        const t = `{"prompt":"${body}","completion":"x"}`;
+        const a = checkLine(t, parseLine(t), 0, 'completion', { exampleNumber: 1 });
+        const found = a.problems.filter((p) => p.code === 'special-token').map((p) => (p.data as { token: string }).token);
+        const expected = TOKENS.filter((tok) => s.includes(tok));
+        assert.deepEqual([...new Set(found)].sort(), expected.sort(), t);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
