@@ -2,10 +2,10 @@
  * Registers evaluation (issue 11): `tuneline.evaluateModel`, the results view, and the lazy resume of batch
  * evaluations left running when the window closed (a few seconds after activation, never blocking it).
  *
- * Internal commands (not in the palette): `tuneline.evaluateModel.cancel` (cancel running evaluations; the results
- * view's Stop button does the same), `tuneline.evaluateModel.resumeBatches` (poll saved batches now, the same as on
- * activation), `tuneline.evaluateModel.suspendBatches` (stop polling without touching them, as closing the window
- * does; tests use it to simulate a restart), `tuneline.evaluateModel.pendingBatches`.
+ * Also: `tuneline.evaluateModel.cancel` (stop running evaluations; the results view's Stop button does the same),
+ * `tuneline.evaluateModel.resumeBatches` (follow saved batches now, what activation does by itself),
+ * `tuneline.evaluateModel.suspendBatches` (stop following batches in this window without touching them, as closing
+ * the window does; the tests use it to simulate a restart).
  */
 import * as vscode from 'vscode';
 import type { KeyStore } from '../api/keys';
@@ -34,7 +34,5 @@ export function registerEvaluation(context: vscode.ExtensionContext, log: Logger
     registerCommand('tuneline.evaluateModel.cancel', (file?: unknown) => service.cancel(typeof file === 'string' ? file : undefined), log),
     registerCommand('tuneline.evaluateModel.resumeBatches', (args?: unknown) => resume((args as { pollIntervalMs?: unknown } | undefined)?.pollIntervalMs), log),
     registerCommand('tuneline.evaluateModel.suspendBatches', () => service.suspendBatches(), log),
-    registerCommand('tuneline.evaluateModel.pendingBatches', () => service.pending(), log),
-    registerCommand('tuneline.evaluateModel.view', (file?: unknown) => service.panels.all().filter((p) => file === undefined || p.resultsFile === file).map((p) => p.lastView), log),
   ];
 }
