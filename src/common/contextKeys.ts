@@ -8,6 +8,8 @@ export const ContextKeys = {
   hasApiKey: 'tuneline.hasApiKey',
   /** True when the jobs view has loaded the job list and it is empty (the "no jobs" welcome). */
   jobsEmpty: 'tuneline.jobs.empty',
+  /** True when a checked JSONL dataset is the active editor (the Dataset view's welcome shows otherwise). */
+  datasetOpen: 'tuneline.datasetOpen',
   /** True when the workspace is trusted. */
   trusted: 'tuneline.trusted',
 } as const;
