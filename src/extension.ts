@@ -10,6 +10,7 @@ import { setApiKey } from './commands/setApiKey';
 import { registerJobs, type JobsApi } from './jobs/register';
 import { registerDatasetTools } from './stats/register';
 import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
+import { DatasetView } from './dataset/datasetView';
 import { registerConnection, type ConnectionApi } from './training/register';
 import { registerEvaluation } from './eval/register';
 import { Playground, type PlaygroundApi } from './playground/register';
@@ -37,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   sub(registerDatasetTools(context.extensionUri, log));
   const datasets = new DatasetEditing(context, log);
   sub(datasets);
+  const datasetView = new DatasetView(datasets.manager);
+  sub(datasetView);
   const connection = registerConnection(context, log, keys);
   sub(...connection.disposables);
   sub(...registerEvaluation(context, log, keys, connection.api.provider));
