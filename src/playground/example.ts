@@ -140,6 +140,14 @@ export function conversationFromLine(text: string): Conversation | string {
 
 export class ExampleError extends Error {}
 
+/** What `exampleLine` leaves out, in plain words (empty when nothing). */
+export function exampleNotes(session: Session, method: Method): string[] {
+  if (method === 'dpo' && session.turns.length > 1) {
+    return [`preference (DPO) examples hold one turn, so the ${session.turns.length - 1} earlier turn(s) are left out`];
+  }
+  return [];
+}
+
 /** The text of `column`'s final reply to `turn`, or an ExampleError naming what is missing. */
 function finalReply(session: Session, turn: number, column: number): string {
   const r = session.turns[turn]?.replies[column];
@@ -184,7 +192,9 @@ export function exampleLine(session: Session, method: Method, column: number, re
         throw new ExampleError('A preference (DPO) example needs two replies: add a second model column, then choose the better reply.');
       }
       const rejected = finalReply(session, last, rejectedColumn);
-      const messages = historyMessages(session, column, last);
+      // DPO trains on one-turn conversations (the engine warns about assistant turns inside `input`): the system
+      // prompt and the last user turn only (see `exampleNotes`).
+      const messages = historyMessages(session, column, 0);
       messages.push({ role: 'user', content: lastUser });
       return JSON.stringify({
         input: { messages },

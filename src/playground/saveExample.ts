@@ -9,7 +9,7 @@ import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
 import { DatasetIndex, validateText, type Method, type Problem } from '../core';
-import { ExampleError, exampleLine } from './example';
+import { ExampleError, exampleLine, exampleNotes } from './example';
 import type { PlaygroundPanel } from './playgroundPanel';
 
 export interface SaveArgs {
@@ -88,13 +88,15 @@ export async function saveAsExample(panel: PlaygroundPanel, args: SaveArgs, log:
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 
   const where = `${name}, line ${newLine + 1}`;
+  const notes = exampleNotes(session, method);
+  const noted = notes.length ? ` Note: ${notes.join('; ')}.` : '';
   const errors = problems.filter((p) => p.severity === 'error');
   if (problems.length === 0) {
-    panel.setNotice({ level: 'info', message: `Saved as a ${method === 'dpo' ? 'preference (DPO)' : method} example to ${where}. The engine found no problems in it. (Undo with Ctrl+Z in the file; save the file to keep it.)` });
+    panel.setNotice({ level: 'info', message: `Saved as a ${method === 'dpo' ? 'preference (DPO)' : method} example to ${where}. The engine found no problems in it.${noted} (Undo with Ctrl+Z in the file; save the file to keep it.)` });
   } else {
     const first = problems[0]!;
     const more = problems.length > 1 ? ` (+${problems.length - 1} more in the Problems view)` : '';
-    const message = `Saved to ${where}, but the engine reports: ${first.message}${more}`;
+    const message = `Saved to ${where}, but the engine reports: ${first.message}${more}${noted}`;
     panel.setNotice({ level: errors.length ? 'error' : 'warning', message });
     void (errors.length ? vscode.window.showErrorMessage(message) : vscode.window.showWarningMessage(message));
   }
