@@ -194,6 +194,25 @@ describe('Dataset statistics view', function () {
     assert.equal(await webviewCount('body[data-pwned]'), 0);
   });
 
+  it('redraws its charts in the new colours when the colour theme changes', async function () {
+    const uri = fixtureUri('datasets', 'good.jsonl');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
+    await waitForWebviewText('#card-examples .card-value', (t) => t === '60', 'the view');
+    const config = vscode.workspace.getConfiguration('workbench');
+    const dark = vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Dark;
+    const [theme, kind] = dark ? ['Default Light Modern', 'vscode-light'] : ['Default Dark Modern', 'vscode-dark'];
+    assert.equal(await webviewCount(`#chart-tokens .plot[data-theme="${kind}"]`), 0);
+    try {
+      await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      await waitFor(async () => (await webviewCount(`#chart-tokens .plot[data-theme="${kind}"]`)) === 1, `the tokens chart redrawn for ${theme}`, 30_000);
+      assert.equal(await webviewCount(`#chart-turns .plot[data-theme="${kind}"]`), 1);
+      await screenshot(testName(this), 800);
+    } finally {
+      await config.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('refuses politely without a dataset', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The command's error boundary shows the message and resolves undefined.

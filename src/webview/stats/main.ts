@@ -142,7 +142,7 @@ function renderChart(id: ChartId, hist: Histogram, s: StatsView): void {
   parts.caption.replaceChildren(
     h('span', { class: 'chart-title', text: CHART_TITLES[id] }),
     hist.bins.length
-      ? h('span', { class: 'muted', text: ` min ${fmtInt(hist.min)} · median ${fmtNumber(hist.median)} · mean ${fmtNumber(hist.mean)} · max ${fmtInt(hist.max)} ${many}` })
+      ? h('span', { class: 'muted', text: ` min ${fmtInt(hist.min)} · median ${fmtNumber(hist.median)} · mean ${fmtNumber(hist.mean)} · max ${plural(hist.max, one, many)}` })
       : h('span', { class: 'muted', text: ' no examples' }),
   );
   const overBins = hist.bins.some((b) => b.overLimit > 0);
@@ -196,6 +196,8 @@ function drawPlot(id: ChartId, hist: Histogram): void {
     series: [{}, bar(c.bar, 'Examples'), bar(c.over, 'Over the limit'), bar(c.barSelected, 'Selected')],
   };
   const plot = new uPlot(opts, [xs, inLimit, over, selected] as uPlot.AlignedData, el);
+  // Which theme the chart was drawn for (VS Code's body class): tests and theme changes check it.
+  el.dataset.theme = themeKind();
   plot.over.addEventListener('click', (e: MouseEvent) => {
     const rect = plot.over.getBoundingClientRect();
     const idx = plot.posToIdx(e.clientX - rect.left);
@@ -203,6 +205,11 @@ function drawPlot(id: ChartId, hist: Histogram): void {
   });
   plot.over.title = 'Click a bar to list its examples';
   plots.set(id, plot);
+}
+
+function themeKind(): string {
+  const kinds = ['vscode-high-contrast-light', 'vscode-high-contrast', 'vscode-dark', 'vscode-light'];
+  return kinds.find((k) => document.body.classList.contains(k)) ?? 'unknown';
 }
 
 function select(chart: ChartId, bin: number): void {
