@@ -45,7 +45,12 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`);
 }
 
-let requestSeq = 0;
+/**
+ * Request ids must be unique across the whole suite: esbuild bundles this module into every test file, so a module
+ * counter would restart at 1 in each file and a later file would read an earlier file's answer. The counter lives on
+ * the global object, which all bundles share.
+ */
+const seq = globalThis as { __tunelineRunnerRequestSeq?: number };
 
 export type RunnerRequest =
   | { type: 'screenshot'; name: string; settleMs?: number }
@@ -64,7 +69,7 @@ export type RunnerRequest =
 export async function runnerRequest(req: RunnerRequest, timeoutMs = 30_000): Promise<{ value?: unknown; file?: string } | undefined> {
   const ackDir = process.env.TUNELINE_TEST_ACK_DIR;
   if (!ackDir) return undefined;
-  const id = `${process.pid}-${++requestSeq}`;
+  const id = `${process.pid}-${(seq.__tunelineRunnerRequestSeq = (seq.__tunelineRunnerRequestSeq ?? 0) + 1)}`;
   console.log(`[[tuneline:request ${id} ${JSON.stringify(req)}]]`);
   const file = path.join(ackDir, `${id}.json`);
   await waitFor(() => fs.existsSync(file), `the runner to do ${req.type}`, timeoutMs);
