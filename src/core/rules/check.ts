@@ -127,7 +127,7 @@ class LineState {
   parallel: unknown = undefined;
   declared: Set<string> | null | undefined = undefined;
   callIds: Set<string> | null = null;
-  /** Unanswered tool-call ids → (message index << 16 | call index). */
+  /** Unanswered tool-call ids → message index * 65536 + call index. */
   pending: Map<string, number> | null = null;
 
   reset(n: number, method: Method): this {
@@ -895,7 +895,7 @@ function checkToolMessage(L: LineState, m: Obj, base: readonly PathSegment[], i:
 
 function unansweredCalls(L: LineState, base: readonly PathSegment[]): void {
   for (const [id, where] of L.pending!) {
-    const call = at(base, where >> 16, 'tool_calls', where & 0xffff);
+    const call = at(base, Math.floor(where / 0x10000), 'tool_calls', where % 0x10000);
     L.add(
       'unmatched-tool-call',
       at(call, 'id'),
@@ -960,7 +960,7 @@ function checkOneCall(L: LineState, c: unknown, base: readonly PathSegment[], i:
     );
   } else {
     (L.callIds ??= new Set()).add(id);
-    (L.pending ??= new Map()).set(id, (i << 16) | (j & 0xffff));
+    if (j < 0x10000) (L.pending ??= new Map()).set(id, i * 0x10000 + j);
   }
   if (c.type !== 'function') {
     L.add(
