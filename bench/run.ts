@@ -30,7 +30,6 @@ function arg(name: string): string | undefined {
 }
 
 function build(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   fs.mkdirSync(BUILD, { recursive: true });
   // mainFields as in esbuild.js: jsonc-parser's UMD `main` cannot be bundled, its ESM `module` can.
@@ -92,7 +91,7 @@ function main(): void {
     const bytes = fs.statSync(file).size;
     const mb = bytes / MB;
     // Warm the page cache, then alternate floor and validation runs; keep the best of each (least disturbed).
-    fs.readFileSync(file).length;
+    void fs.readFileSync(file).length;
     let floor = Infinity;
     let validate = Infinity;
     let floorCpu = Infinity;

@@ -24,7 +24,6 @@ declare const TUNELINE_VERSION: string | undefined;
 export function version(): string {
   if (typeof TUNELINE_VERSION === 'string') return TUNELINE_VERSION;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('../../package.json') as { version: string }).version;
   } catch {
     return '0.0.0';

@@ -114,7 +114,7 @@ function tok01Applies(method: Method): boolean {
 
 export function utf8Length(text: string): number {
   // Fast path for ASCII, which most JSONL is.
-  let n = text.length;
+  const n = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x80) {

@@ -34,10 +34,8 @@ export function getEncoder(name: EncodingName): Encoder {
   let mod: GptEncodingModule;
   // Literal module names so bundlers include them; the modules are only evaluated here, on first use.
   if (name === 'cl100k_base') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('gpt-tokenizer/encoding/cl100k_base') as GptEncodingModule;
   } else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('gpt-tokenizer/encoding/o200k_base') as GptEncodingModule;
   }
   loads++;

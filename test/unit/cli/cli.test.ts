@@ -83,12 +83,13 @@ describe('tuneline CLI', () => {
   it('sarif output passes the SARIF 2.1.0 schema check and carries rule help', async () => {
     const r = await run(['validate', 'bad.jsonl', '--format', 'sarif', '--no-tokens']);
     assert.equal(r.code, 1);
-    const log = JSON.parse(r.out);
+    const log: any = JSON.parse(r.out);
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, 'sarif-2.1.0.subset.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
-    assert.ok(validate(log), JSON.stringify(validate.errors, null, 1));
+    const valid: boolean = validate(structuredClone(log));
+    assert.ok(valid, JSON.stringify(validate.errors, null, 1));
     const run0 = log.runs[0];
     const rules = run0.tool.driver.rules as Array<{ id: string; help: { text: string }; helpUri: string }>;
     for (const rule of rules) {
@@ -103,12 +104,12 @@ describe('tuneline CLI', () => {
       assert.ok(res.locations[0].physicalLocation.region.startLine >= 1);
     }
     // A broken log must fail the same check (the schema is not vacuous).
-    const broken = structuredClone(log);
+    const broken: any = structuredClone(log);
     broken.runs[0].results[0].level = 'fatal';
-    assert.equal(validate(broken), false);
+    assert.equal(validate(structuredClone(broken)), false);
     delete broken.runs[0].results[0].level;
     broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
-    assert.equal(validate(broken), false);
+    assert.equal(validate(structuredClone(broken)), false);
   });
 
   it('exit 2 with a one-line message, never a stack trace, for a missing file', async () => {
