@@ -55,6 +55,7 @@ export class DiagnosticsManager extends Disposable {
     this._register(vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
+    this._register(vscode.window.tabGroups.onDidChangeTabs((e) => this.onTabs(e)));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (
@@ -134,6 +135,30 @@ export class DiagnosticsManager extends Disposable {
       this.collection.delete(uri);
       this._onDidUntrack.fire(uri);
     }
+  }
+
+  /**
+   * A document stays open in the extension host for a while after its last editor tab closes (VS Code keeps the
+   * model alive, and documents opened through the API are kept for minutes), so closing the tab is what "closing
+   * the file" means to the person: its diagnostics go then. Showing it again in a tab checks it again.
+   */
+  private onTabs(e: vscode.TabChangeEvent): void {
+    for (const tab of e.closed) {
+      for (const uri of tabUris(tab)) {
+        if (this.docs.has(uri.toString()) && !this.hasTab(uri)) this.untrack(uri);
+      }
+    }
+    for (const tab of e.opened) {
+      for (const uri of tabUris(tab)) {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        if (doc && !doc.isClosed) this.consider(doc);
+      }
+    }
+  }
+
+  private hasTab(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUris(t).some((u) => u.toString() === key)));
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
@@ -235,4 +260,12 @@ export class DiagnosticsManager extends Disposable {
     for (const t of this.docs.values()) t.dispose();
     this.docs.clear();
   }
+}
+
+/** The text documents a tab shows (both sides of a diff). */
+function tabUris(tab: vscode.Tab): vscode.Uri[] {
+  const input = tab.input;
+  if (input instanceof vscode.TabInputText) return [input.uri];
+  if (input instanceof vscode.TabInputTextDiff) return [input.original, input.modified];
+  return [];
 }

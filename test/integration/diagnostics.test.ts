@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { validateText } from '../../src/core';
 import { activateExtension, fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor } from './helpers';
@@ -31,9 +32,16 @@ function normalise(ds: readonly vscode.Diagnostic[]): string[] {
 
 const MODEL = 'gpt-4o-mini-2024-07-18'; // the fixture workspace's tuneline.model
 
+/**
+ * A new JSONL file in the workspace, opened in an editor. (Untitled documents are not used: VS Code reuses the name
+ * "Untitled-1" right after one is closed, and the extension host can still hold the old one under that URI.)
+ */
+const scratch: vscode.Uri[] = [];
 async function openJsonl(content: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'jsonl', content });
-  return vscode.window.showTextDocument(doc);
+  const uri = fixtureUri('datasets', `scratch-${Date.now()}-${scratch.length + 1}.jsonl`);
+  fs.writeFileSync(uri.fsPath, content);
+  scratch.push(uri);
+  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 }
 
 async function closeActive(): Promise<void> {
@@ -50,6 +58,10 @@ describe('Dataset diagnostics', () => {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(() => {
+    for (const uri of scratch) fs.rmSync(uri.fsPath, { force: true });
   });
 
   it('shows broken.jsonl problems on the right lines and ranges, with code, link and source', async function () {
@@ -227,6 +239,20 @@ describe('Dataset diagnostics', () => {
     await closeActive();
     await waitFor(() => ours(uri).length === 0, 'the diagnostics to be cleared');
     assert.equal(api.datasets.isChecked(uri), false);
+  });
+
+  it('clears a file’s diagnostics when its editor tab closes, and checks it again when shown', async () => {
+    const api = await activateExtension();
+    const uri = fixtureUri('datasets', 'fixable.jsonl');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await waitFor(() => ours(uri).length > 0, 'diagnostics on fixable.jsonl');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor(() => ours(uri).length === 0, 'the diagnostics to go with the tab');
+    assert.equal(api.datasets.isChecked(uri), false);
+    assert.equal(doc.isClosed, false, 'the document itself is still open in the extension host (kept by VS Code)');
+    await vscode.window.showTextDocument(doc);
+    await waitFor(() => ours(uri).length > 0, 'the diagnostics to come back');
   });
 
   it('re-checks open documents when tuneline.method or tuneline.model change', async () => {

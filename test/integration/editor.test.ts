@@ -60,7 +60,7 @@ describe('Dataset hover and status bar', () => {
     assert.match(api.datasets.statusBar.tooltip, new RegExp(`for ${report.estimatedCost.epochs} epochs`));
 
     // What the person sees in the status bar.
-    const shown = await runnerRequest({ type: 'text', selector: '[id="tuneline.tuneline.dataset"]' });
+    const shown = await runnerRequest({ type: 'text', selector: '.statusbar-item.right:has-text(" examples · ")' });
     if (shown) assert.match(String(shown.value), /12 examples · [\d,]+ tokens · \$[\d.]+ · 5 errors/);
     await screenshot(testName(this));
 
@@ -70,9 +70,14 @@ describe('Dataset hover and status bar', () => {
     assert.match(api.datasets.statusBar.text, / · 0 errors$/);
 
     // Not a JSONL file: hidden.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'hello' }));
-    await waitFor(() => !api.datasets.statusBar.visible, 'the item to hide for a text file');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const txt = fixtureUri('notes.txt');
+    fs.writeFileSync(txt.fsPath, 'hello');
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(txt));
+      await waitFor(() => !api.datasets.statusBar.visible, 'the item to hide for a text file');
+    } finally {
+      fs.rmSync(txt.fsPath, { force: true });
+    }
   });
 
   it('hovers a line with its tokens, share of the cost and turns', async function () {
@@ -106,7 +111,9 @@ describe('Dataset hover and status bar', () => {
   it('says by how much an example is over the model’s limit', async () => {
     const api = await activateExtension();
     const long = `{"messages":[{"role":"user","content":"Summarise."},{"role":"assistant","content":"${'word '.repeat(70_000)}"}]}`;
-    const doc = await vscode.workspace.openTextDocument({ language: 'jsonl', content: `${long}\n` });
+    const uri = fixtureUri('datasets', 'scratch-long.jsonl');
+    fs.writeFileSync(uri.fsPath, `${long}\n`);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     await waitFor(() => ours(doc.uri).some((d) => codeOf(d) === 'example-too-long'), 'the limit diagnostic');
     const tokens = exactTokens(long)[0]!;
@@ -115,8 +122,10 @@ describe('Dataset hover and status bar', () => {
     const text = await hoverText(doc.uri, new vscode.Position(0, 5));
     assert.ok(text.includes(`- Tokens: ${fmtInt(tokens)} (exact)`), text);
     assert.ok(text.includes(`Over the ${fmtInt(limit)}-token training-example limit by **${fmtInt(tokens - limit)}** tokens`), text);
-    assert.ok(api.datasets.statusBar.text.startsWith('$(check) 1 example · '), api.datasets.statusBar.text);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // One example: the file-level "at least 10 examples" error; the tokens are exact (the limit check counted them).
+    assert.equal(api.datasets.statusBar.text.split(' · ').slice(0, 2).join(' · '), `$(error) 1 example · ${(tokens / 1000).toFixed(1)}k tokens`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(uri.fsPath, { force: true });
   });
 });
 
