@@ -63,7 +63,10 @@ export interface Draft {
 }
 
 export interface CostSummary {
+  /** The whole sentence (tokens, epochs, price and its date). */
   readonly text: string;
+  /** A few words for the summary's first line. */
+  readonly short?: string;
   readonly usd?: number;
   readonly examples?: number;
 }
@@ -115,6 +118,11 @@ export class TrainingService extends Disposable {
         if (c === 'Details') void vscode.env.openExternal(vscode.Uri.parse(WIND_DOWN_URL));
       });
     return true;
+  }
+
+  /** Tests: show the wind-down notice again. */
+  async resetWindDownNotice(): Promise<void> {
+    await this.state.update(WIND_DOWN_SEEN, undefined);
   }
 
   /** Turns the argument object into a draft (files resolved, grader read). */
@@ -177,8 +185,10 @@ export class TrainingService extends Disposable {
     const cost = estimateCost(perEpoch, epochs, model.info);
     if (!cost) return { text: `no price known for ${model.id}`, examples: report.examples };
     const usd = cost.usd < 0.01 ? '< $0.01' : `$${cost.usd.toFixed(2)}`;
+    const ep = `${epochs} epoch${epochs === 1 ? '' : 's'}${typeof n === 'number' ? '' : ' (auto)'}`;
     return {
-      text: `${usd}: ${report.examples} examples, ${Math.round(perEpoch).toLocaleString('en-US')} tokens × ${epochs} epoch${epochs === 1 ? '' : 's'}${typeof n === 'number' ? '' : ' (auto)'} at $${cost.pricePerMillion}/1M (price of ${cost.priceDate})`,
+      text: `${usd}: ${report.examples} examples, ${Math.round(perEpoch).toLocaleString('en-US')} tokens × ${ep} at $${cost.pricePerMillion}/1M tokens (price of ${cost.priceDate})`,
+      short: `${usd} for ${ep}, ${cost.billedTokens.toLocaleString('en-US')} billed tokens`,
       usd: cost.usd,
       examples: report.examples,
     };

@@ -335,7 +335,7 @@ export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName 
         type S = 'start' | StepName;
         const cost = deps.estimate(draft);
         const items = cost.then((c): Item<S>[] => [
-          { label: '$(rocket) Start training', description: `on ${deps.client.endpoint.provider === 'azure' ? 'Azure OpenAI' : new URL(deps.client.endpoint.origin).host}`, detail: `Estimated cost: ${c.text}`, value: 'start' },
+          { label: '$(rocket) Start training', description: `on ${deps.client.endpoint.provider === 'azure' ? 'Azure OpenAI' : new URL(deps.client.endpoint.origin).host}`, detail: `Estimated cost: ${c.short ?? c.text}`, value: 'start' },
           { label: '', kind: vscode.QuickPickItemKind.Separator },
           { label: '$(file) Training file', description: fileLabel(draft.training), value: 'training' },
           { label: '$(file) Validation file', description: fileLabel(draft.validation), value: 'validation' },
@@ -344,7 +344,7 @@ export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName 
           { label: '$(settings) Hyperparameters', description: hpText(draft.hyperparameters), value: 'hyperparameters' },
           { label: '$(tag) Suffix', description: draft.suffix ?? 'none', value: 'suffix' },
           { label: '$(symbol-number) Seed', description: draft.seed === undefined ? 'random' : String(draft.seed), value: 'seed' },
-          { label: '$(credit-card) Estimated cost', description: c.text, value: 'start' },
+          { label: '$(credit-card) Estimated cost', description: c.short ?? '', detail: c.text, value: 'start' },
         ]);
         const r = await pick<S>(n(step), total, 'Check the job, then Start training (pick a line to change it)', items, {
           title: `${TITLE}: summary`,
