@@ -58,6 +58,10 @@ const MB = 1024 * 1024;
 const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 interface SizeResult {
+  tokens1CpuMs: number;
+  tokens2CpuMs: number;
+  tokensCpuRatio2to1: number;
+  tokensPerCpuSecond: number;
   floorCpuMs: number;
   validateCpuMs: number;
   floorMBpsCpu: number;
@@ -112,6 +116,8 @@ function main(): void {
     }
     let t1 = Infinity;
     let t2 = Infinity;
+    let c1 = Infinity;
+    let c2 = Infinity;
     let tokens = 0;
     let tokRss = 0;
     for (let k = 0; k < repeat; k++) {
@@ -119,6 +125,8 @@ function main(): void {
       const b = child(script, ['tokens', file, '2']);
       if (a.total !== b.total) throw new Error(`token totals differ between 1 and 2 workers: ${a.total} vs ${b.total}`);
       tokens = a.total!;
+      if (a.ms! < t1) c1 = a.cpuMs!;
+      if (b.ms! < t2) c2 = b.cpuMs!;
       t1 = Math.min(t1, a.ms!);
       t2 = Math.min(t2, b.ms!);
       tokRss = Math.max(tokRss, a.peakRssMB!, b.peakRssMB!);
@@ -145,6 +153,12 @@ function main(): void {
       tokensPerSecond: tokens / (t1 / 1000),
       tokensPerSecond2: tokens / (t2 / 1000),
       tokensSpeedupWorkers: t1 / t2,
+      // CPU time of the whole process (all threads) for 1 and 2 workers: close to 1 means splitting the work costs
+      // nothing extra, so on two otherwise idle cores the wall-clock speedup approaches 2.
+      tokens1CpuMs: c1,
+      tokens2CpuMs: c2,
+      tokensCpuRatio2to1: c2 / c1,
+      tokensPerCpuSecond: tokens / (c1 / 1000),
       tokensPeakRssMB: tokRss,
       floorPeakRssMB: floorRss,
     };
@@ -179,6 +193,8 @@ function main(): void {
     validateToFloor: largest.validateToFloor,
     tokensPerSecond: largest.tokensPerSecond,
     tokensSpeedupWorkers: largest.tokensSpeedupWorkers,
+    tokensPerCpuSecond: largest.tokensPerCpuSecond,
+    tokensCpuRatio2to1: largest.tokensCpuRatio2to1,
     peakRssMB: Math.max(...Object.values(results).map((r) => r.validatePeakRssMB)),
     fileSizesMB: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.fileMB])),
     editLatencyMs: edit.editLatencyMs,
