@@ -180,6 +180,20 @@ describe('DatasetIndex', () => {
     );
   });
 
+  it('setExactTokens applies worker counts only to the version they were computed for', () => {
+    const ix = fresh([chat(1), chat(2), '']);
+    assert.equal(ix.stats().tokensExact, false);
+    const v = ix.version;
+    assert.equal(ix.setExactTokens(v, [10, 20, 0]), true);
+    const s = ix.stats();
+    assert.equal(s.tokensExact, true);
+    assert.deepEqual(s.tokensPerExample, [10, 20]);
+    assert.equal(s.totalTokens, 30);
+    assert.deepEqual(ix.lineTokens(1), { tokens: 20, exact: true });
+    ix.setLines(0, 1, [chat(3)]);
+    assert.equal(ix.setExactTokens(v, [1, 2, 0]), false, 'stale counts are dropped');
+  });
+
   it('setModel re-checks token limits (TOK-01)', () => {
     const long = JSON.stringify({ messages: [USR_(), { role: 'assistant', content: 'word '.repeat(5000) }] });
     const ix = fresh([long, ...Array.from({ length: 60 }, (_, i) => chat(i))], { model: 'gpt-4.1-mini-2025-04-14' });
