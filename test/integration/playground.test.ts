@@ -269,7 +269,9 @@ describe('Playground', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     await waitFor(() => doc.getText() === original, 'undo to remove the line');
-    if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+    // (If auto save wrote the added line to disk, the file on disk must get the original text back too.)
+    if (doc.isDirty) assert.ok(await doc.save());
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(doc.uri)), original);
     await screenshot(testName(this), 300);
   });
 
@@ -306,7 +308,9 @@ describe('Playground', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     await waitFor(() => doc.getText() === original, 'undo to remove the line');
-    if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+    // (If auto save wrote the added line to disk, the file on disk must get the original text back too.)
+    if (doc.isDirty) assert.ok(await doc.save());
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(doc.uri)), original);
   });
 
   it('"Try in playground" (code lens) loads a dataset line up to its last assistant turn, next to the dataset’s reply', async function () {
@@ -356,5 +360,74 @@ describe('Playground', function () {
     await vscode.commands.executeCommand('tuneline.openPlayground');
     await waitForWebviewText(`${replySel(0, 0)} .reply-body`, (x) => x.trim() === s.turns[0]!.replies[0]!.text, 'the reply after showing the panel again');
     assert.equal(t.playground.session()!.turns.length, 1);
+  });
+});
+
+describe('Playground (Azure OpenAI)', function () {
+  this.timeout(120_000);
+  let api: LocalApi;
+  let t: TunelineApi;
+  let ftModel: string;
+  let trained: string;
+
+  before(async function () {
+    if (!process.env.TUNELINE_TEST_ACK_DIR) this.skip();
+    t = await activateExtension();
+    const key = `sk-tuneline-test-${crypto.randomBytes(12).toString('hex')}`;
+    api = await startLocalApi({ flavour: 'azure', key, streamDelayMs: 20 });
+    const uri = fixtureUri('datasets', 'playground-chat.jsonl');
+    const data = await vscode.workspace.fs.readFile(uri);
+    trained = JSON.parse(new TextDecoder().decode(data).split('\n')[1]!).messages[2].content;
+    const sdk = new OpenAI({ apiKey: key, baseURL: api.baseURL, defaultHeaders: { 'api-key': key } });
+    const file = await sdk.files.create({ file: await toFile(data, 'playground-chat.jsonl'), purpose: 'fine-tune' });
+    const job = await sdk.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, suffix: 'pg' });
+    api.clock.runAll();
+    ftModel = (await sdk.fineTuning.jobs.retrieve(job.id)).fine_tuned_model!;
+    assert.ok(ftModel);
+    // As on Azure: a fine-tuned model answers only through a deployment, which the settings map it to.
+    api.deploy('pg-ft', ftModel);
+    await t.connection.provider.forgetConfirmedHosts();
+    t.connection.provider.setHostPrompt(async () => true);
+    const c = vscode.workspace.getConfiguration('tuneline');
+    await c.update('provider', 'azure', deciding());
+    await c.update('azure.endpoint', api.url, deciding());
+    await c.update('azure.deployments', { [ftModel]: 'pg-ft' }, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('tuneline.setApiKey', key, 'azure'), true);
+  });
+
+  after(async function () {
+    if (!api) return;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    t.connection.provider.setHostPrompt(undefined);
+    await vscode.commands.executeCommand('tuneline.clearApiKey', 'azure');
+    const c = vscode.workspace.getConfiguration('tuneline');
+    await c.update('azure.deployments', undefined, vscode.ConfigurationTarget.Global);
+    await c.update('azure.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    if (trustMode() === 'trusted') await c.update('azure.endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+    await restoreSettings();
+    await api.close();
+  });
+
+  it('offers the Azure deployment and chats with the fine-tuned model through it, next to a base model', async function () {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('tuneline.openPlayground', { models: [BASE, ftModel] });
+    const options = await waitFor(() => {
+      const m = t.playground.models();
+      return m && !m.loading ? m.options : undefined;
+    }, 'the model list');
+    assert.deepEqual(options.find((o) => o.id === ftModel), { id: ftModel, kind: 'deployment', detail: 'Azure deployment pg-ft' });
+    await waitForWebviewText('#columns', (x) => x.includes('Azure deployment'), 'the deployment column');
+    await runnerRequest({ type: 'fill', selector: '#input', text: 'What are your opening hours?', webview: true });
+    await runnerRequest({ type: 'press', keys: ['Enter'] });
+    const s = await waitFor(() => {
+      const x = t.playground.session();
+      return x && !x.busy && x.turns[0]?.replies.every((r) => r?.status === 'done') ? x : undefined;
+    }, 'both replies');
+    // The fine-tuned model is not deployed under its own id (that would be a 404 DeploymentNotFound): its reply
+    // came through the deployment the settings map it to.
+    assert.equal(s.turns[0]!.replies[1]!.text, trained);
+    assert.match(s.turns[0]!.replies[0]!.text, /^Hello! This is gpt-4\.1-mini/);
+    await waitForWebviewText(`${replySel(0, 1)} .reply-body`, (x) => x.trim() === trained, 'the deployment’s reply on the page');
+    await screenshot(testName(this), 300);
   });
 });
