@@ -50,10 +50,12 @@ export async function confirmOverwrite(uris: readonly vscode.Uri[]): Promise<voi
   const existing: vscode.Uri[] = [];
   for (const u of uris) if (await exists(u)) existing.push(u);
   if (!existing.length) return;
-  const names = existing.map((u) => path.posix.basename(u.path)).join(', ');
+  const names = existing.map((u) => path.posix.basename(u.path));
   const overwrite = vscode.l10n.t('Overwrite');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('{0} already exists. Overwrite?', names),
+    names.length === 1
+      ? vscode.l10n.t('{0} already exists. Overwrite it?', names[0]!)
+      : vscode.l10n.t('{0} and {1} already exist. Overwrite them?', names.slice(0, -1).join(', '), names[names.length - 1]!),
     { modal: true },
     overwrite,
   );

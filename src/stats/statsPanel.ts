@@ -27,7 +27,10 @@ export class StatsPanels extends Disposable {
     super();
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length) this.panels.get(e.document.uri.toString())?.scheduleUpdate();
+        // Big files are re-read less eagerly: every update re-indexes the whole document.
+        if (e.contentChanges.length) {
+          this.panels.get(e.document.uri.toString())?.scheduleUpdate(e.document.lineCount > 20_000 ? 4 * UPDATE_DELAY_MS : UPDATE_DELAY_MS);
+        }
       }),
     );
     this._register(onDidChangeSettings(() => this.panels.forEach((p) => p.scheduleUpdate())));
