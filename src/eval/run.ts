@@ -64,8 +64,12 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
       if (!task) return;
       const { model, example } = task;
       let row: EvalRow;
+      // One controller per request, tied to the run's: listeners on the run's signal stay at `concurrency`.
+      const one = new AbortController();
+      const stop = () => one.abort();
+      inner.signal.addEventListener('abort', stop, { once: true });
       try {
-        const r = await o.chat(model, example, inner.signal);
+        const r = await o.chat(model, example, one.signal);
         row = {
           type: 'result',
           model,
@@ -94,6 +98,8 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
           scores: { exact: 0, normalized: 0, f1: 0 },
           error: describe(e),
         };
+      } finally {
+        inner.signal.removeEventListener('abort', stop);
       }
       rows.push(row);
       await o.onRow(row);
