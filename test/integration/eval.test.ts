@@ -73,7 +73,6 @@ describe('Evaluate a model', function () {
     assert.ok(tuned.means.f1! > base.means.f1! + 0.5, `fine-tuned F1 ${tuned.means.f1} ≫ base ${base.means.f1}`);
     assert.ok(tuned.promptTokens > 0 && tuned.completionTokens > 0);
     assert.ok(tuned.costUsd! > 0, 'a cost for a priced model');
-    // eslint-disable-next-line no-console
     console.log(`[eval] live: base exact ${base.means.exact} F1 ${base.means.f1?.toFixed(3)}; fine-tuned exact ${tuned.means.exact} F1 ${tuned.means.f1?.toFixed(3)}`);
 
     const rows = await runnerRequest({ type: 'count', selector: '#examples tbody tr', webview: true });
@@ -174,7 +173,6 @@ describe('Evaluate a model', function () {
     for (const model of [BASE, ft]) {
       assert.deepEqual(means(p, model).means, means(live!, model).means, `${model}: batch scores = live scores`);
     }
-    // eslint-disable-next-line no-console
     console.log(`[eval] batch: fine-tuned exact ${means(p, ft).means.exact}; base exact ${means(p, BASE).means.exact}`);
     assert.deepEqual(await vscode.commands.executeCommand('tuneline.evaluateModel.resumeBatches'), [], 'nothing left to resume');
   });
