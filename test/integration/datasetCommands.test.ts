@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { validateText } from '../../src/core';
-import { activateExtension, fixtureUri, screenshot, testName, waitFor } from './helpers';
+import { splitDataset } from '../../src/core/split';
+import { activateExtension, fixtureUri, runnerRequest, screenshot, testName, waitFor } from './helpers';
 
 interface SplitResult {
   train: vscode.Uri;
@@ -131,6 +132,42 @@ describe('Dataset commands', function () {
       assert.equal(r?.validationCount, 12);
       assert.deepEqual(errorsOf(await readText(train)), []);
       assert.deepEqual(errorsOf(await readText(valid)), []);
+    } finally {
+      await remove(train, valid);
+    }
+  });
+
+  it('splitDataset asks for the ratio and seed when they are missing, and never overwrites without asking', async function () {
+    if (!process.env.TUNELINE_TEST_ACK_DIR) this.skip(); // needs the runner to press keys
+    const source = fixtureUri('datasets', 'good.jsonl');
+    const train = fixtureUri('datasets', 'good.train.jsonl');
+    const valid = fixtureUri('datasets', 'good.valid.jsonl');
+    await remove(train, valid);
+    try {
+      // The quick pick offers 80 / 20 first; the seed box is prefilled with 42: Enter, Enter.
+      const running = vscode.commands.executeCommand<SplitResult>('tuneline.splitDataset', source);
+      const title = async () => String((await runnerRequest({ type: 'text', selector: '.quick-input-widget .quick-input-title', timeoutMs: 2000 }).catch(() => undefined))?.value ?? '');
+      await waitFor(async () => (await title()).includes('training / validation'), 'the ratio quick pick', 30_000);
+      await runnerRequest({ type: 'press', keys: ['Enter'] });
+      await waitFor(async () => (await title()).includes('seed'), 'the seed box', 30_000);
+      await runnerRequest({ type: 'press', keys: ['Enter'], delayMs: 300 });
+      const r = await running;
+      assert.equal(r?.trainCount, 48);
+      assert.equal(r?.validationCount, 12);
+      const validText = await readText(valid);
+      const direct = splitDataset(await readText(source), { ratio: 0.8, seed: 42 });
+      assert.deepEqual(lines(validText), direct.validation, 'the same split as ratio 0.8, seed 42');
+
+      // The files exist now: a second split asks first (a modal question). VS Code refuses modal dialogs under test
+      // and says so with the question's text in a notification; either way nothing is overwritten.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const second = await vscode.commands.executeCommand<SplitResult>('tuneline.splitDataset', source, 0.5, 1);
+      assert.equal(second, undefined, 'no split without an answer');
+      const toast = await runnerRequest({ type: 'text', selector: '.notifications-toasts .notification-list-item-message', timeoutMs: 30_000 });
+      assert.match(String(toast?.value), /good\.train\.jsonl and good\.valid\.jsonl already exist\. Overwrite them\?/);
+      await screenshot(testName(this));
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.equal(await readText(valid), validText, 'not overwritten');
     } finally {
       await remove(train, valid);
     }
