@@ -37,12 +37,14 @@ export async function convertDataset(log: Logger, arg?: unknown): Promise<Conver
   for (const s of result.skipped) log.info(`  skipped line ${s.line + 1}: ${s.reason}`);
   const open = vscode.l10n.t('Open');
   const show = result.skipped.length ? vscode.l10n.t('Show Log') : undefined;
-  void (result.skipped.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(message, ...[open, show].filter((x): x is string => !!x)).then(
-    (choice) => {
-      if (choice === open) void vscode.window.showTextDocument(output);
-      else if (choice && choice === show) log.show();
-    },
-  );
+  const buttons = [open, show].filter((x): x is string => !!x);
+  const shown = result.skipped.length
+    ? vscode.window.showWarningMessage(message, ...buttons)
+    : vscode.window.showInformationMessage(message, ...buttons);
+  void shown.then((choice) => {
+    if (choice === open) void vscode.window.showTextDocument(output);
+    else if (choice && choice === show) log.show();
+  });
   return { output, converted: result.converted, kept: result.kept, skipped: result.skipped };
 }
 
