@@ -173,7 +173,8 @@ export class Uploader {
    * answer was lost: look for it (same name and size, same bytes) before sending it again, so no stray copy is left.
    */
   private async createFileOnce(client: TunelineClient, filename: string, data: Buffer, sha256: string, signal?: AbortSignal): Promise<FileObject> {
-    const opts = signal ? { signal } : {};
+    // Bounded, but long enough for a big body on a slow line: 10 min, or 256 KB/s, whichever is longer.
+    const opts = { timeoutMs: Math.max(600_000, Math.ceil((data.length / 262_144) * 1000)), ...(signal ? { signal } : {}) };
     for (let attempt = 0; ; attempt++) {
       try {
         return await client.createFile({ name: filename, data }, 'fine-tune', opts);
