@@ -83,7 +83,11 @@ export class Playground extends Disposable {
   /** Opens (or reveals) the playground; `args` choose its models, conversation and system prompt. */
   async open(args: OpenArgs = {}, column?: vscode.ViewColumn): Promise<SessionView> {
     const panel = this.ensurePanel(column);
-    if (args.models?.length) panel.setModels(args.models);
+    if (args.models?.length) {
+      // Replies being written belong to the old columns.
+      if (panel.busy) await panel.stop();
+      panel.setModels(args.models);
+    }
     if (args.messages) {
       const conv = conversationFromMessages(args.messages);
       if (typeof conv === 'string') throw new UserFacingError(`Tuneline cannot open this conversation in the playground: ${conv}.`);
