@@ -194,6 +194,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(`${version()}\n`);
       return 0;
     }
+    if (argv[0] === 'eval') return await (require('./eval') as typeof import('./eval')).evalMain(argv.slice(1), io);
     if (argv[0] !== 'validate') {
       throw new UsageError(`unknown command "${argv[0]}" (try: tuneline validate FILE...)`);
     }
