@@ -200,7 +200,7 @@ export class TrainingService extends Disposable {
     if (draft.method === 'reinforcement' && draft.grader !== undefined) {
       const errors = checkGrader(draft.grader).filter((p) => p.severity === 'error');
       if (errors.length) {
-        throw new UserFacingError(`The grader has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.slice(0, 3).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join(' ')}`);
+        throw new UserFacingError(`The grader has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.slice(0, 3).map((p) => p.message).join(' ')}`);
       }
     }
     const trainingFileId = await this.resolveFile(draft.training, client, draft, ifProblems);

@@ -268,7 +268,7 @@ export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName 
           }
           const errors = checkGrader(g.grader).filter((p) => p.severity === 'error');
           if (errors.length) {
-            void vscode.window.showErrorMessage(`${g.name}: ${errors.slice(0, 3).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join(' ')}`);
+            void vscode.window.showErrorMessage(`${g.name}: ${errors.slice(0, 3).map((p) => p.message).join(' ')}`);
             break;
           }
           draft.grader = g.grader;

@@ -141,7 +141,7 @@ for (const flavour of ['openai', 'azure'] as const) {
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       const job = await pending;
       assert.ok(job, 'started after confirming');
-      assert.equal(job.suffix ? job.suffix.length > 0 : true, true);
+      assert.equal(c.api.state.jobs.get(job.id)?.suffix, 'summary-shot', 'the summary sent what it showed');
       assert.equal(jobPosts(c), 1);
     });
 
