@@ -69,7 +69,7 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
     },
   );
   log.info(`Checked ${uri.toString(true)} on disk in ${Date.now() - started} ms: ${report.examples} examples, ${report.counts.error} errors, ${report.counts.warning} warnings`);
-  const published = manager.publishExternal(uri, report.problems, await firstLineLength(path));
+  const published = manager.publishExternal(uri, report.problems);
   void showSummary(name, report, published);
   return {
     uri: uri.toString(),
@@ -93,20 +93,6 @@ async function pickFile(): Promise<vscode.Uri | undefined> {
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0];
-}
-
-/** UTF-16 length of the file's first line (file-level problems are shown on it), read without loading the file. */
-async function firstLineLength(path: string): Promise<number> {
-  const fh = await fs.promises.open(path, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const chunk = buf.subarray(0, bytesRead);
-    const nl = chunk.indexOf(10);
-    return chunk.subarray(0, nl >= 0 ? nl : chunk.length).toString('utf8').replace(/\r$/, '').length;
-  } finally {
-    await fh.close();
-  }
 }
 
 async function showSummary(name: string, r: ValidationReport, published: boolean): Promise<void> {

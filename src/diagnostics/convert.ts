@@ -37,22 +37,22 @@ export class ProblemConverter {
 
   constructor(private readonly uri: vscode.Uri) {}
 
-  convert(p: Problem, firstLineLength: () => number): vscode.Diagnostic {
+  convert(p: Problem): vscode.Diagnostic {
     let d = this.cache.get(p);
     if (d) return d;
-    d = toDiagnostic(p, this.uri, firstLineLength);
+    d = toDiagnostic(p, this.uri);
     this.cache.set(p, d);
     return d;
   }
 }
 
-export function toDiagnostic(p: Problem, uri: vscode.Uri, firstLineLength: () => number): vscode.Diagnostic {
+export function toDiagnostic(p: Problem, uri: vscode.Uri): vscode.Diagnostic {
   let range: vscode.Range;
   let message = p.message;
   if (p.line === undefined) {
-    // File-level: on the first line, marked as concerning the whole file. An empty range would be widened by VS Code
-    // to the word at the start ("{"), which reads as if the brace were wrong; the whole first line is clearer.
-    range = new vscode.Range(0, 0, 0, Math.max(0, firstLineLength()));
+    // File-level: at the start of the first line, the message saying it concerns the whole file. (A range over the
+    // whole first line would underline a line that may be fine; VS Code draws this empty range as a short mark.)
+    range = new vscode.Range(0, 0, 0, 0);
     message = FILE_PREFIX + message;
   } else {
     const start = p.column ?? 0;

@@ -55,7 +55,8 @@ export class DiagnosticsManager extends Disposable {
     this._register(vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
-    this._register(vscode.window.tabGroups.onDidChangeTabs((e) => this.onTabs(e)));
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.reconcileTabs()));
+    this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => this.reconcileTabs()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (
@@ -94,10 +95,10 @@ export class DiagnosticsManager extends Disposable {
    * Publishes problems found by a check of a file that is not open (`tuneline.validateFileOnDisk`). Returns false,
    * publishing nothing, if the file is open and tracked: the live diagnostics of its editor take precedence.
    */
-  publishExternal(uri: vscode.Uri, problems: readonly Problem[], firstLineLength: number): boolean {
+  publishExternal(uri: vscode.Uri, problems: readonly Problem[]): boolean {
     if (this.get(uri)) return false;
     const conv = new ProblemConverter(uri);
-    this.collection.set(uri, problems.map((p) => conv.convert(p, () => firstLineLength)));
+    this.collection.set(uri, problems.map((p) => conv.convert(p)));
     this.external.add(uri.toString());
     return true;
   }
@@ -139,26 +140,22 @@ export class DiagnosticsManager extends Disposable {
 
   /**
    * A document stays open in the extension host for a while after its last editor tab closes (VS Code keeps the
-   * model alive, and documents opened through the API are kept for minutes), so closing the tab is what "closing
-   * the file" means to the person: its diagnostics go then. Showing it again in a tab checks it again.
+   * model alive, and documents opened through the API are kept for minutes), so closing its last tab is what
+   * "closing the file" means to the person: its diagnostics go then. Showing it again in a tab checks it again.
+   * Documents never shown in a tab (opened by an extension) are checked until they close.
    */
-  private onTabs(e: vscode.TabChangeEvent): void {
-    for (const tab of e.closed) {
-      for (const uri of tabUris(tab)) {
-        if (this.docs.has(uri.toString()) && !this.hasTab(uri)) this.untrack(uri);
-      }
+  private reconcileTabs(): void {
+    const tabbed = new Set<string>();
+    for (const g of vscode.window.tabGroups.all) for (const tab of g.tabs) for (const u of tabUris(tab)) tabbed.add(u.toString());
+    for (const t of [...this.docs.values()]) {
+      if (tabbed.has(t.uri.toString())) t.shown = true;
+      else if (t.shown) this.untrack(t.uri);
     }
-    for (const tab of e.opened) {
-      for (const uri of tabUris(tab)) {
-        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        if (doc && !doc.isClosed) this.consider(doc);
-      }
+    for (const key of tabbed) {
+      if (this.docs.has(key)) continue;
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if (doc && !doc.isClosed) this.consider(doc);
     }
-  }
-
-  private hasTab(uri: vscode.Uri): boolean {
-    const key = uri.toString();
-    return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUris(t).some((u) => u.toString() === key)));
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
@@ -211,8 +208,7 @@ export class DiagnosticsManager extends Disposable {
     }
     let conv = this.converters.get(t.uri.toString());
     if (!conv) this.converters.set(t.uri.toString(), (conv = new ProblemConverter(t.uri)));
-    const firstLine = () => (t.document.lineCount > 0 ? t.document.lineAt(0).text.length : 0);
-    const diagnostics = t.index.problems().map((p) => conv.convert(p, firstLine));
+    const diagnostics = t.index.problems().map((p) => conv.convert(p));
     this.collection.set(t.uri, diagnostics);
     t.publishedVersion = t.syncedVersion;
     t.publishCount++;
