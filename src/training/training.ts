@@ -222,6 +222,10 @@ export class TrainingService extends Disposable {
     try {
       job = await client.createJob(jobParams(plan));
     } catch (e) {
+      if (e instanceof ApiError && (e.kind === 'connection' || e.kind === 'timeout')) {
+        // Sent, but no answer: the job may exist. Say so rather than leave it unannounced (not retried: no duplicates).
+        throw new ApiError(`${e.message} The request was sent, so the job may have been created: check the jobs list before starting it again.`, e.kind, e.status, e.code, e.param, e.providerMessage);
+      }
       throw await this.withLine(e, draft);
     }
     this.log.info(`Started job ${job.id} (${job.status})`);
