@@ -118,6 +118,15 @@ for (const flavour of ['openai', 'azure'] as const) {
       assert.equal(c.api.state.jobs.size, 1);
     });
 
+    it('a dropped answer to the job request is not repeated, and says the job may exist', async () => {
+      c.api.faults.add({ kind: 'drop-body', method: 'POST', path: '^/fine_tuning/jobs$', count: 1 });
+      const r = await start({ trainingFile: fixtureUri('datasets', 'good.jsonl'), model: 'gpt-4o-mini-2024-07-18', ifProblems: 'stop' });
+      assert.equal(r, undefined);
+      assert.equal(jobPosts(c), 1, 'not sent twice');
+      assert.equal(c.api.state.jobs.size, 1, 'the service did create it');
+      assert.ok(c.lines.some((l) => /the job may have been created: check the jobs list/.test(l)), 'announced');
+    });
+
     it('shows the summary with the estimated cost and starts only on "Start training"', async function () {
       const steps: string[] = [];
       c.t.connection.setWizardListener((s) => steps.push(s));
