@@ -13,7 +13,11 @@ import { CheckpointNode, FileNode, JobNode, LoadMoreNode, ModelIdNode } from './
 import { isActive, statusOf } from './status';
 import type { JobDocuments } from './documents';
 
+/** Asks whether to cancel a job (a modal dialog; tests answer without UI, as VS Code refuses modal dialogs there). */
+export type CancelConfirmation = (jobId: string) => Promise<boolean>;
+
 export interface JobCommandDeps {
+  readonly confirm: () => CancelConfirmation;
   readonly model: JobsModel;
   readonly panels: MetricsPanels;
   readonly documents: JobDocuments;
@@ -82,9 +86,8 @@ async function act(deps: JobCommandDeps, arg: unknown, action: JobAction, option
   };
   const id = await jobArg(deps.model, arg, action, filters[action]);
   const skip = !!options && typeof options === 'object' && (options as { confirm?: unknown }).confirm === false;
-  if (action === 'cancel' && !skip && !(await confirmCancel(id))) return undefined;
-  const verb = { cancel: 'Cancelling', pause: 'Pausing', resume: 'Resuming' }[action];
-  return vscode.window.withProgress({ location: { viewId: 'tuneline.jobs' }, title: `${verb} ${id}` }, () => deps.model.act(id, action));
+  if (action === 'cancel' && !skip && !(await deps.confirm()(id))) return undefined;
+  return deps.model.act(id, action);
 }
 
 export async function openInPlayground(models: string[], log: Logger): Promise<boolean> {

@@ -5,7 +5,7 @@
  * it is polled even with the jobs view hidden.
  */
 import * as vscode from 'vscode';
-import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent } from '../api/types';
+import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
@@ -147,7 +147,18 @@ export class MetricsPanel extends Disposable {
 
   private async update(): Promise<void> {
     const client = await this.model.getClient();
-    const signal = this.abort.signal;
+    // one controller per update (the SDK adds a listener per request), aborted with the panel
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    this.abort.signal.addEventListener('abort', abort, { once: true });
+    try {
+      await this.fetchNew(client, controller.signal);
+    } finally {
+      this.abort.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  private async fetchNew(client: TunelineClient, signal: AbortSignal): Promise<void> {
     if (!this.job || !isFinal(this.job.status) || !this.lastView) {
       this.job = await client.retrieveJob(this.jobId, { signal });
     }

@@ -317,6 +317,7 @@ export class JobsModel extends Disposable {
     const entry = this.byId.get(id);
     if (!entry || entry.checkpoints) return;
     await this.fetchCheckpointsOf([entry], this.generation);
+    this.log.debug(`Jobs: checkpoints of ${id} loaded`);
     this.changed.fire(entry);
   }
 
@@ -407,6 +408,7 @@ export class JobsModel extends Disposable {
 
   /** Cancels, pauses or resumes a job; the answer updates the node at once and polling starts again. */
   async act(id: string, action: JobAction): Promise<FineTuningJob> {
+    this.log.info(`Jobs: ${action} ${id}…`);
     const job = await this.call((c, signal) =>
       action === 'cancel' ? c.cancelJob(id, { signal }) : action === 'pause' ? c.pauseJob(id, { signal }) : c.resumeJob(id, { signal }),
     );

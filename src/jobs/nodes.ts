@@ -39,15 +39,18 @@ abstract class BaseNode {
 
 export class JobNode extends BaseNode {
   readonly kind = 'job';
+  // private (#): not an own property, so a node passed to `executeCommand` clones cheaply
+  readonly #ctx: NodeContext;
   constructor(
     readonly jobId: string,
-    private readonly ctx: NodeContext,
+    ctx: NodeContext,
   ) {
     super(`job/${jobId}`, undefined);
+    this.#ctx = ctx;
   }
 
   get entry(): JobEntry | undefined {
-    return this.ctx.model.get(this.jobId);
+    return this.#ctx.model.get(this.jobId);
   }
 
   get job(): FineTuningJob | undefined {
@@ -63,7 +66,7 @@ export class JobNode extends BaseNode {
     const look = statusLook(job.status);
     const suffix = jobSuffix(job);
     item.label = suffix ? `${suffix} · ${job.model}` : job.model;
-    const now = this.ctx.now();
+    const now = this.#ctx.now();
     const status = statusOf(job);
     const progress = status === 'running' || status === 'paused' ? progressText(job, entry.progress, now) : '';
     item.description = [look.label + (progress ? ` ${progress}` : ''), jobMethod(job), age(job.created_at, now)].join(' · ');
@@ -77,7 +80,7 @@ export class JobNode extends BaseNode {
   override children(): JobsNode[] {
     const job = this.job;
     if (!job) return [];
-    const c = this.ctx;
+    const c = this.#ctx;
     const out: JobsNode[] = [];
     if (job.fine_tuned_model) out.push(c.intern(`${this.id}/model`, () => new ModelIdNode(this, c)));
     if (job.error?.message) out.push(c.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')));
@@ -122,14 +125,16 @@ export function jobTooltip(entry: JobEntry, now: number): vscode.MarkdownString 
 
 export class ModelIdNode extends BaseNode {
   readonly kind = 'modelId';
+  readonly #ctx: NodeContext;
   constructor(
     readonly jobNode: JobNode,
-    private readonly ctx: NodeContext,
+    ctx: NodeContext,
   ) {
     super(`${jobNode.id}/model`, jobNode);
+    this.#ctx = ctx;
   }
   get modelId(): string | undefined {
-    return this.ctx.model.get(this.jobNode.jobId)?.job.fine_tuned_model ?? undefined;
+    return this.#ctx.model.get(this.jobNode.jobId)?.job.fine_tuned_model ?? undefined;
   }
   treeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.modelId ?? '', vscode.TreeItemCollapsibleState.None);
@@ -144,14 +149,16 @@ export class ModelIdNode extends BaseNode {
 
 export class EventsGroupNode extends BaseNode {
   readonly kind = 'events';
+  readonly #ctx: NodeContext;
   constructor(
     readonly jobNode: JobNode,
-    private readonly ctx: NodeContext,
+    ctx: NodeContext,
   ) {
     super(`${jobNode.id}/events`, jobNode);
+    this.#ctx = ctx;
   }
   treeItem(): vscode.TreeItem {
-    const list = this.ctx.model.get(this.jobNode.jobId)?.events;
+    const list = this.#ctx.model.get(this.jobNode.jobId)?.events;
     const item = new vscode.TreeItem('Events', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('list-unordered');
@@ -160,16 +167,16 @@ export class EventsGroupNode extends BaseNode {
     return item;
   }
   override async children(): Promise<JobsNode[]> {
-    const model = this.ctx.model;
+    const model = this.#ctx.model;
     const id = this.jobNode.jobId;
     if (!model.get(id)?.events) await model.loadEvents(id);
     const list = model.get(id)?.events;
     if (!list) return [];
-    const out: JobsNode[] = list.items.map((e) => this.ctx.intern(`${this.id}/${e.id}`, () => new EventNode(e, this)));
+    const out: JobsNode[] = list.items.map((e) => this.#ctx.intern(`${this.id}/${e.id}`, () => new EventNode(e, this)));
     for (const n of out) if (n instanceof EventNode) n.event = list.items.find((e) => `${this.id}/${e.id}` === n.id) ?? n.event;
-    if (list.error) out.push(this.ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load events: ${list.error}`));
-    if (list.hasMore) out.push(this.ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'events', jobId: id })));
-    if (!out.length) out.push(this.ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No events yet'));
+    if (list.error) out.push(this.#ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load events: ${list.error}`));
+    if (list.hasMore) out.push(this.#ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'events', jobId: id })));
+    if (!out.length) out.push(this.#ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No events yet'));
     return out;
   }
 }
@@ -200,14 +207,16 @@ export class EventNode extends BaseNode {
 
 export class CheckpointsGroupNode extends BaseNode {
   readonly kind = 'checkpoints';
+  readonly #ctx: NodeContext;
   constructor(
     readonly jobNode: JobNode,
-    private readonly ctx: NodeContext,
+    ctx: NodeContext,
   ) {
     super(`${jobNode.id}/checkpoints`, jobNode);
+    this.#ctx = ctx;
   }
   treeItem(): vscode.TreeItem {
-    const list = this.ctx.model.get(this.jobNode.jobId)?.checkpoints;
+    const list = this.#ctx.model.get(this.jobNode.jobId)?.checkpoints;
     const item = new vscode.TreeItem('Checkpoints', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('debug-stackframe-dot');
@@ -216,19 +225,19 @@ export class CheckpointsGroupNode extends BaseNode {
     return item;
   }
   override async children(): Promise<JobsNode[]> {
-    const model = this.ctx.model;
+    const model = this.#ctx.model;
     const id = this.jobNode.jobId;
     if (!model.get(id)?.checkpoints) await model.loadCheckpoints(id);
     const list = model.get(id)?.checkpoints;
     if (!list) return [];
     const out: JobsNode[] = list.items.map((c) => {
-      const node = this.ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this));
+      const node = this.#ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this));
       node.checkpoint = c;
       return node;
     });
-    if (list.error) out.push(this.ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load checkpoints: ${list.error}`));
-    if (list.hasMore) out.push(this.ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'checkpoints', jobId: id })));
-    if (!out.length) out.push(this.ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No checkpoints yet'));
+    if (list.error) out.push(this.#ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load checkpoints: ${list.error}`));
+    if (list.hasMore) out.push(this.#ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'checkpoints', jobId: id })));
+    if (!out.length) out.push(this.#ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No checkpoints yet'));
     return out;
   }
 }
@@ -268,11 +277,13 @@ export type FileRole = 'training' | 'validation' | 'result';
 
 export class FilesGroupNode extends BaseNode {
   readonly kind = 'files';
+  readonly #ctx: NodeContext;
   constructor(
     readonly jobNode: JobNode,
-    private readonly ctx: NodeContext,
+    ctx: NodeContext,
   ) {
     super(`${jobNode.id}/files`, jobNode);
+    this.#ctx = ctx;
   }
   private files(): Array<[FileRole, string]> {
     const job = this.jobNode.job;
@@ -291,7 +302,7 @@ export class FilesGroupNode extends BaseNode {
     return item;
   }
   override children(): JobsNode[] {
-    return this.files().map(([role, fileId]) => this.ctx.intern(`${this.id}/${role}/${fileId}`, () => new FileNode(role, fileId, this)));
+    return this.files().map(([role, fileId]) => this.#ctx.intern(`${this.id}/${role}/${fileId}`, () => new FileNode(role, fileId, this)));
   }
 }
 

@@ -8,7 +8,7 @@ import type { ProviderService } from '../api/provider';
 import { registerCommand } from '../common/commands';
 import type { Logger } from '../common/logger';
 import type { JobCreatedEvent } from '../training/training';
-import { jobCommandHandlers } from './commands';
+import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './commands';
 import { JobDocuments } from './documents';
 import { MetricsPanels } from './metricsPanel';
 import { JobsModel, type PollTiming } from './model';
@@ -23,6 +23,8 @@ export interface JobsApi {
   readonly notifier: JobNotifier;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
   setPollTiming(timing: PollTiming | undefined): void;
+  /** Tests: answer the cancel confirmation without the modal dialog; `undefined` restores the dialog. */
+  setCancelConfirmation(confirm: CancelConfirmation | undefined): void;
 }
 
 export function registerJobs(
@@ -36,7 +38,8 @@ export function registerJobs(
   const panels = new MetricsPanels(extensionUri, model, log);
   const documents = new JobDocuments(model);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
-  const handlers = jobCommandHandlers({ model, panels, documents, log });
+  let confirm: CancelConfirmation = confirmCancel;
+  const handlers = jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm });
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
@@ -48,6 +51,15 @@ export function registerJobs(
   ];
   return {
     disposables: disposables.reverse(),
-    api: { model, tree, panels, notifier, setPollTiming: (t) => model.setTiming(t) },
+    api: {
+      model,
+      tree,
+      panels,
+      notifier,
+      setPollTiming: (t) => model.setTiming(t),
+      setCancelConfirmation: (c) => {
+        confirm = c ?? confirmCancel;
+      },
+    },
   };
 }
