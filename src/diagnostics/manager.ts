@@ -219,7 +219,8 @@ export class DiagnosticsManager extends Disposable {
   /** Exact token counts on worker threads once the document is idle; estimates are shown until they arrive. */
   private scheduleTokens(t: TrackedDocument): void {
     t.cancelTokens();
-    if (t.index.stats().tokensExact || t.index.lineCount === 0) return;
+    // Not `index.stats().tokensExact`: stats() walks every line, too slow to call per publish in a huge file.
+    if (t.exactVersion === t.index.version || t.index.lineCount === 0) return;
     t.tokenTimer = setTimeout(() => {
       t.tokenTimer = undefined;
       void this.countTokens(t);
@@ -242,6 +243,7 @@ export class DiagnosticsManager extends Disposable {
       });
       if (abort.signal.aborted || t.document.version !== docVersion || this.docs.get(t.uri.toString()) !== t) return;
       if (t.index.setExactTokens(version, result.perLine)) {
+        t.exactVersion = version;
         this.log.debug(`Exact tokens for ${t.uri.toString(true)}: ${result.total} (${Date.now() - started} ms)`);
         this._onDidUpdate.fire(t);
       }

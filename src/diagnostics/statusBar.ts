@@ -5,6 +5,8 @@ import { fmtCompact, fmtInt, fmtUsd, plural } from './format';
 import type { DiagnosticsManager } from './manager';
 
 export const SHOW_STATS_COMMAND = 'tuneline.showDatasetStats';
+const SLOW_MS = 30;
+const IDLE_MS = 1000;
 
 /** What the status bar item shows, for the tests (through the extension's API). */
 export interface StatusBarState {
@@ -22,6 +24,8 @@ export interface StatusBarState {
 export class DatasetStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private tooltipText = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastCostMs = 0;
   private visible = false;
 
   constructor(private readonly manager: DiagnosticsManager) {
@@ -31,9 +35,10 @@ export class DatasetStatusBar extends Disposable {
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
     this._register(
       manager.onDidUpdate((t) => {
-        if (vscode.window.activeTextEditor?.document === t.document) this.update();
+        if (vscode.window.activeTextEditor?.document === t.document) this.requestUpdate();
       }),
     );
+    this._register({ dispose: () => clearTimeout(this.timer) });
     this._register(manager.onDidUntrack(() => this.update()));
     this.update();
   }
@@ -42,7 +47,18 @@ export class DatasetStatusBar extends Disposable {
     return { visible: this.visible, text: this.item.text, tooltip: this.tooltipText, command: typeof this.item.command === 'string' ? this.item.command : this.item.command?.command };
   }
 
+  /**
+   * Updates now, unless computing the statistics is slow (a file of 100,000+ lines): then once typing pauses, so
+   * the status bar never adds a walk over the whole file to every publish.
+   */
+  private requestUpdate(): void {
+    clearTimeout(this.timer);
+    if (this.lastCostMs < SLOW_MS) this.update();
+    else this.timer = setTimeout(() => this.update(), IDLE_MS);
+  }
+
   update(): void {
+    clearTimeout(this.timer);
     const doc = vscode.window.activeTextEditor?.document;
     const t = doc ? this.manager.get(doc) : undefined;
     if (!t) {
@@ -50,7 +66,9 @@ export class DatasetStatusBar extends Disposable {
       this.visible = false;
       return;
     }
+    const started = Date.now();
     const s = t.index.stats();
+    this.lastCostMs = Date.now() - started;
     this.item.text = statusText(s);
     const tooltip = statusTooltip(s, t.document.uri);
     this.tooltipText = tooltip;

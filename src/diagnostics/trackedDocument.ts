@@ -36,6 +36,8 @@ export class TrackedDocument {
   syncedVersion: number;
   /** The document version whose diagnostics were last published (-1: none yet). */
   publishedVersion = -1;
+  /** The index version whose exact token counts arrived from the workers (-1: none). */
+  exactVersion = -1;
   /** The document has been shown in an editor tab (closing its last tab then stops checking it). */
   shown = false;
   /** How many times diagnostics were published for this document. */
