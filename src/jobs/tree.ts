@@ -17,6 +17,8 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   private readonly nodes = new Map<string, JobsNode>();
   private readonly ctx: NodeContext;
   private empty: boolean | undefined;
+  /** Ids of the nodes the user expanded: a refreshed node keeps its children open. */
+  private readonly expanded = new Set<string>();
 
   constructor(private readonly model: JobsModel) {
     super();
@@ -34,6 +36,8 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
     };
     this.view = this._register(vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
     this._register(this.view.onDidChangeVisibility((e) => model.setVisible(e.visible)));
+    this._register(this.view.onDidExpandElement((e) => this.expanded.add(e.element.id)));
+    this._register(this.view.onDidCollapseElement((e) => this.expanded.delete(e.element.id)));
     this._register(
       model.onDidChange((entry) => {
         const node = entry ? this.nodes.get(`job/${entry.job.id}`) : undefined;
@@ -52,7 +56,11 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   }
 
   getTreeItem(node: JobsNode): vscode.TreeItem {
-    return node.treeItem();
+    const item = node.treeItem();
+    if (item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed && this.expanded.has(node.id)) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+    }
+    return item;
   }
 
   getParent(node: JobsNode): JobsNode | undefined {
