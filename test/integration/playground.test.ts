@@ -153,6 +153,14 @@ describe('Playground', function () {
 
   it('streams different replies from a base and a fine-tuned model side by side, with usage, over two turns', async function () {
     await openWith([BASE, ftModel]);
+    // The model list: the fine-tuned model, its job's checkpoints, the catalogue's base models.
+    const options = await waitFor(() => {
+      const m = t.playground.models();
+      return m && !m.loading ? m.options : undefined;
+    }, 'the model list');
+    assert.equal(options.find((o) => o.id === ftModel)?.kind, 'fine-tuned');
+    assert.ok(options.some((o) => o.kind === 'checkpoint' && o.id.startsWith(`${ftModel}:ckpt-step-`)), 'the checkpoints are offered');
+    assert.equal(options.find((o) => o.id === BASE)?.kind, 'base');
     // Watch the replies arrive: partial texts while streaming.
     const seen: Array<{ column: number; status: Reply['status']; length: number }> = [];
     const watch = t.playground.onDidChange(() => {
