@@ -21,7 +21,6 @@ const CODE_LENS_SETTING = 'playground.codeLens';
 /** Context key: a playground panel is open (the save command shows in the palette). */
 const OPEN_CONTEXT = 'tuneline.playgroundOpen';
 /** Documents with more lines get no code lenses (the context menu still works). */
-const MAX_LENS_LINES = 5000;
 
 export interface PlaygroundApi {
   /** The open playground's session, if any. */
@@ -157,10 +156,15 @@ export class Playground extends Disposable {
   }
 }
 
-/** "Try in playground" above each example line of a dataset (setting `tuneline.playground.codeLens`). */
+/**
+ * "Try in playground" above the example line(s) the cursor is on (setting `tuneline.playground.codeLens`). Only the
+ * cursor lines get a lens: a lens above every line would halve how many examples fit on screen, and a dataset can
+ * have 100,000 lines. The lens follows the cursor; the editor context menu offers the same command.
+ */
 class ExampleCodeLenses extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
+  private lastCursorKey = '';
 
   constructor() {
     super();
@@ -169,14 +173,27 @@ class ExampleCodeLenses extends Disposable implements vscode.CodeLensProvider {
         if (e.affectsConfiguration(`tuneline.${CODE_LENS_SETTING}`)) this.changed.fire();
       }),
     );
+    this._register(
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor.document.languageId !== 'jsonl') return;
+        const key = `${e.textEditor.document.uri.toString()}#${cursorLines(e.textEditor).join(',')}`;
+        if (key === this.lastCursorKey) return;
+        this.lastCursorKey = key;
+        this.changed.fire();
+      }),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
     if (!vscode.workspace.getConfiguration('tuneline', document.uri).get<boolean>(CODE_LENS_SETTING, true)) return [];
-    if (document.lineCount > MAX_LENS_LINES) return [];
+    const lines = new Set<number>();
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document === document) for (const l of cursorLines(editor)) lines.add(l);
+    }
     const lenses: vscode.CodeLens[] = [];
-    for (let i = 0; i < document.lineCount; i++) {
+    for (const i of [...lines].sort((a, b) => a - b)) {
       if (token.isCancellationRequested) return [];
+      if (i >= document.lineCount) continue;
       const text = document.lineAt(i).text;
       // Cheap test; the command checks the line properly.
       if (!/"(assistant|preferred_output)"/.test(text)) continue;
@@ -191,4 +208,9 @@ class ExampleCodeLenses extends Disposable implements vscode.CodeLensProvider {
     }
     return lenses;
   }
+}
+
+/** The lines the editor's cursors are on (at most 20: a lens per line of a huge multi-cursor edit helps nobody). */
+function cursorLines(editor: vscode.TextEditor): number[] {
+  return [...new Set(editor.selections.map((s) => s.active.line))].slice(0, 20);
 }

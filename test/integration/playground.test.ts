@@ -334,13 +334,24 @@ describe('Playground', function () {
 
   it('"Try in playground" (code lens) loads a dataset line up to its last assistant turn, next to the dataset’s reply', async function () {
     const doc = await vscode.workspace.openTextDocument(chatUri);
-    await vscode.window.showTextDocument(doc);
+    const editor = await vscode.window.showTextDocument(doc);
+    const tryLenses = async (): Promise<vscode.CodeLens[]> =>
+      ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', chatUri)) ?? []).filter(
+        (x) => x.command?.command === 'tuneline.tryInPlayground',
+      );
+    // The lens sits above the example the cursor is on, and follows the cursor.
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await waitFor(async () => {
+      const l = await tryLenses();
+      return l.length === 1 && l[0]!.range.start.line === 1;
+    }, 'one lens, on the cursor line 2');
+    editor.selection = new vscode.Selection(3, 5, 3, 5);
     const lenses = await waitFor(async () => {
-      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', chatUri);
-      return l?.filter((x) => x.command?.command === 'tuneline.tryInPlayground').length ? l.filter((x) => x.command?.command === 'tuneline.tryInPlayground') : undefined;
-    }, 'the code lenses');
-    assert.equal(lenses.length, chatLines.length, 'one lens per example');
-    const lens = lenses.find((l) => l.range.start.line === 3)!;
+      const l = await tryLenses();
+      return l.length === 1 && l[0]!.range.start.line === 3 ? l : undefined;
+    }, 'the lens to follow the cursor to line 4');
+    assert.equal(lenses.length, 1, 'one lens: on the cursor line only, not above every example');
+    const lens = lenses[0]!;
     assert.match(lens.command!.title, /Try in playground/);
     await vscode.commands.executeCommand('tuneline.openPlayground', { models: [BASE, ftModel] });
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
@@ -363,8 +374,8 @@ describe('Playground', function () {
     await screenshot(testName(this), 500);
 
     // The editor context menu's command works from the cursor line too.
-    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-    editor.selection = new vscode.Selection(7, 0, 7, 0);
+    const again = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    again.selection = new vscode.Selection(7, 0, 7, 0);
     await vscode.commands.executeCommand('tuneline.tryInPlayground', chatUri);
     const s8 = await waitFor(() => (t.playground.session()?.source?.includes('line 8') ? t.playground.session() : undefined), 'line 8 in the playground');
     assert.equal(s8.turns[0]!.expected, (JSON.parse(chatLines[7]!) as { messages: Array<{ content: string }> }).messages[2]!.content);
