@@ -5,6 +5,7 @@ import { describeError, type Logger } from '../common/logger';
 import { readSettings, SECTION } from '../common/settings';
 import { ProblemConverter } from './convert';
 import { TrackedDocument } from './trackedDocument';
+import { isResultsFileName } from '../core/eval/results';
 
 export const COLLECTION_NAME = 'tuneline';
 export const JSONL_LANGUAGE = 'jsonl';
@@ -85,6 +86,8 @@ export class DiagnosticsManager extends Disposable {
   /** Whether Tuneline should check this document (language, scheme, `tuneline.validate.include`). */
   shouldTrack(doc: vscode.TextDocument): boolean {
     if (doc.languageId !== JSONL_LANGUAGE || !SCHEMES.has(doc.uri.scheme)) return false;
+    // Evaluation results (`<dataset>.eval-<time>.jsonl`) are JSON Lines but not training data.
+    if (isResultsFileName(doc.uri.path)) return false;
     const include = readSettings(doc.uri).validateInclude;
     if (include.length === 0) return true;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
