@@ -150,9 +150,15 @@ describe('Jobs view', function () {
       await expandJob(job.id);
       await waitFor(() => (jobs.model.get(job.id)?.checkpoints?.items.length ?? 0) >= 1, `a checkpoint after the first epoch (server: ${c.api.state.jobs.get(job.id)!.checkpoints.length}, step ${c.api.state.jobs.get(job.id)!.run.step})`);
       await waitForView(/Step \d+\/\d+: training loss=/, 'metrics events in the tree');
-      await waitForView(/Step \d+\s*train loss \d/, 'a checkpoint row in the tree');
-      await screenshot(`${testName(this)}-running`, 600);
-      assert.ok(entry.events!.items.some((e) => e.message.startsWith('Fine-tuning job started')));
+      await screenshot(`${testName(this)}-running`, 300);
+      assert.ok(entry.events!.items.some((e) => e.type === 'metrics'), 'metrics events listed');
+      // events are paged (newest first): "Load more" reaches the oldest ones
+      for (let i = 0; i < 20 && !entry.events!.items.some((e) => e.message.startsWith('Fine-tuning job started')); i++) {
+        assert.equal(entry.events!.hasMore, true, 'more events to load');
+        await jobs.model.loadMoreEvents(job.id);
+      }
+      assert.ok(entry.events!.items.some((e) => e.message.startsWith('Fine-tuning job started')), 'the oldest events after "Load more"');
+      assert.equal(new Set(entry.events!.items.map((e) => e.id)).size, entry.events!.items.length, 'no event twice');
 
       c.api.clock.advance(40_000);
       await waitStatus(job.id, 'succeeded');
@@ -168,6 +174,11 @@ describe('Jobs view', function () {
       const kids = jobs.tree.jobNode(job.id)!.children().map((k) => k.kind);
       assert.deepEqual(kids, ['modelId', 'events', 'checkpoints', 'files']);
       await waitForView(new RegExp(`Succeeded[\\s\\S]*${done.job.fine_tuned_model!.replace(/[.:]/g, '\\$&')}`), 'Succeeded and the model id in the tree');
+      // nothing is active now, so nothing refreshes the tree: expand the groups and look at the rows
+      await waitFor(() => !jobs.model.isPolling, 'polling to stop');
+      await expandJob(job.id);
+      await waitForView(/Step \d+\s*train loss \d/, 'a checkpoint row in the tree');
+      await waitForView(/The job has successfully completed/, 'the last event in the tree');
 
       // announced exactly once, with "Open in Playground"
       await waitFor(() => noticesOf(job.id).length === 1, 'the notification');
@@ -196,7 +207,7 @@ describe('Jobs view', function () {
     }
   });
 
-  it('pause, resume and cancel (confirmed in the modal dialog) change the job and its actions', async function () {
+  it('pause, resume and cancel (after its confirmation) change the job and its actions', async function () {
     const job = await start({ suffix: 'pausable' });
     c.api.clock.advance(3_500 + 4_000 + 5_000);
     await waitStatus(job.id, 'running');
