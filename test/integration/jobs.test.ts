@@ -112,7 +112,10 @@ describe('Jobs view', function () {
   });
 
   afterEach(async () => {
-    // every job of a test runs to its end, so the next one starts idle
+    // every job of a test runs to its end (a paused one is cancelled), so the next one starts idle
+    const client = await c.t.connection.provider.getClient();
+    for (const j of c.api.state.jobs.values()) if (j.status === 'paused') await client.cancelJob(j.id).catch(() => undefined);
+    await vscode.commands.executeCommand('workbench.actions.treeView.tuneline.jobs.collapseAll');
     c.api.clock.runAll();
     await waitFor(() => jobs.model.jobs.every((e) => ['succeeded', 'failed', 'cancelled'].includes(e.job.status)), 'every job to end in the model', 20_000).catch(() => undefined);
   });
@@ -149,7 +152,9 @@ describe('Jobs view', function () {
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'sync~spin');
       await expandJob(job.id);
       await waitFor(() => (jobs.model.get(job.id)?.checkpoints?.items.length ?? 0) >= 1, `a checkpoint after the first epoch (server: ${c.api.state.jobs.get(job.id)!.checkpoints.length}, step ${c.api.state.jobs.get(job.id)!.run.step})`);
-      await waitForView(/Step \d+\/\d+: training loss=/, 'metrics events in the tree');
+      // (each poll refreshes the running job's node; VS Code may fold its groups again then, so the expanded rows are
+      // checked below, once the job has ended and nothing refreshes)
+      await waitForView(/Running step \d+\/180 \(\d+%\)/, 'the running job with its progress');
       await screenshot(`${testName(this)}-running`, 300);
       assert.ok(entry.events!.items.some((e) => e.type === 'metrics'), 'metrics events listed');
       // events are paged (newest first): "Load more" reaches the oldest ones
@@ -176,9 +181,16 @@ describe('Jobs view', function () {
       await waitForView(new RegExp(`Succeeded[\\s\\S]*${done.job.fine_tuned_model!.replace(/[.:]/g, '\\$&')}`), 'Succeeded and the model id in the tree');
       // nothing is active now, so nothing refreshes the tree: expand the groups and look at the rows
       await waitFor(() => !jobs.model.isPolling, 'polling to stop');
-      await expandJob(job.id);
-      await waitForView(/Step \d+\s*train loss \d/, 'a checkpoint row in the tree');
-      await waitForView(/The job has successfully completed/, 'the last event in the tree');
+      await vscode.commands.executeCommand('workbench.actions.treeView.tuneline.jobs.collapseAll');
+      const jobNode = jobs.tree.jobNode(job.id)!;
+      await reveal(jobNode);
+      const groups = jobNode.children();
+      // the checkpoints first (the 25 events would push them out of the rendered rows), then the events
+      await reveal(groups.find((k) => k.kind === 'checkpoints')!);
+      await waitForView(/Step 60\s*train loss \d[\s\S]*Step 120\s*train loss \d[\s\S]*Step 180\s*train loss \d/, 'the checkpoint rows in the tree');
+      await screenshot(`${testName(this)}-checkpoints`, 300);
+      await reveal(groups.find((k) => k.kind === 'events')!);
+      await waitForView(/Events\s*25\+\s*The job has successfully completed/, 'the newest event first in the tree');
 
       // announced exactly once, with "Open in Playground"
       await waitFor(() => noticesOf(job.id).length === 1, 'the notification');
