@@ -187,7 +187,7 @@ describe('Jobs view', function () {
       const groups = jobNode.children();
       // the checkpoints first (the 25 events would push them out of the rendered rows), then the events
       await reveal(groups.find((k) => k.kind === 'checkpoints')!);
-      await waitForView(/Step 60\s*train loss \d[\s\S]*Step 120\s*train loss \d[\s\S]*Step 180\s*train loss \d/, 'the checkpoint rows in the tree');
+      await waitForView(/Checkpoints\s*3\s*Step 180\s*train loss \d[\s\S]*Step 120\s*train loss \d[\s\S]*Step 60\s*train loss \d/, 'the checkpoint rows in the tree, newest first');
       await screenshot(`${testName(this)}-checkpoints`, 300);
       await reveal(groups.find((k) => k.kind === 'events')!);
       await waitForView(/Events\s*25\+\s*The job has successfully completed/, 'the newest event first in the tree');
