@@ -296,11 +296,12 @@ export class JobsModel extends Disposable {
   }
 
   /** The first page of a job's events (when its Events node is expanded). */
-  async loadEvents(id: string): Promise<void> {
+  /** `silent`: the caller (the tree fetching the node's children) renders the result; no change event. */
+  async loadEvents(id: string, silent = false): Promise<void> {
     const entry = this.byId.get(id);
     if (!entry || entry.events) return;
     await this.fetchEventsOf([entry], this.generation);
-    this.changed.fire(entry);
+    if (!silent) this.changed.fire(entry);
   }
 
   async loadMoreEvents(id: string): Promise<void> {
@@ -313,12 +314,11 @@ export class JobsModel extends Disposable {
     this.changed.fire(entry);
   }
 
-  async loadCheckpoints(id: string): Promise<void> {
+  async loadCheckpoints(id: string, silent = false): Promise<void> {
     const entry = this.byId.get(id);
     if (!entry || entry.checkpoints) return;
     await this.fetchCheckpointsOf([entry], this.generation);
-    this.log.debug(`Jobs: checkpoints of ${id} loaded`);
-    this.changed.fire(entry);
+    if (!silent) this.changed.fire(entry);
   }
 
   async loadMoreCheckpoints(id: string): Promise<void> {

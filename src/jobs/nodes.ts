@@ -169,7 +169,8 @@ export class EventsGroupNode extends BaseNode {
   override async children(): Promise<JobsNode[]> {
     const model = this.#ctx.model;
     const id = this.jobNode.jobId;
-    if (!model.get(id)?.events) await model.loadEvents(id);
+    // silent: a change event here would refresh the job while VS Code still registers these children
+    if (!model.get(id)?.events) await model.loadEvents(id, true);
     const list = model.get(id)?.events;
     if (!list) return [];
     const out: JobsNode[] = list.items.map((e) => this.#ctx.intern(`${this.id}/${e.id}`, () => new EventNode(e, this)));
@@ -227,7 +228,7 @@ export class CheckpointsGroupNode extends BaseNode {
   override async children(): Promise<JobsNode[]> {
     const model = this.#ctx.model;
     const id = this.jobNode.jobId;
-    if (!model.get(id)?.checkpoints) await model.loadCheckpoints(id);
+    if (!model.get(id)?.checkpoints) await model.loadCheckpoints(id, true);
     const list = model.get(id)?.checkpoints;
     if (!list) return [];
     const out: JobsNode[] = list.items.map((c) => {

@@ -178,6 +178,9 @@ describe('Jobs view', function () {
       assert.doesNotMatch(String(finished.contextValue), /canCancel|canPause|canResume/);
       const kids = jobs.tree.jobNode(job.id)!.children().map((k) => k.kind);
       assert.deepEqual(kids, ['modelId', 'events', 'checkpoints', 'files']);
+      // the expanded events (25 rows) push the job row out of the rendered rows: fold everything first
+      await vscode.commands.executeCommand('workbench.actions.treeView.tuneline.jobs.collapseAll');
+      await reveal(jobs.tree.jobNode(job.id)!);
       await waitForView(new RegExp(`Succeeded[\\s\\S]*${done.job.fine_tuned_model!.replace(/[.:]/g, '\\$&')}`), 'Succeeded and the model id in the tree');
       // nothing is active now, so nothing refreshes the tree: expand the groups and look at the rows
       await waitFor(() => !jobs.model.isPolling, 'polling to stop');
