@@ -133,7 +133,7 @@ export class ProviderService extends Disposable {
    * The client for the current settings and key. Throws `ApiError` (kind `config`) when no key is set or the user
    * did not allow a workspace-chosen host, `CancelledError` when they dismissed the question.
    */
-  async getClient(): Promise<TunelineClient> {
+  async getClient(options: { readonly interactive?: boolean } = {}): Promise<TunelineClient> {
     const settings = readSettings();
     const endpoint = endpointFromSettings(settings);
     const found = await this.keys.get(settings.provider);
@@ -149,7 +149,7 @@ export class ProviderService extends Disposable {
       );
     }
     const fp = keyFingerprint(found.key);
-    if (endpoint.settingOrigin === 'workspace') await this.confirmHost(endpoint, fp);
+    if (endpoint.settingOrigin === 'workspace') await this.confirmHost(endpoint, fp, options.interactive !== false);
     const id = `${endpoint.provider}|${endpoint.baseURL}|${fp}|${JSON.stringify(settings.azureDeployments)}`;
     if (this.cached?.id === id) return this.cached.client;
     const accountKey = createHash('sha256').update(`${endpoint.provider}|${endpoint.baseURL}|${fp}`).digest('hex').slice(0, 16);
@@ -159,12 +159,27 @@ export class ProviderService extends Disposable {
     return client;
   }
 
-  private async confirmHost(endpoint: Endpoint, fp: string): Promise<void> {
+  /** Questions on screen, per host + key: concurrent callers share one question instead of stacking modals. */
+  private readonly asking = new Map<string, Promise<boolean>>();
+
+  private async confirmHost(endpoint: Endpoint, fp: string, interactive: boolean): Promise<void> {
     const entry = `${endpoint.origin}#${fp}`;
     const confirmed = this.state.get<string[]>(CONFIRMED_HOSTS, []);
     if (confirmed.includes(entry)) return;
-    this.log.info(`The workspace settings point Tuneline at ${endpoint.origin}; asking before the key is sent there`);
-    const ok = await this.prompt(endpoint.origin, endpoint.provider);
+    if (!interactive) {
+      // Background work (polling the jobs list, resuming batches) never puts a modal question on screen.
+      throw new ApiError(
+        `This workspace's settings point Tuneline at ${endpoint.origin}, and you have not allowed sending your API key there yet. Run a Tuneline command (for example "Refresh Jobs") to answer.`,
+        'config',
+      );
+    }
+    let question = this.asking.get(entry);
+    if (!question) {
+      this.log.info(`The workspace settings point Tuneline at ${endpoint.origin}; asking before the key is sent there`);
+      question = Promise.resolve(this.prompt(endpoint.origin, endpoint.provider)).finally(() => this.asking.delete(entry));
+      this.asking.set(entry, question);
+    }
+    const ok = await question;
     if (!ok) {
       this.log.warn(`Not sending the key to ${endpoint.origin}: not confirmed`);
       throw new ApiError(

@@ -106,7 +106,11 @@ export async function openInPlayground(models: string[], log: Logger): Promise<b
 export function jobCommandHandlers(deps: JobCommandDeps): Record<string, (...args: any[]) => unknown> {
   const { model, panels, documents, log } = deps;
   return {
-    'tuneline.jobs.refresh': () => model.refresh(),
+    // An explicit refresh may ask once whether a workspace-chosen host may get the key; polling never asks.
+    'tuneline.jobs.refresh': async () => {
+      await model.getClient();
+      return model.refresh();
+    },
     'tuneline.jobs.loadMore': async (node?: unknown) => {
       if (!(node instanceof LoadMoreNode) || node.target.kind === 'jobs') return model.loadMore();
       return node.target.kind === 'events' ? model.loadMoreEvents(node.target.jobId) : model.loadMoreCheckpoints(node.target.jobId);

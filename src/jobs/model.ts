@@ -227,8 +227,9 @@ export class JobsModel extends Disposable {
 
   // ------------------------------------------------------------------------------------------------ fetching
 
+  /** Background fetches never ask the user anything (see ProviderService.getClient); commands use `getClient`. */
   private async client(): Promise<TunelineClient> {
-    return this.provider.getClient();
+    return this.provider.getClient({ interactive: false });
   }
 
   /** Runs `fn` with an AbortSignal that the model aborts when disposed or reset. */
@@ -435,7 +436,7 @@ export class JobsModel extends Disposable {
 
   /** The client, for commands that read files of a job. */
   getClient(): Promise<TunelineClient> {
-    return this.client();
+    return this.provider.getClient();
   }
 
   // ------------------------------------------------------------------------------------------------ polling

@@ -40,12 +40,14 @@ for (const flavour of ['openai', 'azure'] as const) {
 
     it('429 then success: retried after the retry-after wait', async () => {
       const client = await c.t.connection.provider.getClient();
-      c.api.faults.add({ kind: 'rate-limit', path: '^/fine_tuning/jobs$', retryAfter: 1, count: 2 });
+      // The files list: nothing else in the extension (the jobs view polls the jobs list) asks for it meanwhile.
+      const before = c.api.requests.entries({ method: 'GET', path: '^/files$' }).length;
+      c.api.faults.add({ kind: 'rate-limit', method: 'GET', path: '^/files$', retryAfter: 1, count: 2 });
       const started = Date.now();
-      const page = await client.listJobs();
+      const page = await client.listFiles();
       const took = Date.now() - started;
-      assert.deepEqual(page.data, []);
-      const entries = c.api.requests.entries({ path: '^/fine_tuning/jobs$' });
+      assert.ok(Array.isArray(page.data));
+      const entries = c.api.requests.entries({ method: 'GET', path: '^/files$' }).slice(before);
       assert.deepEqual(entries.map((e) => e.status), [429, 429, 200]);
       assert.ok(took >= 1900, `waited the two retry-after seconds (${took} ms)`);
       assert.ok(c.lines.some((l) => /retry 1 of 3 in 1000 ms \(retry-after\)/.test(l)), 'the retry is logged');

@@ -69,6 +69,9 @@ export type RunnerRequest =
 export async function runnerRequest(req: RunnerRequest, timeoutMs = 30_000): Promise<{ value?: unknown; file?: string } | undefined> {
   const ackDir = process.env.TUNELINE_TEST_ACK_DIR;
   if (!ackDir) return undefined;
+  // Notification toasts from earlier tests (a job that ended, a saved key...) sit over the bottom right of the
+  // workbench and would take a click meant for what is under them, as they would a person's: put them away first.
+  if (req.type === 'click' || req.type === 'fill') await vscode.commands.executeCommand('notifications.hideToasts');
   const id = `${process.pid}-${(seq.__tunelineRunnerRequestSeq = (seq.__tunelineRunnerRequestSeq ?? 0) + 1)}`;
   console.log(`[[tuneline:request ${id} ${JSON.stringify(req)}]]`);
   const file = path.join(ackDir, `${id}.json`);
