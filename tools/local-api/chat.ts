@@ -3,21 +3,13 @@
  * training example whose prompt is nearest to the conversation (token-overlap similarity), so a demo visibly
  * "learned" its data.
  */
+import { messageText } from '../../src/core/eval/examples';
 import type { TrainingPair } from './state';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The text of a message's `content` (a string, or the text parts of an array). */
-export function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((p) => (isObj(p) && typeof p['text'] === 'string' ? p['text'] : ''))
-      .filter((t) => t !== '')
-      .join('\n');
-  }
-  return '';
-}
+/** The text of a message's `content` (a string, or the text parts of an array): the engine's own reading. */
+export const contentText = messageText;
 
 /** The prompt a conversation ends on: its last user message, else everything it says. */
 export function promptOf(messages: readonly unknown[]): string {
