@@ -68,6 +68,11 @@ export async function connect(flavour: FlavourName, options: { provider?: 'opena
   else await setSettings({ provider, baseUrl: api.baseURL }, target);
   const set = await vscode.commands.executeCommand('tuneline.setApiKey', key, provider);
   assert.equal(set, true, 'the key is stored');
+  if (target === vscode.ConfigurationTarget.Workspace && (options.allowHost ?? true)) {
+    // A trusted workspace chose the endpoint: the user answers the host question once, as in real use (background
+    // work such as the jobs view's polling never asks; it waits for that answer).
+    await t.connection.provider.getClient();
+  }
   return {
     api,
     t,
