@@ -198,6 +198,7 @@ export class DatasetView extends Disposable implements vscode.TreeDataProvider<D
     super();
     this.view = this._register(vscode.window.createTreeView(DatasetView.viewId, { treeDataProvider: this, showCollapseAll: true }));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.refresh()));
     this._register(
       manager.onDidUpdate((t) => {
         if (t === this.current || vscode.window.activeTextEditor?.document === t.document) this.refresh();
@@ -215,9 +216,11 @@ export class DatasetView extends Disposable implements vscode.TreeDataProvider<D
   private refresh(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const t = doc ? this.manager.get(doc) : undefined;
-    // Keep showing the last dataset while focus is in a non-text editor (e.g. the statistics webview).
-    if (t || !vscode.window.activeTextEditor) this.current = t ?? (this.current && this.manager.get(this.current.document) ? this.current : undefined);
-    else this.current = undefined;
+    if (t) this.current = t;
+    else if (vscode.window.activeTextEditor) this.current = undefined;
+    // No text editor is active (e.g. the statistics webview has focus): keep showing the last dataset while it is
+    // still checked and open in a tab; once its tab closes, the view welcomes with the next step.
+    else if (this.current && !(this.manager.get(this.current.document) && hasTab(this.current.document.uri))) this.current = undefined;
     this.view.description = this.current ? vscode.workspace.asRelativePath(this.current.document.uri) : undefined;
     void setContext(ContextKeys.datasetOpen, !!this.current);
     this.changed.fire();
@@ -231,4 +234,9 @@ export class DatasetView extends Disposable implements vscode.TreeDataProvider<D
     if (element) return element.children();
     return this.current ? datasetNodes(this.current) : [];
   }
+}
+
+function hasTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === key));
 }
