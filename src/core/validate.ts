@@ -9,12 +9,14 @@
  * lastLine, endOffset]`, so a homogeneous file needs one run). At the end the method is inferred from the whole file;
  * the runs checked against any other guess are read again (by byte range, not the whole file) and re-checked against
  * the final method. The result is exactly what `validateText` gives on the same text, while memory holds only the
- * problems, per-method counters, the runs and a duplicate table of 12 bytes per distinct example.
+ * problems, per-method counters, the runs and a duplicate table of some 30 bytes an example (`scan.ts`).
+ * Big files are validated in two parts at once (see `validateFile`).
  */
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import {
   DatasetIndex,
-  analyzeLine,
   blankLineProblem,
   compareProblems,
   duplicateProblem,
@@ -22,18 +24,18 @@ import {
   fileLevelProblems,
   inferMethod,
   splitLines,
-  tokenLimitProblem,
   type EngineContext,
 } from './dataset';
 import { parseLine } from './parse';
 import { resolveModel, type ResolvedModel } from './models';
 import type { Method, MethodSetting, Problem, Severity } from './types';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
-import { ruleByCode } from './rules/catalog';
+import { LineSplitter, readChunks } from './tokens/lines';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost } from './tokens/cost';
 import { lineTokens } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
-import { countTokensInWorkers } from './tokens/workers';
+import { countTokensInWorkers, resolveWorkerScript } from './tokens/workers';
+import type { ValidateWorkerMessage, WorkerRequest } from './tokens/workerProtocol';
+import { Bucket, DupTable, RangeScanner, checkInto, type BucketData, type RangeResult, type ScanOptions } from './scan';
 
 export interface ValidateOptions {
   readonly method?: MethodSetting;
@@ -53,6 +55,13 @@ export interface ValidateFileOptions extends ValidateOptions {
   readonly workers?: number;
   /** Read chunk size (default 4 MB; tests use tiny chunks). */
   readonly highWaterMark?: number;
+  /**
+   * Validate the second half on a worker thread: `true` always (tests), `false` never; by default when the file has
+   * `PARALLEL_MIN_BYTES` or more and the machine more than one CPU.
+   */
+  readonly parallel?: boolean;
+  /** Explicit engine worker script (as for `countTokensInWorkers`). */
+  readonly workerPath?: string;
 }
 
 export interface TokenSummary {
@@ -159,117 +168,14 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
 // ---------------------------------------------------------------------------------------------------------------
 // Streaming
 
-/** Problems and counters of the lines checked against one method. */
-class Bucket {
-  readonly problems: Problem[] = [];
-  readonly counts = { error: 0, warning: 0, info: 0 };
-  /** Runs of consecutive lines: [firstLine, startOffset, lastLine, endOffset] repeated. */
-  readonly runs: number[] = [];
-  overLimit = 0;
-  total = 0;
-  billed = 0;
-  max = 0;
-
-  constructor(readonly method: Method, private readonly keep: number) {}
-
-  add(p: Problem): void {
-    this.counts[p.severity]++;
-    if (this.problems.length < this.keep) this.problems.push(p);
-  }
-
-  cover(line: number, offset: number, end: number): void {
-    const r = this.runs;
-    const n = r.length;
-    if (n > 0 && r[n - 2] === line - 1) {
-      r[n - 2] = line;
-      r[n - 1] = end;
-    } else {
-      r.push(line, offset, line, end);
-    }
-  }
-}
-
-/**
- * An open-addressing map from 64-bit hashes of duplicate keys to the first line holding them (12 bytes per slot), so
- * that a multi-gigabyte file's duplicate map stays small. Two different keys share a 64-bit hash with probability
- * about n²/2⁶⁵ (≈ 3·10⁻⁸ for a million distinct examples).
- */
-class DupTable {
-  /** Interleaved slots [hashHi, hashLo, line + 1] (0 = empty), so that a probe touches one cache line. */
-  private slots: Uint32Array;
-  private cap: number;
-  private size = 0;
-
-  /** `expected`: a guess of the number of keys (sizes the table once instead of growing it step by step). */
-  constructor(expected = 1 << 15) {
-    let cap = 1 << 16;
-    while (cap < expected * 2 && cap < 1 << 26) cap <<= 1;
-    this.cap = cap;
-    this.slots = new Uint32Array(cap * 3);
-  }
-
-  /** Returns the first line with this key, inserting `line` if the key is new. */
-  firstOrInsert(key: string, line: number): number {
-    if (this.size * 2 >= this.cap) this.grow();
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193 ^ key.length;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    return this.probe(h1 >>> 0, h2 >>> 0, line);
-  }
-
-  private probe(h1: number, h2: number, line: number): number {
-    const mask = this.cap - 1;
-    const t = this.slots;
-    let i = ((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 0) & mask;
-    for (;;) {
-      const j = i * 3;
-      const l = t[j + 2]!;
-      if (l === 0) {
-        t[j] = h1;
-        t[j + 1] = h2;
-        t[j + 2] = line + 1;
-        this.size++;
-        return line;
-      }
-      if (t[j] === h1 && t[j + 1] === h2) return l - 1;
-      i = (i + 1) & mask;
-    }
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.cap *= 2;
-    this.slots = new Uint32Array(this.cap * 3);
-    this.size = 0;
-    for (let j = 0; j < old.length; j += 3) {
-      if (old[j + 2]! !== 0) this.probe(old[j]!, old[j + 1]!, old[j + 2]! - 1);
-    }
-  }
-}
-
-function oversizeProblem(line: number, bytes: number, example: number): Problem {
-  const rule = ruleByCode('invalid-json');
-  return {
-    code: rule?.code ?? 'invalid-json',
-    ruleId: rule?.id ?? 'FILE-01',
-    severity: 'error',
-    message: `Example ${example} (line ${line + 1}) is ${(bytes / 1024 / 1024).toFixed(0)} MB long, too long to check (Tuneline reads lines of up to ${DEFAULT_MAX_LINE_BYTES / 1024 / 1024} MB). One line must hold one example; split it.`,
-    line,
-    column: 0,
-    endColumn: 0,
-    data: { bytes },
-  };
-}
-
 function abortError(): Error {
   const e = new Error('The operation was aborted');
   e.name = 'AbortError';
   return e;
 }
+
+/** Files at least this big are validated in two parts, the second on a worker thread (when there are two CPUs). */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
 /** Reads byte range [start, end) of an open file and feeds its lines (numbered from `firstLine`) to `sink`. */
 async function rereadRun(
@@ -293,9 +199,165 @@ async function rereadRun(
   splitter.end();
 }
 
+/** Reads the bytes [start, end) of a file through `splitter`, reporting each chunk's size. */
+async function streamRange(
+  path: string,
+  start: number,
+  end: number,
+  splitter: LineSplitter,
+  chunkSize: number,
+  onChunk: (bytes: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await readChunks(
+    path,
+    start,
+    end,
+    chunkSize,
+    (chunk) => {
+      splitter.push(chunk);
+      onChunk(chunk.length);
+    },
+    signal,
+  );
+  splitter.end();
+}
+
+/** The byte offset of the first line start at or after `pos` (the byte after the next line break), or `size`. */
+function lineStartAtOrAfter(path: string, pos: number, size: number): number {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let at = pos - 1;
+    while (at < size) {
+      const got = fs.readSync(fd, buf, 0, buf.length, at);
+      if (got <= 0) break;
+      const nl = buf.subarray(0, got).indexOf(10);
+      if (nl >= 0) return at + nl + 1;
+      at += got;
+    }
+    return size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * One engine worker kept between validations, so that validating files one after another (the CLI on several files,
+ * the editor's checks of files on disk, a benchmark) does not pay each time for a new thread's start and for code that
+ * the JIT has not optimised yet. It is unreferenced while idle (it never keeps a process alive) and ends after
+ * `IDLE_MS` without work. A second validation while it is busy gets a thread of its own.
+ */
+const IDLE_MS = 30_000;
+let idleWorker: { worker: Worker; file: string; timer: NodeJS.Timeout } | undefined;
+
+function takeWorker(file: string, execArgv: string[]): Worker {
+  const idle = idleWorker;
+  idleWorker = undefined;
+  if (idle) {
+    clearTimeout(idle.timer);
+    if (idle.file === file) {
+      idle.worker.ref();
+      return idle.worker;
+    }
+    void idle.worker.terminate();
+  }
+  const worker = new Worker(file, { execArgv });
+  worker.once('exit', () => {
+    if (idleWorker?.worker === worker) {
+      clearTimeout(idleWorker.timer);
+      idleWorker = undefined;
+    }
+  });
+  return worker;
+}
+
+function keepWorker(worker: Worker, file: string): void {
+  if (idleWorker) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  const timer = setTimeout(() => {
+    if (idleWorker?.worker === worker) idleWorker = undefined;
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idleWorker = { worker, file, timer };
+}
+
+/** Validates the range [start, end) of a file on a worker thread (see `scanFileRange`). */
+function scanRangeInWorker(
+  path: string,
+  start: number,
+  end: number,
+  request: { model: string; fixed?: Method; keep: number; grader?: unknown },
+  onChunk: (bytes: number) => void,
+  signal: AbortSignal | undefined,
+  workerPath: string | undefined,
+): { promise: Promise<RangeResult>; stop(): Promise<void> } {
+  const script = resolveWorkerScript(workerPath);
+  const w = takeWorker(script.file, script.execArgv);
+  /** The worker answered and may take another job. */
+  let reusable = false;
+  let settled = false;
+  const promise = new Promise<RangeResult>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (): void => {
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+    };
+    const onMessage = (m: ValidateWorkerMessage): void => {
+      if (m.progress !== undefined) onChunk(m.progress);
+      else if (m.error !== undefined) {
+        done();
+        reject(new Error(m.error));
+      } else if (m.result !== undefined) {
+        done();
+        reusable = true;
+        resolve(m.result);
+      }
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    const onExit = (code: number): void => {
+      if (!settled) {
+        done();
+        reject(new Error(`validation worker exited with code ${code}`));
+      }
+    };
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
+    const req: WorkerRequest = { kind: 'validate', id: 0, path, start, end, ...request };
+    w.postMessage(req);
+  });
+  promise.catch(() => undefined);
+  return {
+    promise,
+    // Keep a worker that finished its job; end one that failed, was cancelled or is still working.
+    stop: async () => {
+      if (reusable) keepWorker(w, script.file);
+      else await w.terminate().then(() => undefined, () => undefined);
+    },
+  };
+}
+
 /**
  * Streams a file from disk through the engine with bounded memory (line texts are not kept), reporting progress and
  * honouring `signal`. Rejects with the `fs` error (e.g. `ENOENT`) if the file cannot be read, or an `AbortError`.
+ *
+ * A file of `PARALLEL_MIN_BYTES` or more is validated in two parts at once: the first half on this thread, the second
+ * on a worker thread, which first counts the lines and blank lines before its part (a native search for line breaks)
+ * so that its problems carry the right line and example numbers. The parts' findings are merged in line order, and
+ * the duplicates of the second part are looked up after the first part's (so "a copy of line N" names the first copy
+ * in the file). If the worker cannot run, this thread validates the second part too. The result is the same either way.
  */
 export async function validateFile(path: string, options: ValidateFileOptions = {}): Promise<ValidationReport> {
   const signal = options.signal;
@@ -311,6 +373,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const ctx: EngineContext = { model, grader: options.grader };
   const fixed: Method | undefined = options.method && options.method !== 'auto' ? options.method : undefined;
   const keep = options.maxProblems !== undefined && options.maxProblems >= 0 ? options.maxProblems : Infinity;
+  const highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
 
   const tokensPromise = options.tokens
     ? countTokensInWorkers({ file: path }, { workers: options.workers ?? 2, model: model.requested, signal })
@@ -318,120 +381,128 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   // Never leave a rejection unhandled while the validation runs.
   tokensPromise?.catch(() => undefined);
 
-  const shapes = emptyShapeCounts();
-  const buckets = new Map<Method, Bucket>();
-  const bucket = (m: Method): Bucket => {
-    let b = buckets.get(m);
-    if (!b) buckets.set(m, (b = new Bucket(m, keep)));
-    return b;
+  const scanOpts: ScanOptions = { ctx, fixed, keep, fileBytes: totalBytes };
+  const dups = new DupTable(path);
+  let bytesRead = 0;
+  const onChunk = (n: number): void => {
+    bytesRead += n;
+    options.onProgress?.(bytesRead, totalBytes);
   };
-  const common = new Bucket('supervised', keep);
-  // Chat examples are rarely under ~300 bytes: size the table for that many lines (capped; it grows if needed).
-  const dups = new DupTable(Math.min(totalBytes / 300, 1 << 24));
+  let workerBytes = 0;
+  const onWorkerChunk = (n: number): void => {
+    workerBytes += n;
+    onChunk(n);
+  };
+  const parallel =
+    options.parallel === true ||
+    (options.parallel === undefined && totalBytes >= PARALLEL_MIN_BYTES && availableParallelism() > 1);
+  const cut = parallel ? lineStartAtOrAfter(path, Math.floor(totalBytes / 2), totalBytes) : totalBytes;
+
+  let first: RangeResult;
+  let second: RangeResult | undefined;
+  /** Duplicates of the second part, found when its fingerprints are looked up after the first part's. */
+  const secondDups = new Bucket('supervised', keep);
+  try {
+    let worker: ReturnType<typeof scanRangeInWorker> | undefined;
+    if (cut > 0 && cut < totalBytes) {
+      try {
+        const request = { model: model.requested, keep, grader: options.grader, ...(fixed ? { fixed } : {}) };
+        worker = scanRangeInWorker(path, cut, totalBytes, request, onWorkerChunk, signal, options.workerPath);
+      } catch {
+        worker = undefined; // no worker script: this thread does both parts
+      }
+    }
+    try {
+      const own = new RangeScanner(scanOpts, { table: dups });
+      await streamRange(path, 0, cut, new LineSplitter(own.onLine), highWaterMark, onChunk, signal);
+      first = own.result();
+      if (cut < totalBytes) {
+        if (worker) {
+          try {
+            second = await worker.promise;
+            if (second.firstLine !== first.lines) throw new Error('the file changed while it was read');
+          } catch (e) {
+            if (signal?.aborted) throw abortError();
+            second = undefined;
+          }
+        }
+        if (second === undefined) {
+          // Without a worker (or if it failed): this thread validates the second part as well.
+          bytesRead -= workerBytes;
+          workerBytes = 0;
+          const rest = new RangeScanner(scanOpts, { table: dups }, first.lines, first.examples);
+          await streamRange(path, cut, totalBytes, new LineSplitter(rest.onLine, first.lines, cut), highWaterMark, onChunk, signal);
+          second = rest.result();
+        } else if (second.dups) {
+          const d = second.dups;
+          // Example numbers: the line number minus the blank lines before it (both parts' blank lines are known).
+          const blanks = second.blankLines;
+          let k = 0;
+          for (let i = 0; i < d.count; i++) {
+            const line = d.line[i]!;
+            const firstLine = dups.firstOrInsertEntry(d.fingerprint[i]!, d.start[i]!, d.bytes[i]!, line);
+            if (firstLine !== line) {
+              while (k < blanks.length && blanks[k]! < line) k++;
+              const example = line + 1 - first.blankLines.length - k;
+              secondDups.add(duplicateProblem(line, d.length[i]!, firstLine, example));
+            }
+          }
+        }
+      }
+    } finally {
+      await worker?.stop();
+    }
+  } finally {
+    dups.close();
+  }
+  const parts = second ? [first, second] : [first];
+
+  const shapes = emptyShapeCounts();
   let examples = 0;
   let imageExamples = 0;
-  let pendingBlank: { line: number; length: number } | undefined;
-  /** Blank line numbers, ascending (to number examples in re-checked lines). */
   const blankLines: number[] = [];
-  let lastByte = -1;
-
-  const checkInto = (b: Bucket, text: string, line: number, example: number, bytes: number, parsed = parseLine(text)) => {
-    const r = analyzeLine(text, line, example, b.method, ctx, parsed, bytes);
-    for (const p of r.problems) b.add(p);
-    if (r.overLimit && r.tokens !== undefined) {
-      b.overLimit++;
-      b.add(tokenLimitProblem(line, r.length, r.tokens, ctx, example));
-    }
-    if (r.shape !== 'blank') {
-      const t = r.tokens ?? r.estimate;
-      b.total += t;
-      b.billed += Math.min(model.limit, t);
-      if (t > b.max) b.max = t;
-    }
-    return r;
+  const commonProblems: Problem[] = [];
+  const commonCounts = { error: 0, warning: 0, info: 0 };
+  const addCommon = (b: BucketData): void => {
+    commonProblems.push(...b.problems);
+    commonCounts.error += b.counts.error;
+    commonCounts.warning += b.counts.warning;
+    commonCounts.info += b.counts.info;
   };
-
-  const onLine = (text: string, line: number, offset: number, bytes: number, oversize?: boolean): void => {
-    if (pendingBlank) {
-      common.add(blankLineProblem(pendingBlank.line, pendingBlank.length));
-      pendingBlank = undefined;
-    }
-    if (oversize) {
-      // Not decoded (bounded memory): counted as an example and reported as unreadable.
-      shapes.invalid++;
-      examples++;
-      common.add(oversizeProblem(line, bytes, examples));
-      return;
-    }
-    const parsed = parseLine(text);
-    shapes[parsed.shape]++;
-    const guess = fixed ?? inferMethod(shapes);
-    const b = bucket(guess);
-    if (parsed.shape !== 'blank') examples++;
-    const r = checkInto(b, text, line, examples, bytes, parsed);
-    b.cover(line, offset, offset + bytes);
-    if (r.images > 0) imageExamples++;
-    if (r.shape === 'blank') {
-      pendingBlank = { line, length: r.length };
-      blankLines.push(line);
-    }
-    if (r.dupKey !== undefined) {
-      const first = dups.firstOrInsert(r.dupKey, line);
-      if (first !== line) common.add(duplicateProblem(line, r.length, first, examples));
-    }
-  };
-
-  const splitter = new LineSplitter(onLine);
-  let bytesRead = 0;
-  await new Promise<void>((resolve, reject) => {
-    const stream = fs.createReadStream(path, { highWaterMark: options.highWaterMark ?? 4 * 1024 * 1024 });
-    const onAbort = (): void => {
-      stream.destroy();
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: string | Buffer) => {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      try {
-        splitter.push(buf);
-      } catch (e) {
-        stream.destroy();
-        reject(e);
-        return;
-      }
-      if (buf.length > 0) lastByte = buf[buf.length - 1]!;
-      bytesRead += buf.length;
-      options.onProgress?.(bytesRead, totalBytes);
-    });
-    stream.on('error', (e) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(e);
-    });
-    stream.on('end', () => {
-      signal?.removeEventListener('abort', onAbort);
-      try {
-        splitter.end();
-      } catch (e) {
-        reject(e);
-        return;
-      }
-      resolve();
-    });
-  });
-  // A blank line followed by a line break is reported; the document's last line (no break after it) is not.
-  if (pendingBlank && lastByte === 10) {
-    common.add(blankLineProblem(pendingBlank.line, pendingBlank.length));
+  for (const p of parts) {
+    for (const k of Object.keys(shapes) as Array<keyof typeof shapes>) shapes[k] += p.shapes[k];
+    examples += p.examples;
+    imageExamples += p.imageExamples;
+    blankLines.push(...p.blankLines);
+    addCommon(p.common);
+  }
+  addCommon(secondDups);
+  // A blank line followed by a line break is reported; the document's last line (no break after it) is not. The
+  // first part's last line is always followed by one.
+  const pendingBlanks: Problem[] = [];
+  if (second && first.pendingBlank) pendingBlanks.push(blankLineProblem(first.pendingBlank.line, first.pendingBlank.length));
+  const lastPart = parts[parts.length - 1]!;
+  if (lastPart.pendingBlank && totalBytes > 0 && (await lastByte(path, totalBytes)) === 10) {
+    pendingBlanks.push(blankLineProblem(lastPart.pendingBlank.line, lastPart.pendingBlank.length));
+  }
+  for (const p of pendingBlanks) {
+    commonProblems.push(p);
+    commonCounts[p.severity]++;
   }
 
   const method = fixed ?? inferMethod(shapes);
-  const final = bucket(method);
-  const others = [...buckets.values()].filter((b) => b !== final && b.runs.length > 0);
-  if (others.length > 0) {
-    // Re-check the lines that were checked against another guess, reading only their byte ranges.
-    const runs: Array<[number, number, number, number]> = [];
-    for (const b of others) {
-      for (let i = 0; i < b.runs.length; i += 4) runs.push([b.runs[i]!, b.runs[i + 1]!, b.runs[i + 2]!, b.runs[i + 3]!]);
+  /** The lines checked against the final method, then those re-checked against it. */
+  const finals: BucketData[] = [];
+  const runs: Array<[number, number, number, number]> = [];
+  for (const p of parts) {
+    for (const b of p.buckets) {
+      if (b.method === method) finals.push(b);
+      else for (let i = 0; i < b.runs.length; i += 4) runs.push([b.runs[i]!, b.runs[i + 1]!, b.runs[i + 2]!, b.runs[i + 3]!]);
     }
+  }
+  if (runs.length > 0) {
+    // Re-check the lines that were checked against another guess, reading only their byte ranges.
+    const recheck = new Bucket(method, keep);
     runs.sort((a, b) => a[0] - b[0]);
     const fh = await fs.promises.open(path, 'r');
     try {
@@ -440,12 +511,13 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
         await rereadRun(fh, firstLine, start, end, (text, line) => {
           const parsed = parseLine(text);
           const example = exampleNumberAt(line) - (parsed.shape === 'blank' ? 1 : 0);
-          checkInto(final, text, line, example, Buffer.byteLength(text, 'utf8'), parsed);
+          checkInto(recheck, ctx, text, line, example, Buffer.byteLength(text, 'utf8'), parsed);
         });
       }
     } finally {
       await fh.close();
     }
+    finals.push(recheck);
   }
 
   /** The example number of a non-blank line: its 1-based line number minus the blank lines before it. A blank line's is one less. */
@@ -469,19 +541,29 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     imageExamples,
     model,
   });
-  const all = [...fileProblems, ...final.problems, ...common.problems].sort(compareProblems);
+  const all = [...fileProblems, ...commonProblems];
   const counts = countSeverities(fileProblems);
-  for (const b of [final, common]) {
+  counts.error += commonCounts.error;
+  counts.warning += commonCounts.warning;
+  counts.info += commonCounts.info;
+  let total = 0;
+  let billed = 0;
+  let max = 0;
+  let overLimit = 0;
+  for (const b of finals) {
+    all.push(...b.problems);
     counts.error += b.counts.error;
     counts.warning += b.counts.warning;
     counts.info += b.counts.info;
+    total += b.total;
+    billed += b.billed;
+    overLimit += b.overLimit;
+    if (b.max > max) max = b.max;
   }
+  all.sort(compareProblems);
   const limited = cap(all, options.maxProblems);
   const truncated = limited.truncated || counts.error + counts.warning + counts.info > limited.problems.length;
 
-  let total = final.total;
-  let billed = final.billed;
-  let max = final.max;
   let exact = false;
   let tokensError: string | undefined;
   if (tokensPromise) {
@@ -507,8 +589,19 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     problems: limited.problems,
     counts,
     truncated,
-    ...tokenSummary(examples, total, billed, max, final.overLimit, model, exact),
+    ...tokenSummary(examples, total, billed, max, overLimit, model, exact),
     ...(tokensError !== undefined ? { tokensError } : {}),
     bytes: totalBytes,
   };
+}
+
+async function lastByte(path: string, size: number): Promise<number> {
+  const fh = await fs.promises.open(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    const { bytesRead } = await fh.read(b, 0, 1, size - 1);
+    return bytesRead === 1 ? b[0]! : -1;
+  } finally {
+    await fh.close();
+  }
 }

@@ -7,13 +7,16 @@
  * empty line). Memory is bounded by the chunk size plus the longest line.
  */
 
+import * as fs from 'node:fs';
+
 export interface LineSink {
   /**
    * Called for each line: its text, its 0-based line number, the byte offset of its first byte in the stream and its
    * byte length (without the line break). A line longer than the splitter's `maxLineBytes` is not decoded: `text` is
-   * `''` and `oversize` is true.
+   * `''` and `oversize` is true. `raw` and `rawStart` give the line's bytes (`raw[rawStart, rawStart + byteLength)`,
+   * valid only during the call) to a sink that wants them without re-encoding `text`.
    */
-  (text: string, line: number, offset: number, byteLength: number, oversize?: boolean): void;
+  (text: string, line: number, offset: number, byteLength: number, oversize: boolean, raw: Buffer, rawStart: number): void;
 }
 
 /** Lines longer than this are skipped rather than held in memory (a 256 MB line is ≥ 2M tokens, over every limit). */
@@ -50,11 +53,11 @@ export class LineSplitter {
     if (this.skipping) {
       const len = totalBytes;
       this.skipping = false;
-      this.sink('', this.line++, lineOffset, len, true);
+      this.sink('', this.line++, lineOffset, len, true, buf, start);
       return;
     }
     if (end > start && buf[end - 1] === 13) end--;
-    this.sink(buf.toString('utf8', start, end), this.line++, lineOffset, end - start);
+    this.sink(buf.toString('utf8', start, end), this.line++, lineOffset, end - start, false, buf, start);
   }
 
   push(chunk: Buffer): void {
@@ -127,4 +130,56 @@ export function splitDocumentLines(text: string): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Reads the bytes [start, end) of a file in chunks of `chunkSize`, into two buffers used in turn: the next read runs
+ * while `onChunk` handles the current chunk, and no buffer is allocated per chunk (a stream allocates one per read,
+ * which the garbage collector frees only later, and each is fresh memory to fault in). A chunk is valid only during
+ * its `onChunk` call (`LineSplitter.push` copies what it keeps). Rejects with an `AbortError` once `signal` is aborted.
+ */
+export async function readChunks(
+  path: string,
+  start: number,
+  end: number,
+  chunkSize: number,
+  onChunk: (chunk: Buffer) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (end <= start) return;
+  const size = Math.max(1, Math.min(chunkSize, end - start));
+  const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] as const;
+  const fh = await fs.promises.open(path, 'r');
+  let pending: Promise<{ bytesRead: number }> | undefined;
+  try {
+    let pos = start;
+    let i = 0;
+    let next: Promise<{ bytesRead: number }> = fh.read(bufs[0], 0, Math.min(size, end - pos), pos);
+    pending = next;
+    for (;;) {
+      const { bytesRead } = await next;
+      pending = undefined;
+      if (signal?.aborted) throw abortError();
+      if (bytesRead <= 0) break;
+      const cur = bufs[i]!;
+      pos += bytesRead;
+      i ^= 1;
+      if (pos >= end) {
+        onChunk(cur.subarray(0, bytesRead));
+        break;
+      }
+      next = pending = fh.read(bufs[i]!, 0, Math.min(size, end - pos), pos);
+      onChunk(cur.subarray(0, bytesRead));
+    }
+  } finally {
+    // Let a read still in flight finish before closing the file.
+    await pending?.catch(() => undefined);
+    await fh.close();
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('The operation was aborted');
+  e.name = 'AbortError';
+  return e;
 }

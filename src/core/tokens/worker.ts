@@ -1,16 +1,35 @@
 /**
- * Token-counting worker (bundled as `dist/tokenWorker.js`). Receives either a slice of lines or a byte range of a
- * file, counts the tokens of every line (TOK-02) and answers with a `Uint32Array` of per-line counts (0 for blank or
- * invalid lines). The encoding is loaded on the first job.
+ * The engine worker (bundled as `dist/tokenWorker.js`). Token jobs: receives either a slice of lines or a byte range
+ * of a file, counts the tokens of every line (TOK-02) and answers with a `Uint32Array` of per-line counts (0 for blank
+ * or invalid lines); the encoding is loaded on the first job. Validation jobs (`kind: 'validate'`): validates a byte
+ * range of a file (`scanFileRange`), posting progress and then the range's findings.
  */
 import { parentPort } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import { getEncoder } from './encoding';
 import { lineTokens } from './count';
 import { LineSplitter } from './lines';
-import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+import type { ValidateWorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
+import { resolveModel } from '../models';
+import { dupEntriesBuffers, scanFileRange } from '../scan';
 
-function countLines(req: WorkerRequest, post: (r: WorkerResponse) => void): void {
+type TokenRequest = Exclude<WorkerRequest, { kind: 'validate' }>;
+
+function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: (m: ValidateWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
+  const ctx = { model: resolveModel(req.model), grader: req.grader };
+  let pending = 0;
+  const result = scanFileRange(req.path, req.start, req.end, { ctx, fixed: req.fixed, keep: req.keep }, (bytes) => {
+    pending += bytes;
+    if (pending >= 16 * 1024 * 1024) {
+      post({ id: req.id, progress: pending });
+      pending = 0;
+    }
+  });
+  if (pending > 0) post({ id: req.id, progress: pending });
+  post({ id: req.id, result }, result.dups ? dupEntriesBuffers(result.dups) : []);
+}
+
+function countLines(req: TokenRequest, post: (r: WorkerResponse) => void): void {
   const opts = { encoder: getEncoder(req.encoding), funcInit: req.funcInit };
   if (req.kind === 'lines') {
     const counts = new Uint32Array(req.lines.length);
@@ -56,7 +75,8 @@ const port = parentPort;
 if (port) {
   port.on('message', (req: WorkerRequest) => {
     try {
-      countLines(req, (r) => port.postMessage(r, r.counts ? [r.counts.buffer as ArrayBuffer] : []));
+      if (req.kind === 'validate') validateRange(req, (m, transfer) => port.postMessage(m, transfer ?? []));
+      else countLines(req, (r) => port.postMessage(r, r.counts ? [r.counts.buffer as ArrayBuffer] : []));
     } catch (e) {
       port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
     }

@@ -1,4 +1,6 @@
 import type { EncodingName } from '../models';
+import type { RangeResult } from '../scan';
+import type { Method } from '../types';
 
 interface Base {
   readonly id: number;
@@ -8,8 +10,30 @@ interface Base {
 
 export type WorkerRequest =
   | (Base & { readonly kind: 'lines'; readonly lines: readonly string[] })
-  | (Base & { readonly kind: 'range'; readonly path: string; readonly start: number; readonly end: number });
+  | (Base & { readonly kind: 'range'; readonly path: string; readonly start: number; readonly end: number })
+  | {
+      /** Validate the byte range [start, end) of a file (`scanFileRange`); `start` is a line start. */
+      readonly kind: 'validate';
+      readonly id: number;
+      readonly path: string;
+      readonly start: number;
+      readonly end: number;
+      /** The requested model id. */
+      readonly model: string;
+      readonly fixed?: Method;
+      /** Problems kept per bucket (Infinity: all). */
+      readonly keep: number;
+      readonly grader?: unknown;
+    };
 
 export type WorkerResponse =
   | { readonly id: number; readonly counts: Uint32Array; readonly lines: number; readonly error?: undefined }
   | { readonly id: number; readonly error: string; readonly counts?: undefined; readonly lines?: undefined };
+
+/** What the engine worker posts for a `validate` request: progress (bytes read since the last message), then the result or an error. */
+export interface ValidateWorkerMessage {
+  readonly id: number;
+  readonly progress?: number;
+  readonly result?: RangeResult;
+  readonly error?: string;
+}

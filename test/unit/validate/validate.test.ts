@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { validateFile, validateText } from '../../../src/core/validate';
 import { LineSplitter } from '../../../src/core/tokens/lines';
+import { DupTable, countLinesBefore } from '../../../src/core/scan';
+import { parseLine } from '../../../src/core/parse';
 import type { MethodSetting } from '../../../src/core/types';
 import { POOL, chat, comp, pref, rft } from '../dataset/fixtures';
 
@@ -18,6 +20,7 @@ function tmp(content: string | Buffer): string {
 
 function same(a: ReturnType<typeof validateText>, b: Awaited<ReturnType<typeof validateFile>>): void {
   assert.deepEqual(b.problems, a.problems);
+  assert.equal(b.truncated, a.truncated);
   assert.equal(b.method, a.method);
   assert.equal(b.examples, a.examples);
   assert.deepEqual(b.counts, a.counts);
@@ -60,6 +63,141 @@ describe('validateText / validateFile', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('property: in two parts (the second on a worker thread) validateFile still equals validateText', async function () {
+    this.timeout(240000);
+    // Lines that stress the cut: blank lines of every kind (the worker counts them before its part), copies on both
+    // sides, formats that change the method guess, BOMs.
+    const extra = ['', ' ', '\t', '\uFEFF', ' \uFEFF\t', '\uFEFF\uFEFF', '\uFEFF' + comp(3), '  ' + chat(2) + ' '];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom(...POOL, ...extra), fc.nat(20).map((i) => [chat, pref, comp, rft][i % 4]!(i))), { minLength: 2, maxLength: 60 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.constantFrom<MethodSetting>('auto', 'auto', 'supervised', 'dpo'),
+        fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+        async (lines, eol, finalNl, method, maxProblems) => {
+          const text = lines.join(eol) + (finalNl ? eol : '');
+          const file = tmp(text);
+          same(validateText(text, { method, maxProblems }), await validateFile(file, { method, maxProblems, parallel: true, highWaterMark: 97 }));
+          fs.unlinkSync(file);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('when the worker cannot run, this thread validates both parts with the same result', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => (i % 50 === 7 ? '' : i % 9 === 0 ? chat(1) : [chat, pref][i % 7 === 0 ? 1 : 0]!(i)));
+    const text = lines.join('\n') + '\n';
+    const seen: number[] = [];
+    const r = await validateFile(tmp(text), { parallel: true, workerPath: path.join(dir, 'no-such-worker.js'), onProgress: (b) => seen.push(b) });
+    same(validateText(text), r);
+    assert.equal(seen[seen.length - 1], Buffer.byteLength(text));
+    assert.ok(r.problems.some((p) => p.code === 'duplicate-example' && p.line! > 100 && p.relatedLine === 0));
+  });
+
+  it('duplicates across the two parts name the first copy, and a long file reports the same as validateText', async function () {
+    this.timeout(60000);
+    const lines = Array.from({ length: 3000 }, (_, i) => (i >= 1500 && i % 100 === 0 ? chat(i - 1400) : chat(i)));
+    const text = lines.join('\n') + '\n';
+    const seen: number[] = [];
+    const r = await validateFile(tmp(text), { parallel: true, highWaterMark: 4096, onProgress: (b) => seen.push(b) });
+    same(validateText(text), r);
+    // Progress from both threads adds up to the file's size.
+    assert.ok(seen.length > 5);
+    assert.ok(seen.every((b, i) => i === 0 || b >= seen[i - 1]!));
+    assert.equal(seen[seen.length - 1], Buffer.byteLength(text));
+    const dups = r.problems.filter((p) => p.code === 'duplicate-example');
+    // i = 1500, 1600, ..., 2900 copy line i - 1400; the copy of line 1500 (itself replaced by a copy) matches nothing.
+    assert.equal(dups.length, 14);
+    assert.deepEqual(dups.map((p) => [p.line, p.relatedLine]).slice(0, 2), [[1500, 100], [1600, 200]]);
+  });
+
+  it('maxProblems keeps the first problems even when early lines are re-checked against the final method', async () => {
+    // Three preference lines first (checked as DPO while that is the guess), then chat lines with errors.
+    const bad = JSON.stringify({ messages: [{ role: 'usr', content: 'Hi' }, { role: 'assistant', content: 'x' }] });
+    const lines = [pref(1), pref(2), pref(3), ...Array.from({ length: 30 }, (_, i) => (i % 2 ? bad.replace('Hi', `Hi ${i}`) : chat(i)))];
+    const text = lines.join('\n') + '\n';
+    for (const parallel of [false, true]) {
+      const r = await validateFile(tmp(text), { maxProblems: 4, highWaterMark: 64, parallel });
+      same(validateText(text, { maxProblems: 4 }), r);
+      // The file-level problems first (fewer than 50 examples; mixed formats), then the first lines'.
+      assert.deepEqual(r.problems.map((p) => p.line), [undefined, undefined, 0, 1]);
+    }
+  });
+
+  it('countLinesBefore counts lines and blank lines (whitespace and whole BOMs) like the splitter and parseLine', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('', ' ', '\t', '\r', '\uFEFF', '\uFEFF ', ' \uFEFF\uFEFF', 'x', '{}', ' { }', '\uFEFFx', 'é', '\uFFFD', '\u00EF'), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        (lines, k) => {
+          const text = lines.map((l) => l + '\n').join('');
+          const file = tmp(text);
+          const cut = Buffer.byteLength(lines.slice(0, Math.min(k, lines.length)).map((l) => l + '\n').join(''));
+          const fd = fs.openSync(file, 'r');
+          try {
+            const got = countLinesBefore(fd, cut);
+            const before = lines.slice(0, Math.min(k, lines.length));
+            assert.deepEqual(got, { lines: before.length, blanks: before.filter((l) => parseLine(l.replace(/\r$/, '')).shape === 'blank').length });
+          } finally {
+            fs.closeSync(fd);
+            fs.unlinkSync(file);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the duplicate table confirms a fingerprint match by comparing bytes: a chance match is not a copy', () => {
+    const a = '{"a":1}';
+    const b = '{"b":2}'; // same length, different bytes
+    const file = tmp(a + '\n' + b + '\n' + a + '\n');
+    const t = new DupTable(file);
+    try {
+      // Forge one fingerprint for all three lines: only the real copy (line 2) matches line 0.
+      assert.equal(t.firstOrInsertEntry(42, 0, 7, 0), 0);
+      assert.equal(t.firstOrInsertEntry(42, 8, 7, 1), 1);
+      assert.equal(t.firstOrInsertEntry(42, 16, 7, 2), 0);
+    } finally {
+      t.close();
+    }
+    // From bytes in memory: trimmed (spaces, tabs, BOMs) before hashing and comparing.
+    const u = new DupTable(file);
+    try {
+      const line1 = Buffer.from(b + '\n');
+      assert.equal(u.firstOrInsert(line1, 0, 7, 8, 1), 1);
+      const raw = Buffer.from(' \uFEFF' + b + '\t');
+      assert.equal(u.firstOrInsert(raw, 0, raw.length, 100, 3), 1);
+      const other = Buffer.from(a);
+      assert.equal(u.firstOrInsert(other, 0, 7, 0, 4), 4);
+    } finally {
+      u.close();
+    }
+  });
+
+  it('the duplicate table keeps every line through growth and an up-front reservation', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `{"i":${i}}`);
+    const text = lines.join('\n') + '\n';
+    const file = tmp(text);
+    const t = new DupTable(file);
+    try {
+      let offset = 0;
+      const offsets: number[] = [];
+      lines.forEach((l, i) => {
+        offsets.push(offset);
+        assert.equal(t.firstOrInsert(Buffer.from(l), 0, Buffer.byteLength(l), offset, i), i);
+        offset += Buffer.byteLength(l) + 1;
+        if (i === 1000) t.reserve(200_000);
+      });
+      // Every line is found again (as a later copy), after the rehash of the reservation and any growth.
+      lines.forEach((l, i) => assert.equal(t.firstOrInsert(Buffer.from(l), 0, Buffer.byteLength(l), offsets[i]!, 5000 + i), i));
+    } finally {
+      t.close();
+    }
   });
 
   it('auto method in one streaming pass: minority-format lines get the wrong-format error after the majority is known', async () => {

@@ -1,0 +1,593 @@
+/**
+ * The streaming validator's per-range machinery, shared by `validateFile` (on the calling thread) and the engine
+ * worker (`tokens/worker.ts`), which validates the second part of a big file in parallel.
+ *
+ * A `RangeScanner` checks the lines of one contiguous byte range of a file, each against a guess of the method (see
+ * `validate.ts`), and keeps per-guess problems, counters and line runs, the blank lines, and the file-wide facts
+ * (shape counts, examples, examples with images). Its result is plain data (`RangeResult`), so that a worker can post
+ * it back. Duplicates are found from the raw bytes of each line: directly in a `DupTable` on the calling thread, or,
+ * in a worker, as fingerprints (`DupEntries`) that the calling thread inserts in line order after its own range.
+ */
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import {
+  analyzeLine,
+  blankLineProblem,
+  duplicateProblem,
+  emptyShapeCounts,
+  inferMethod,
+  tokenLimitProblem,
+  type EngineContext,
+  type ShapeCounts,
+} from './dataset';
+import { parseLine, type ParsedLine } from './parse';
+import { ruleByCode } from './rules/catalog';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
+import type { Method, Problem, Severity } from './types';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Buckets
+
+/** Problems and counters of the lines checked against one method, as posted between threads. */
+export interface BucketData {
+  readonly method: Method;
+  readonly problems: Problem[];
+  readonly counts: Record<Severity, number>;
+  /** Runs of consecutive lines: [firstLine, startOffset, lastLine, endOffset] repeated. */
+  readonly runs: number[];
+  overLimit: number;
+  total: number;
+  billed: number;
+  max: number;
+}
+
+/** Problems and counters of the lines checked against one method. */
+export class Bucket implements BucketData {
+  problems: Problem[] = [];
+  readonly counts = { error: 0, warning: 0, info: 0 };
+  readonly runs: number[] = [];
+  overLimit = 0;
+  total = 0;
+  billed = 0;
+  max = 0;
+
+  constructor(
+    readonly method: Method,
+    private readonly keep: number,
+  ) {}
+
+  add(p: Problem): void {
+    this.counts[p.severity]++;
+    if (this.problems.length < this.keep) this.problems.push(p);
+  }
+
+  /** Adds line `line` (bytes [offset, end)) to the runs, joined to the last run when it follows it. */
+  cover(line: number, offset: number, end: number): void {
+    const r = this.runs;
+    const n = r.length;
+    if (n > 0 && r[n - 2] === line - 1) {
+      r[n - 2] = line;
+      r[n - 1] = end;
+    } else {
+      r.push(line, offset, line, end);
+    }
+  }
+
+  data(): BucketData {
+    const { method, problems, counts, runs, overLimit, total, billed, max } = this;
+    return { method, problems, counts, runs, overLimit, total, billed, max };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Duplicates
+
+const zlibCrc32: ((data: Uint8Array) => number) | undefined = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/** A 32-bit hash of bytes: zlib's native CRC-32 (Node >= 20.15), or FNV-1a where it is missing. */
+function bytesHash(raw: Uint8Array, start: number, end: number): number {
+  if (zlibCrc32 !== undefined) return zlibCrc32(raw.subarray(start, end));
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ raw[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function isSpaceByte(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+}
+
+/** The trimmed range of the last `lineFingerprint` call (out parameters, to allocate nothing per line). */
+let trimStart = 0;
+let trimEnd = 0;
+
+/**
+ * The duplicate fingerprint of a line's bytes `raw[start, end)`: a CRC-32 of its trimmed bytes mixed with their length
+ * and 32 sampled bytes. Trimming drops what `duplicateKey` drops (space, tab, CR, LF, U+FEFF). Sets `trimStart` and
+ * `trimEnd`.
+ */
+export function lineFingerprint(raw: Uint8Array, start: number, end: number): number {
+  let a = start;
+  let b = end;
+  for (;;) {
+    if (a < b && isSpaceByte(raw[a]!)) a++;
+    else if (a + 2 < b && raw[a] === 0xef && raw[a + 1] === 0xbb && raw[a + 2] === 0xbf) a += 3;
+    else break;
+  }
+  for (;;) {
+    if (b > a && isSpaceByte(raw[b - 1]!)) b--;
+    else if (b - 2 > a && raw[b - 3] === 0xef && raw[b - 2] === 0xbb && raw[b - 1] === 0xbf) b -= 3;
+    else break;
+  }
+  trimStart = a;
+  trimEnd = b;
+  const n = b - a;
+  let h = 0x811c9dc5 ^ n;
+  const step = n > 32 ? n >> 5 : 1;
+  for (let i = a; i < b; i += step) h = Math.imul(h ^ raw[i]!, 0x01000193);
+  return (bytesHash(raw, a, b) ^ Math.imul(h, 0x9e3779b1)) >>> 0;
+}
+
+/**
+ * Exact duplicate detection over raw line bytes. An open-addressing table maps a line's fingerprint to the first line
+ * holding it; a fingerprint match is confirmed by reading that line's bytes back from the file and comparing them, so
+ * two different lines are never reported as copies (a chance match only costs a read). Line texts are never kept.
+ * Memory is kept small on purpose (fresh pages are most of what such a table costs): 8 bytes a slot at a load of up
+ * to 0.8, plus 12 bytes a line for the offset and length of its trimmed bytes.
+ */
+export class DupTable {
+  /** Slots [fingerprint, line + 1 (0 = empty)]. */
+  private slots = new Uint32Array(2 << 16);
+  private mask = (1 << 16) - 1;
+  private size = 0;
+  /** Per line: the file offset and the length of its trimmed bytes (set for lines inserted in the table). */
+  private starts = new Float64Array(1 << 16);
+  private lengths = new Uint32Array(1 << 16);
+  private fd: number | undefined;
+  private scratch = Buffer.alloc(0);
+  private scratch2 = Buffer.alloc(0);
+
+  constructor(private readonly path: string) {}
+
+  /**
+   * Returns the first line whose trimmed bytes equal `raw[start, end)` trimmed, inserting this line (0-based `line`,
+   * its first byte at file offset `offset`) if there is none.
+   */
+  firstOrInsert(raw: Buffer, start: number, end: number, offset: number, line: number): number {
+    const fp = lineFingerprint(raw, start, end);
+    this.raw = raw;
+    this.rawStart = trimStart;
+    return this.insert(fp, offset + (trimStart - start), trimEnd - trimStart, line);
+  }
+
+  /** Like `firstOrInsert`, for a line known by its fingerprint and the file range of its trimmed bytes. */
+  firstOrInsertEntry(fp: number, start: number, length: number, line: number): number {
+    this.raw = undefined;
+    return this.insert(fp, start, length, line);
+  }
+
+  /** The bytes being inserted, when in memory (`raw[rawStart, rawStart + length)`); otherwise they are read back. */
+  private raw: Buffer | undefined;
+  private rawStart = 0;
+
+  private insert(fp: number, start: number, length: number, line: number): number {
+    if (this.size * 5 >= (this.mask + 1) * 4) this.grow();
+    const t = this.slots;
+    let i = fp & this.mask;
+    for (;;) {
+      const l = t[2 * i + 1]!;
+      if (l === 0) {
+        t[2 * i] = fp;
+        t[2 * i + 1] = line + 1;
+        this.size++;
+        this.remember(line, start, length);
+        return line;
+      }
+      if (t[2 * i] === fp && this.lengths[l - 1] === length && this.same(this.starts[l - 1]!, start, length)) return l - 1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private remember(line: number, start: number, length: number): void {
+    if (line >= this.starts.length) {
+      let cap = this.starts.length;
+      while (cap <= line) cap *= 2;
+      this.reserveLines(cap);
+    }
+    this.starts[line] = start;
+    this.lengths[line] = length;
+  }
+
+  private reserveLines(cap: number): void {
+    if (cap <= this.starts.length) return;
+    const starts = new Float64Array(cap);
+    starts.set(this.starts);
+    this.starts = starts;
+    const lengths = new Uint32Array(cap);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+  }
+
+  /**
+   * Makes room for about `lines` lines at once (sizing once from an estimate avoids growing step by step, when the
+   * old and the new arrays are both in memory). Capped at 8M slots; the table still grows past an estimate.
+   */
+  reserve(lines: number): void {
+    const want = Math.min(lines, 1 << 23);
+    let cap = this.mask + 1;
+    while (cap * 4 < want * 5) cap *= 2;
+    if (cap > this.mask + 1) this.rehash(cap);
+    this.reserveLines(want);
+  }
+
+  private read(into: 'scratch' | 'scratch2', offset: number, n: number): Buffer | undefined {
+    if (this[into].length < n) this[into] = Buffer.allocUnsafe(Math.max(n, 64 * 1024));
+    const buf = this[into];
+    this.fd ??= fs.openSync(this.path, 'r');
+    let got = 0;
+    while (got < n) {
+      const r = fs.readSync(this.fd, buf, got, n - got, offset + got);
+      if (r <= 0) return undefined;
+      got += r;
+    }
+    return buf;
+  }
+
+  /** True when the file holds at `x` the `length` bytes being inserted (at file offset `y`). */
+  private same(x: number, y: number, length: number): boolean {
+    const p = this.read('scratch', x, length);
+    if (p === undefined) return false;
+    if (this.raw !== undefined) return p.compare(this.raw, this.rawStart, this.rawStart + length, 0, length) === 0;
+    const q = this.read('scratch2', y, length);
+    return q !== undefined && p.compare(q, 0, length, 0, length) === 0;
+  }
+
+  private grow(): void {
+    this.rehash((this.mask + 1) * 2);
+  }
+
+  private rehash(cap: number): void {
+    const old = this.slots;
+    const t = new Uint32Array(cap * 2);
+    const mask = cap - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const l = old[k + 1]!;
+      if (l === 0) continue;
+      let i = old[k]! & mask;
+      while (t[2 * i + 1]! !== 0) i = (i + 1) & mask;
+      t[2 * i] = old[k]!;
+      t[2 * i + 1] = l;
+    }
+    this.slots = t;
+    this.mask = mask;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Duplicate candidates of a range scanned by a worker, in line order: what `DupTable.firstOrInsertEntry` needs. */
+export interface DupEntries {
+  readonly count: number;
+  readonly fingerprint: Uint32Array;
+  readonly line: Uint32Array;
+  /** File offset of the trimmed bytes. */
+  readonly start: Float64Array;
+  /** Length of the trimmed bytes. */
+  readonly bytes: Uint32Array;
+  /** UTF-16 length of the whole line (the problem's range). */
+  readonly length: Uint32Array;
+}
+
+/** Collects `DupEntries` (in a worker): 24 bytes an example. */
+export class DupCollector {
+  private n = 0;
+  private fp = new Uint32Array(1024);
+  private ln = new Uint32Array(1024);
+  private st = new Float64Array(1024);
+  private by = new Uint32Array(1024);
+  private le = new Uint32Array(1024);
+
+  add(raw: Buffer, start: number, end: number, offset: number, line: number, length: number): void {
+    if (this.n === this.fp.length) this.reserve(this.n * 2);
+    const i = this.n++;
+    this.fp[i] = lineFingerprint(raw, start, end);
+    this.ln[i] = line;
+    this.st[i] = offset + (trimStart - start);
+    this.by[i] = trimEnd - trimStart;
+    this.le[i] = length;
+  }
+
+  /** Makes room for `cap` entries (sizing once from an estimate avoids the copies of growing step by step). */
+  reserve(cap: number): void {
+    if (cap <= this.fp.length) return;
+    const g = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.fp = g(this.fp, (n) => new Uint32Array(n));
+    this.ln = g(this.ln, (n) => new Uint32Array(n));
+    this.st = g(this.st, (n) => new Float64Array(n));
+    this.by = g(this.by, (n) => new Uint32Array(n));
+    this.le = g(this.le, (n) => new Uint32Array(n));
+  }
+
+  /** The entries, as views of the collector's arrays (no copy; transfer them with `dupEntriesBuffers`). */
+  entries(): DupEntries {
+    const n = this.n;
+    return {
+      count: n,
+      fingerprint: this.fp.subarray(0, n),
+      line: this.ln.subarray(0, n),
+      start: this.st.subarray(0, n),
+      bytes: this.by.subarray(0, n),
+      length: this.le.subarray(0, n),
+    };
+  }
+}
+
+/** The buffers of `DupEntries` (to transfer them to another thread without copying). */
+export function dupEntriesBuffers(e: DupEntries): ArrayBuffer[] {
+  return [e.fingerprint, e.line, e.start, e.bytes, e.length].map((a) => a.buffer as ArrayBuffer);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One range
+
+export interface ScanOptions {
+  readonly ctx: EngineContext;
+  /**
+   * Sizes, to size the duplicate structures once from the first lines' average length: the range's bytes (a worker's
+   * collector holds its range) and the file's (the calling thread's table ends up holding every line).
+   */
+  readonly rangeBytes?: number;
+  readonly fileBytes?: number;
+  /** The method, when given; otherwise each line is checked against the method inferred so far. */
+  readonly fixed?: Method;
+  /** Problems kept per bucket. */
+  readonly keep: number;
+}
+
+/** What a scanned range found (plain data). */
+export interface RangeResult {
+  readonly firstLine: number;
+  /** Lines in the range (blank ones included). */
+  readonly lines: number;
+  readonly shapes: ShapeCounts;
+  /** Examples (non-blank lines) in the range. */
+  readonly examples: number;
+  readonly imageExamples: number;
+  /** Blank line numbers, ascending. */
+  readonly blankLines: number[];
+  /** Problems checked against each guessed method. */
+  readonly buckets: BucketData[];
+  /** Method-independent problems: blank lines, unreadable lines, duplicates within the range when found directly. */
+  readonly common: BucketData;
+  /** The range's last line was blank (its problem is reported only if a line break follows it). */
+  readonly pendingBlank?: { readonly line: number; readonly length: number };
+  /** Duplicate candidates, when the range was scanned in a worker. */
+  readonly dups?: DupEntries;
+}
+
+/** Where a scanner's duplicate candidates go: a table (found as the lines arrive) or a collector (merged later). */
+export type DupSink = { readonly table: DupTable } | { readonly collector: DupCollector };
+
+function oversizeProblem(line: number, bytes: number, example: number): Problem {
+  const rule = ruleByCode('invalid-json');
+  return {
+    code: rule?.code ?? 'invalid-json',
+    ruleId: rule?.id ?? 'FILE-01',
+    severity: 'error',
+    message: `Example ${example} (line ${line + 1}) is ${(bytes / 1024 / 1024).toFixed(0)} MB long, too long to check (Tuneline reads lines of up to ${DEFAULT_MAX_LINE_BYTES / 1024 / 1024} MB). One line must hold one example; split it.`,
+    line,
+    column: 0,
+    endColumn: 0,
+    data: { bytes },
+  };
+}
+
+/** Checks one line into a bucket: its problems, its TOK-01 warning and its token sums. */
+export function checkInto(
+  b: Bucket,
+  ctx: EngineContext,
+  text: string,
+  line: number,
+  example: number,
+  bytes: number,
+  parsed: ParsedLine = parseLine(text),
+): ReturnType<typeof analyzeLine> {
+  // The duplicate key is left out: duplicates are found from the raw bytes.
+  const r = analyzeLine(text, line, example, b.method, ctx, parsed, bytes, false);
+  for (const p of r.problems) b.add(p);
+  if (r.overLimit && r.tokens !== undefined) {
+    b.overLimit++;
+    b.add(tokenLimitProblem(line, r.length, r.tokens, ctx, example));
+  }
+  if (r.shape !== 'blank') {
+    const t = r.tokens ?? r.estimate;
+    b.total += t;
+    b.billed += Math.min(ctx.model.limit, t);
+    if (t > b.max) b.max = t;
+  }
+  return r;
+}
+
+/** Checks the lines of one range as a `LineSplitter` feeds them (`onLine`), then gives the result (`result`). */
+export class RangeScanner {
+  readonly shapes = emptyShapeCounts();
+  readonly buckets = new Map<Method, Bucket>();
+  readonly common: Bucket;
+  private examples: number;
+  private imageExamples = 0;
+  private pendingBlank: { line: number; length: number } | undefined;
+  private readonly blankLines: number[] = [];
+  private lines = 0;
+
+  /**
+   * `firstLine`: the range's first line number; `examplesBefore`: the examples (non-blank lines) before it, so that
+   * problems name the right example.
+   */
+  constructor(
+    private readonly opts: ScanOptions,
+    private readonly dups: DupSink,
+    private readonly firstLine = 0,
+    private readonly examplesBefore = 0,
+  ) {
+    this.common = new Bucket('supervised', opts.keep);
+    this.examples = examplesBefore;
+  }
+
+  bucket(m: Method): Bucket {
+    let b = this.buckets.get(m);
+    if (!b) this.buckets.set(m, (b = new Bucket(m, this.opts.keep)));
+    return b;
+  }
+
+  private bytesSeen = 0;
+
+  /** After the first lines: reserve the duplicate structures for the lines the sizes suggest. */
+  private reserve(): void {
+    const avg = this.bytesSeen / this.lines;
+    const d = this.dups;
+    if ('table' in d) {
+      if (this.opts.fileBytes) d.table.reserve(Math.ceil((this.opts.fileBytes / avg) * 1.05));
+    } else if (this.opts.rangeBytes) {
+      d.collector.reserve(Math.ceil((this.opts.rangeBytes / avg) * 1.05));
+    }
+  }
+
+  readonly onLine = (text: string, line: number, offset: number, bytes: number, oversize: boolean, raw: Buffer, rawStart: number): void => {
+    this.lines++;
+    this.bytesSeen += bytes + 1;
+    if (this.lines === 4096) this.reserve();
+    if (this.pendingBlank) {
+      this.common.add(blankLineProblem(this.pendingBlank.line, this.pendingBlank.length));
+      this.pendingBlank = undefined;
+    }
+    if (oversize) {
+      // Not decoded (bounded memory): counted as an example and reported as unreadable.
+      this.shapes.invalid++;
+      this.examples++;
+      this.common.add(oversizeProblem(line, bytes, this.examples));
+      return;
+    }
+    const parsed = parseLine(text);
+    const shapes = this.shapes;
+    shapes[parsed.shape]++;
+    const b = this.bucket(this.opts.fixed ?? inferMethod(shapes));
+    if (parsed.shape !== 'blank') this.examples++;
+    const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed);
+    b.cover(line, offset, offset + bytes);
+    if (r.images > 0) this.imageExamples++;
+    if (r.shape === 'blank') {
+      this.pendingBlank = { line, length: r.length };
+      this.blankLines.push(line);
+    } else if (r.shape !== 'invalid') {
+      // Blank and invalid lines are not compared (as in `checkLine`, which gives them no duplicate key).
+      const d = this.dups;
+      if ('table' in d) {
+        const first = d.table.firstOrInsert(raw, rawStart, rawStart + bytes, offset, line);
+        if (first !== line) this.common.add(duplicateProblem(line, r.length, first, this.examples));
+      } else {
+        d.collector.add(raw, rawStart, rawStart + bytes, offset, line, r.length);
+      }
+    }
+  };
+
+  result(): RangeResult {
+    const d = this.dups;
+    return {
+      firstLine: this.firstLine,
+      lines: this.lines,
+      shapes: this.shapes,
+      examples: this.examples - this.examplesBefore,
+      imageExamples: this.imageExamples,
+      blankLines: this.blankLines,
+      buckets: [...this.buckets.values()].map((b) => b.data()),
+      common: this.common.data(),
+      ...(this.pendingBlank ? { pendingBlank: this.pendingBlank } : {}),
+      ...('collector' in d ? { dups: d.collector.entries() } : {}),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A worker's part
+
+/**
+ * Lines and blank lines in the file's bytes [0, end): where a range that starts at `end` (a line start) stands. A
+ * line is blank when it holds only what `parseLine` calls blank (space, tab, CR and whole UTF-8 BOMs), decided by a
+ * small state machine over the bytes so that it does not depend on chunk boundaries; other lines are skipped with a
+ * native search for the next line break. (A whitespace-only line longer than the splitter's 256 MB limit would be
+ * counted as blank here but as an unreadable example by the splitter; no real file has one.)
+ */
+export function countLinesBefore(fd: number, end: number): { lines: number; blanks: number } {
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  let lines = 0;
+  let blanks = 0;
+  /** -1: the current line is not blank; 0: blank so far; 1, 2: blank so far, inside a BOM after 1 or 2 of its bytes. */
+  let state = 0;
+  let pos = 0;
+  while (pos < end) {
+    const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (got <= 0) break;
+    let i = 0;
+    while (i < got) {
+      if (state < 0) {
+        const nl = buf.indexOf(10, i);
+        if (nl < 0 || nl >= got) break;
+        lines++;
+        state = 0;
+        i = nl + 1;
+        continue;
+      }
+      const c = buf[i++]!;
+      if (c === 10) {
+        lines++;
+        if (state === 0) blanks++;
+        state = 0;
+      } else if (state === 0 && (c === 0x20 || c === 0x09 || c === 0x0d)) {
+        // still blank
+      } else if (state === 0 && c === 0xef) state = 1;
+      else if (state === 1 && c === 0xbb) state = 2;
+      else if (state === 2 && c === 0xbf) state = 0;
+      else state = -1;
+    }
+    pos += got;
+  }
+  return { lines, blanks };
+}
+
+/**
+ * Scans the byte range [start, end) of a file on this thread, synchronously (the engine worker's job): counts the
+ * lines and examples before it, then checks its lines. `start` must be a line start.
+ */
+export function scanFileRange(
+  path: string,
+  start: number,
+  end: number,
+  opts: ScanOptions,
+  onProgress?: (bytes: number) => void,
+): RangeResult {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const before = start > 0 ? countLinesBefore(fd, start) : { lines: 0, blanks: 0 };
+    const scanner = new RangeScanner({ ...opts, rangeBytes: end - start }, { collector: new DupCollector() }, before.lines, before.lines - before.blanks);
+    const splitter = new LineSplitter(scanner.onLine, before.lines, start);
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let pos = start;
+    while (pos < end) {
+      const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (got <= 0) break;
+      splitter.push(buf.subarray(0, got));
+      pos += got;
+      onProgress?.(got);
+    }
+    splitter.end();
+    return scanner.result();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
