@@ -13,6 +13,7 @@
  */
 import { parseLine, type ParsedLine } from './parse';
 import { checkLine } from './rules';
+import { duplicateText } from './rules/check';
 import { resolveModel, type ResolvedModel } from './models';
 import type { LineAnalysis, LineStats, Method, MethodSetting, Problem, Shape } from './types';
 import { ruleById, type RuleInfo } from './rules/catalog';
@@ -540,7 +541,7 @@ export class DatasetIndex {
   lineProblems(line: number): Problem[] {
     const e = this.entries[line];
     if (!e) return [];
-    return this.problemsOf(e, this.firstOfGroups(), this.exampleNumberOf(line));
+    return this.problemsOf(e, this.dupGroups(), this.exampleNumberOf(line));
   }
 
   /** File-level problems (no `line`). */
@@ -557,13 +558,13 @@ export class DatasetIndex {
     this.ensureCache();
     if (!this.cache.problems) {
       const out: Problem[] = [...this.fileProblems()];
-      const firsts = this.firstOfGroups();
+      const groups = this.dupGroups();
       let example = 0;
       for (const e of this.entries) {
         if (e.r.shape !== 'blank') example++;
         const own = e.r.problems.length > 0 || e.r.shape === 'blank' || e.r.overLimit || (e.r.dupKey !== undefined && this.multiDups.has(e.r.dupKey));
         if (own) {
-          for (const p of this.problemsOf(e, firsts, example)) out.push(p);
+          for (const p of this.problemsOf(e, groups, example)) out.push(p);
         }
       }
       this.cache.problems = out;
@@ -590,12 +591,13 @@ export class DatasetIndex {
       total += t;
       if (e.r.overLimit) overLimit++;
     }
+    const duplicateCode = fileRule('TL-03').code;
     let duplicates = 0;
-    for (const k of this.multiDups) duplicates += this.dups.get(k)!.length - 1;
     let errors = 0;
     let warnings = 0;
     let infos = 0;
     for (const p of this.problems()) {
+      if (p.code === duplicateCode) duplicates++;
       if (p.severity === 'error') errors++;
       else if (p.severity === 'warning') warnings++;
       else infos++;
@@ -678,7 +680,7 @@ export class DatasetIndex {
     for (const l of this.listeners) l(this.ver);
   }
 
-  private problemsOf(e: Entry, firsts: Map<string, Entry>, example: number): Problem[] {
+  private problemsOf(e: Entry, groups: Map<string, Entry[]>, example: number): Problem[] {
     const out: Problem[] = [];
     if (e.checkedLine === e.line && e.example === example) {
       out.push(...e.r.problems);
@@ -695,8 +697,8 @@ export class DatasetIndex {
     }
     const key = e.r.dupKey;
     if (key !== undefined && this.multiDups.has(key)) {
-      const first = firsts.get(key)!;
-      if (first !== e) out.push(duplicateProblem(e.line, e.r.length, first.line, example));
+      const first = this.firstCopy(e, groups.get(key)!);
+      if (first) out.push(duplicateProblem(e.line, e.r.length, first.line, example));
     }
     if (e.r.overLimit && e.r.tokens !== undefined && tok01Applies(e.method)) {
       out.push(tokenLimitProblem(e.line, e.r.length, e.r.tokens, this.ctx, example));
@@ -713,15 +715,26 @@ export class DatasetIndex {
     return n;
   }
 
-  private firstOfGroups(): Map<string, Entry> {
-    const out = new Map<string, Entry>();
-    for (const k of this.multiDups) {
-      const group = this.dups.get(k)!;
-      let first = group[0]!;
-      for (const g of group) if (g.line < first.line) first = g;
-      out.set(k, first);
-    }
+  /** The lines sharing each duplicate key held by two lines or more, in line order. */
+  private dupGroups(): Map<string, Entry[]> {
+    const out = new Map<string, Entry[]>();
+    for (const k of this.multiDups) out.set(k, [...this.dups.get(k)!].sort((a, b) => a.line - b.line));
     return out;
+  }
+
+  /**
+   * The first line before `e` whose text equals its own (trimmed), among the lines sharing its duplicate key. The key
+   * is a hash: the texts are compared, so two different lines that happen to share a key are never called copies.
+   * Copies share a key, so the first line of the group is nearly always the answer at once.
+   */
+  private firstCopy(e: Entry, group: readonly Entry[]): Entry | undefined {
+    let text: string | undefined;
+    for (const g of group) {
+      if (g.line >= e.line) return undefined;
+      text ??= duplicateText(this.getText(e.line));
+      if (duplicateText(this.getText(g.line)) === text) return g;
+    }
+    return undefined;
   }
 
   private add(e: Entry): void {

@@ -308,11 +308,7 @@ const crc32: ((data: string) => number) | undefined = (zlib as { crc32?: (data: 
  * agree. Falls back to SHA-1 where zlib.crc32 is missing.
  */
 export function duplicateKey(text: string): string {
-  let a = 0;
-  let b = text.length;
-  while (a < b && isSpace(text.charCodeAt(a))) a++;
-  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
-  const t = a === 0 && b === text.length ? text : text.slice(a, b);
+  const t = duplicateText(text);
   if (crc32 === undefined) return hash('sha1', t, 'base64');
   const n = t.length;
   let h = 0x811c9dc5;
@@ -329,6 +325,15 @@ export function duplicateKey(text: string): string {
     0x4e00 + (n & 0x3fff),
     0x4e00 + ((n >>> 14) & 0x3fff),
   );
+}
+
+/** What duplicate detection compares: the text without leading and trailing space, tab, CR, LF and U+FEFF. */
+export function duplicateText(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  return a === 0 && b === text.length ? text : text.slice(a, b);
 }
 
 function isSpace(c: number): boolean {

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import fc from 'fast-check';
+import { duplicateKey } from '../../../src/core/rules/check';
 import { validateFile, validateText } from '../../../src/core/validate';
 import { LineSplitter } from '../../../src/core/tokens/lines';
 import { DupTable, countLinesBefore } from '../../../src/core/scan';
@@ -27,6 +29,46 @@ function same(a: ReturnType<typeof validateText>, b: Awaited<ReturnType<typeof v
   assert.equal(b.bytes, a.bytes);
   assert.deepEqual(b.tokens, a.tokens);
   assert.deepEqual(b.estimatedCost, a.estimatedCost);
+}
+
+/**
+ * Two different lines with the same duplicate hash: the same length, the same sampled characters and the same CRC-32
+ * (a JSON string of x's, with 'y' at unsampled positions chosen by solving CRC-32's linear equations over GF(2)).
+ */
+function crcTwins(n = 200): [string, string] {
+  const base = Buffer.from('"' + 'x'.repeat(n) + '"');
+  const len = base.length;
+  const step = len >> 5;
+  const positions: number[] = [];
+  for (let p = 1; p < len - 1 && positions.length < 48; p++) if (p % step !== 0) positions.push(p);
+  // f(d) = crc(d) ^ crc(0…0) is linear: flipping bit 0 ('x' → 'y') at positions S changes the CRC by XOR of f(e_p).
+  const zero = zlib.crc32(Buffer.alloc(len));
+  const basis = new Map<number, { v: number; combo: bigint }>();
+  for (let k = 0; k < positions.length; k++) {
+    const d = Buffer.alloc(len);
+    d[positions[k]!] = 1;
+    let v = (zlib.crc32(d) ^ zero) >>> 0;
+    let combo = 1n << BigInt(k);
+    for (let bit = 31; bit >= 0 && v !== 0; bit--) {
+      if (((v >>> bit) & 1) === 0) continue;
+      const b = basis.get(bit);
+      if (!b) {
+        basis.set(bit, { v, combo });
+        v = -1;
+        break;
+      }
+      v = (v ^ b.v) >>> 0;
+      combo ^= b.combo;
+    }
+    if (v === 0) {
+      const twin = Buffer.from(base);
+      positions.forEach((p, i) => {
+        if ((combo >> BigInt(i)) & 1n) twin[p] = 0x79;
+      });
+      return [base.toString(), twin.toString()];
+    }
+  }
+  throw new Error('no CRC-32 twin found');
 }
 
 describe('validateText / validateFile', () => {
@@ -198,6 +240,19 @@ describe('validateText / validateFile', () => {
     } finally {
       t.close();
     }
+  });
+
+  it('two different lines that share a duplicate hash are not copies (editor index and streaming, one or two threads)', async () => {
+    const [a, b] = crcTwins();
+    assert.notEqual(a, b);
+    assert.equal(duplicateKey(a), duplicateKey(b)); // the hash collides, so only comparing the texts tells them apart
+    const lines = [a, ...Array.from({ length: 30 }, (_, i) => chat(i)), b, chat(3), b, a];
+    const text = lines.join('\n') + '\n';
+    const expected = validateText(text);
+    const dups = expected.problems.filter((p) => p.code === 'duplicate-example').map((p) => [p.line, p.relatedLine]);
+    // Line 31 (b) is not a copy of line 0 (a); line 33 is a copy of line 31, line 34 of line 0; chat(3) of line 4.
+    assert.deepEqual(dups, [[32, 4], [33, 31], [34, 0]]);
+    for (const parallel of [false, true]) same(expected, await validateFile(tmp(text), { parallel, highWaterMark: 512 }));
   });
 
   it('auto method in one streaming pass: minority-format lines get the wrong-format error after the majority is known', async () => {
