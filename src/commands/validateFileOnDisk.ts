@@ -21,6 +21,8 @@ export interface ValidateFileOnDiskResult {
   /** Problems published to the Problems panel (false if the file is open: its editor's diagnostics stay). */
   readonly published: boolean;
   readonly truncated: boolean;
+  /** Threads that validated it (2 when the engine worker took the second half of a big file). */
+  readonly threads: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
           tokens: true,
           maxProblems: MAX_PROBLEMS,
           signal: abort.signal,
+          onWorkerError: (e) => log.warn(`The engine worker could not check the second half of ${uri.toString(true)}; checked it on one thread instead: ${e.message}`),
           onProgress(read, total) {
             const pct = total > 0 ? Math.floor((read / total) * 100) : 100;
             if (pct > shown) {
@@ -68,7 +71,10 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
       }
     },
   );
-  log.info(`Checked ${uri.toString(true)} on disk in ${Date.now() - started} ms: ${report.examples} examples, ${report.counts.error} errors, ${report.counts.warning} warnings`);
+  const threads = report.threads ?? 1;
+  log.info(
+    `Checked ${uri.toString(true)} on disk in ${Date.now() - started} ms on ${plural(threads, 'thread')}: ${report.examples} examples, ${report.counts.error} errors, ${report.counts.warning} warnings`,
+  );
   const published = manager.publishExternal(uri, report.problems);
   void showSummary(name, report, published);
   return {
@@ -81,6 +87,7 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
     tokensExact: report.tokens?.exact ?? false,
     published,
     truncated: report.truncated,
+    threads,
   };
 }
 

@@ -62,6 +62,8 @@ export interface ValidateFileOptions extends ValidateOptions {
   readonly parallel?: boolean;
   /** Explicit engine worker script (as for `countTokensInWorkers`). */
   readonly workerPath?: string;
+  /** Called when the worker could not validate its part (this thread then does; the result is the same). */
+  onWorkerError?(error: Error): void;
 }
 
 export interface TokenSummary {
@@ -96,6 +98,8 @@ export interface ValidationReport {
   readonly tokensError?: string;
   /** File size in bytes. */
   readonly bytes: number;
+  /** Threads that validated the file (`validateFile`: 2 when a worker took the second half). */
+  readonly threads?: number;
 }
 
 function countSeverities(problems: readonly Problem[]): Record<Severity, number> {
@@ -399,6 +403,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const cut = parallel ? lineStartAtOrAfter(path, Math.floor(totalBytes / 2), totalBytes) : totalBytes;
 
   let first: RangeResult;
+  let threads = 1;
   let second: RangeResult | undefined;
   /** Duplicates of the second part, found when its fingerprints are looked up after the first part's. */
   const secondDups = new Bucket('supervised', keep);
@@ -408,8 +413,9 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
       try {
         const request = { model: model.requested, keep, grader: options.grader, ...(fixed ? { fixed } : {}) };
         worker = scanRangeInWorker(path, cut, totalBytes, request, onWorkerChunk, signal, options.workerPath);
-      } catch {
+      } catch (e) {
         worker = undefined; // no worker script: this thread does both parts
+        options.onWorkerError?.(e instanceof Error ? e : new Error(String(e)));
       }
     }
     try {
@@ -420,13 +426,16 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
         if (worker) {
           try {
             second = await worker.promise;
+            threads = 2;
             if (second.firstLine !== first.lines) throw new Error('the file changed while it was read');
           } catch (e) {
             if (signal?.aborted) throw abortError();
             second = undefined;
+            options.onWorkerError?.(e instanceof Error ? e : new Error(String(e)));
           }
         }
         if (second === undefined) {
+          threads = 1;
           // Without a worker (or if it failed): this thread validates the second part as well.
           bytesRead -= workerBytes;
           workerBytes = 0;
@@ -592,6 +601,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     ...tokenSummary(examples, total, billed, max, overLimit, model, exact),
     ...(tokensError !== undefined ? { tokensError } : {}),
     bytes: totalBytes,
+    threads,
   };
 }
 

@@ -134,8 +134,16 @@ describe('validateText / validateFile', () => {
     const lines = Array.from({ length: 200 }, (_, i) => (i % 50 === 7 ? '' : i % 9 === 0 ? chat(1) : [chat, pref][i % 7 === 0 ? 1 : 0]!(i)));
     const text = lines.join('\n') + '\n';
     const seen: number[] = [];
-    const r = await validateFile(tmp(text), { parallel: true, workerPath: path.join(dir, 'no-such-worker.js'), onProgress: (b) => seen.push(b) });
+    const failures: Error[] = [];
+    const r = await validateFile(tmp(text), {
+      parallel: true,
+      workerPath: path.join(dir, 'no-such-worker.js'),
+      onProgress: (b) => seen.push(b),
+      onWorkerError: (e) => failures.push(e),
+    });
     same(validateText(text), r);
+    assert.equal(r.threads, 1);
+    assert.equal(failures.length, 1);
     assert.equal(seen[seen.length - 1], Buffer.byteLength(text));
     assert.ok(r.problems.some((p) => p.code === 'duplicate-example' && p.line! > 100 && p.relatedLine === 0));
   });
@@ -147,6 +155,7 @@ describe('validateText / validateFile', () => {
     const seen: number[] = [];
     const r = await validateFile(tmp(text), { parallel: true, highWaterMark: 4096, onProgress: (b) => seen.push(b) });
     same(validateText(text), r);
+    assert.equal(r.threads, 2);
     // Progress from both threads adds up to the file's size.
     assert.ok(seen.length > 5);
     assert.ok(seen.every((b, i) => i === 0 || b >= seen[i - 1]!));
