@@ -335,6 +335,12 @@ interface Entry {
   moved?: readonly Problem[];
   movedLine?: number;
   movedExample?: number;
+  /** The first copy of this line (null: none), found at version `dupVer` of its duplicate group, cached. */
+  dupFirst?: Entry | null;
+  dupVer?: number;
+  /** The TL-03 problem last made for this line, and the example number it was made with. */
+  dupProblem?: Problem;
+  dupExample?: number;
 }
 
 export interface DatasetIndexOptions {
@@ -400,6 +406,9 @@ export class DatasetIndex {
   private roleCounts = new Map<string, number>();
   private dups = new Map<string, Entry[]>();
   private multiDups = new Set<string>();
+  /** A version per duplicate key, bumped when a line joins or leaves its group (see `firstCopy`). */
+  private dupVers = new Map<string, number>();
+  private dupVerNext = 1;
   private ver = 0;
   private cache: { version: number; problems?: Problem[]; file?: Problem[]; stats?: DatasetStats } = { version: -1 };
   private listeners = new Set<(version: number) => void>();
@@ -680,7 +689,7 @@ export class DatasetIndex {
     for (const l of this.listeners) l(this.ver);
   }
 
-  private problemsOf(e: Entry, groups: Map<string, Entry[]>, example: number): Problem[] {
+  private problemsOf(e: Entry, groups: (key: string) => readonly Entry[], example: number): Problem[] {
     const out: Problem[] = [];
     if (e.checkedLine === e.line && e.example === example) {
       out.push(...e.r.problems);
@@ -697,8 +706,23 @@ export class DatasetIndex {
     }
     const key = e.r.dupKey;
     if (key !== undefined && this.multiDups.has(key)) {
-      const first = this.firstCopy(e, groups.get(key)!);
-      if (first) out.push(duplicateProblem(e.line, e.r.length, first.line, example));
+      // An entry's text never changes (an edited line gets a new entry) and splices keep the lines' order, so the
+      // first copy stays the same until a line joins or leaves the group.
+      const ver = this.dupVers.get(key)!;
+      if (e.dupVer !== ver) {
+        e.dupFirst = this.firstCopy(e, groups(key)) ?? null;
+        e.dupVer = ver;
+      }
+      const first = e.dupFirst;
+      if (first) {
+        let p = e.dupProblem;
+        if (!p || p.line !== e.line || p.relatedLine !== first.line || e.dupExample !== example) {
+          p = duplicateProblem(e.line, e.r.length, first.line, example);
+          e.dupProblem = p;
+          e.dupExample = example;
+        }
+        out.push(p);
+      }
     }
     if (e.r.overLimit && e.r.tokens !== undefined && tok01Applies(e.method)) {
       out.push(tokenLimitProblem(e.line, e.r.length, e.r.tokens, this.ctx, example));
@@ -715,11 +739,14 @@ export class DatasetIndex {
     return n;
   }
 
-  /** The lines sharing each duplicate key held by two lines or more, in line order. */
-  private dupGroups(): Map<string, Entry[]> {
-    const out = new Map<string, Entry[]>();
-    for (const k of this.multiDups) out.set(k, [...this.dups.get(k)!].sort((a, b) => a.line - b.line));
-    return out;
+  /** The lines sharing a duplicate key, in line order (sorted on first use, once per call of `dupGroups`). */
+  private dupGroups(): (key: string) => readonly Entry[] {
+    const sorted = new Map<string, Entry[]>();
+    return (key) => {
+      let g = sorted.get(key);
+      if (!g) sorted.set(key, (g = [...this.dups.get(key)!].sort((a, b) => a.line - b.line)));
+      return g;
+    };
   }
 
   /**
@@ -754,6 +781,7 @@ export class DatasetIndex {
       } else {
         this.dups.set(r.dupKey, [e]);
       }
+      this.dupVers.set(r.dupKey, this.dupVerNext++);
     }
   }
 
@@ -771,7 +799,12 @@ export class DatasetIndex {
       if (g) {
         const i = g.indexOf(e);
         if (i >= 0) g.splice(i, 1);
-        if (g.length === 0) this.dups.delete(r.dupKey);
+        if (g.length === 0) {
+          this.dups.delete(r.dupKey);
+          this.dupVers.delete(r.dupKey);
+        } else {
+          this.dupVers.set(r.dupKey, this.dupVerNext++);
+        }
         if (g.length < 2) this.multiDups.delete(r.dupKey);
       }
     }
