@@ -126,15 +126,19 @@ export class SdkClient implements TunelineClient {
     what: string,
     opts: RequestOptions | undefined,
     attempt: (req: { signal?: AbortSignal; timeout: number }) => Promise<T>,
-    { network = true, upload = false }: { network?: boolean; upload?: boolean } = {},
+    { network = true, upload = false, stream = false }: { network?: boolean; upload?: boolean; stream?: boolean } = {},
   ): Promise<T> {
     const signal = opts?.signal;
     const maxRetries = opts?.maxRetries ?? this.retry.maxRetries;
     const timeout = opts?.timeoutMs ?? (upload ? this.uploadTimeoutMs : this.timeoutMs);
     for (let n = 0; ; n++) {
       if (signal?.aborted) throw new CancelledError();
+      // The SDK leaves a listener on the signal it is given; each attempt gets a signal of its own, unlinked when the
+      // attempt ends, so that a long-lived signal (an upload's hundred parts) does not collect one per request. A
+      // stream keeps the caller's signal: it must still stop the stream after the call returns.
+      const child = signal && !stream ? followSignal(signal) : undefined;
       try {
-        return await attempt({ ...(signal ? { signal } : {}), timeout });
+        return await attempt({ ...(signal ? { signal: child?.signal ?? signal } : {}), timeout });
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         const retryable = isRetryable(error, network);
@@ -149,6 +153,8 @@ export class SdkClient implements TunelineClient {
         const status = error instanceof OpenAI.APIError && error.status ? String(error.status) : 'connection error';
         this.options.log.info(`${what}: ${status}; retry ${n + 1} of ${maxRetries} in ${Math.round(wait)} ms${asked !== undefined ? ' (retry-after)' : ''}`);
         await sleep(wait, signal);
+      } finally {
+        child?.unlink();
       }
     }
   }
@@ -298,6 +304,7 @@ export class SdkClient implements TunelineClient {
         },
         req,
       ),
+      { stream: true },
     );
     try {
       for await (const chunk of stream) yield chunk;
@@ -305,6 +312,15 @@ export class SdkClient implements TunelineClient {
       throw toApiError(error, this.options.label, 'get a chat reply', 0, opts?.signal);
     }
   }
+}
+
+/** A signal that aborts when `parent` does, until `unlink()`. */
+function followSignal(parent: AbortSignal): { signal: AbortSignal; unlink(): void } {
+  const c = new AbortController();
+  const onAbort = (): void => c.abort(parent.reason);
+  if (parent.aborted) c.abort(parent.reason);
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return { signal: c.signal, unlink: () => parent.removeEventListener('abort', onAbort) };
 }
 
 function safeString(v: unknown): string {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { apiError, connect, rejection, type Connected } from './apiFixture';
 
@@ -21,6 +22,21 @@ for (const flavour of ['openai', 'azure'] as const) {
       const files = await client.listFiles({ purpose: 'fine-tune' });
       assert.deepEqual(files.data, []);
       assert.ok(c.api.requests.count({ operation: '/models' }) >= 1, 'the request reached the local API');
+    });
+
+    it('one signal for many requests collects no listeners (each request follows it through a signal of its own)', async () => {
+      const client = await c.t.connection.provider.getClient();
+      const ac = new AbortController();
+      for (let i = 0; i < 15; i++) await client.listFiles({ purpose: 'fine-tune' }, { signal: ac.signal });
+      // The SDK never removes the listener it adds to the signal it is given: without the per-request signal, this
+      // would be 15 (and Node would warn past 10, as an upload of many parts did).
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+      // And the signal still cancels a request in flight.
+      c.api.faults.add({ kind: 'latency', latencyMs: 3000, method: 'GET', path: '^/files$', count: 1 });
+      const pending = rejection(() => client.listFiles({}, { signal: ac.signal }));
+      setTimeout(() => ac.abort(), 200);
+      const e = await pending;
+      assert.ok(e instanceof Error && e.name === 'CancelledError', `cancelled, not ${String(e)}`);
     });
 
     it('a wrong key gives a plain 401 message without the key', async () => {
