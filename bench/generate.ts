@@ -7,18 +7,7 @@
  *   tsx bench/generate.ts OUT.jsonl COUNT [SEED]
  */
 import * as fs from 'node:fs';
-
-/** mulberry32: a small, fast, seedable PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../src/core/split';
 
 const WORDS = (
   'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but not ' +

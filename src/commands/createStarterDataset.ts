@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { starterDataset } from '../core/starter';
+import { uriExists } from '../common/files';
 
 /**
  * `tuneline.createStarterDataset [folder]`: writes `starter.jsonl` (or `starter-2.jsonl`, ... if taken) with a small,
@@ -15,7 +16,7 @@ export async function createStarterDataset(folder?: unknown): Promise<vscode.Uri
     return doc.uri;
   }
   let uri = vscode.Uri.joinPath(base, 'starter.jsonl');
-  for (let n = 2; await exists(uri); n++) uri = vscode.Uri.joinPath(base, `starter-${n}.jsonl`);
+  for (let n = 2; await uriExists(uri); n++) uri = vscode.Uri.joinPath(base, `starter-${n}.jsonl`);
   const edit = new vscode.WorkspaceEdit();
   edit.createFile(uri, { ignoreIfExists: false });
   edit.insert(uri, new vscode.Position(0, 0), text);
@@ -26,11 +27,3 @@ export async function createStarterDataset(folder?: unknown): Promise<vscode.Uri
   return uri;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -4,6 +4,7 @@
  */
 import { parse as jsoncParse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { Shape } from './types';
+import { isObj, type Obj } from './rules/util';
 
 export interface ParsedLine {
   readonly shape: Shape;
@@ -139,4 +140,22 @@ function locateSyntaxError(text: string, v8Message: string): { offset: number; l
   }
   if (v8Pos >= 0) return { offset: Math.min(v8Pos, text.length), length: 1, message: v8Text };
   return { offset: 0, length: text.length, message: v8Text };
+}
+
+/**
+ * The JSON objects of a JSONL text, line by line (`\n` or `\r\n`): blank lines, lines that are not JSON and JSON
+ * values that are not objects are skipped. For files Tuneline reads back (batch output, evaluation results, training
+ * files in the local API), where a torn or foreign line is ignored rather than reported.
+ */
+export function* jsonObjects(text: string): Generator<Obj> {
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (isObj(v)) yield v;
+  }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RULES, ruleByCode } from '../core';
 import { UserFacingError } from '../common/commands';
+import { uriExists } from '../common/files';
 
 /**
  * `tuneline.showRule [code]`: opens the rule's section of the bundled `docs/rules.md` in the Markdown preview (the
@@ -19,13 +20,7 @@ export async function showRule(extensionUri: vscode.Uri, code?: unknown): Promis
     rule = pick.rule;
   }
   const page = vscode.Uri.joinPath(extensionUri, 'docs', 'rules.md');
-  let exists = true;
-  try {
-    await vscode.workspace.fs.stat(page);
-  } catch {
-    exists = false;
-  }
-  if (exists) {
+  if (await uriExists(page)) {
     await vscode.commands.executeCommand('markdown.showPreview', page.with({ fragment: rule.code }));
   } else {
     void vscode.window.showInformationMessage(`${rule.id} ${rule.code}: ${rule.title}. ${rule.description}`);

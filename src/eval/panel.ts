@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalHeader, EvalRow, ModelSummary } from '../core/eval';
 import { extractExample, isExample } from '../core/eval';
-import { Disposable } from '../common/dispose';
+import { Disposable, disposeValuesOf } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { isEvalToHost, type EvalExampleView, type EvalRunState, type EvalToHost, type EvalView, type HostToEval } from '../common/protocol/eval';
 import { renderWebviewHtml, WebviewChannel, webviewPanelOptions } from '../common/webview';
@@ -33,13 +33,7 @@ export class EvalPanels extends Disposable {
     private readonly onCancel: (resultsFile: string) => void,
   ) {
     super();
-    this._register({
-      dispose: () => {
-        const all = [...this.panels.values()];
-        this.panels.clear();
-        for (const p of all) p.dispose();
-      },
-    });
+    this._register(disposeValuesOf(this.panels));
   }
 
   /** Opens (or reveals) the view of `resultsFile` (a path) for `dataset` (a path). */

@@ -63,6 +63,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
       const task = all[i];
       if (!task) return;
       const { model, example } = task;
+      const base = { type: 'result', model, line: example.line, example: example.example, reference: example.reference } as const;
       let row: EvalRow;
       // One controller per request, tied to the run's: listeners on the run's signal stay at `concurrency`.
       const one = new AbortController();
@@ -71,11 +72,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
       try {
         const r = await o.chat(model, example, one.signal);
         row = {
-          type: 'result',
-          model,
-          line: example.line,
-          example: example.example,
-          reference: example.reference,
+          ...base,
           reply: r.text,
           scores: scoreReply(r.text, example.reference),
           ...(r.usage ? { usage: r.usage } : {}),
@@ -89,11 +86,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunResult> {
           return;
         }
         row = {
-          type: 'result',
-          model,
-          line: example.line,
-          example: example.example,
-          reference: example.reference,
+          ...base,
           reply: '',
           scores: { exact: 0, normalized: 0, f1: 0 },
           error: describe(e),

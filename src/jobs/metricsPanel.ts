@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
-import { Disposable } from '../common/dispose';
+import { Disposable, disposeValuesOf } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { isMetricsToHost, type HostToMetrics, type MetricsPoint, type MetricsToHost, type MetricsView } from '../common/protocol/metrics';
 import { renderWebviewHtml, WebviewChannel, webviewPanelOptions } from '../common/webview';
@@ -28,13 +28,7 @@ export class MetricsPanels extends Disposable {
     private readonly log: Logger,
   ) {
     super();
-    this._register({
-      dispose: () => {
-        const all = [...this.panels.values()];
-        this.panels.clear();
-        for (const p of all) p.dispose();
-      },
-    });
+    this._register(disposeValuesOf(this.panels));
   }
 
   show(jobId: string): MetricsPanel {

@@ -147,38 +147,78 @@ export class ModelIdNode extends BaseNode {
   }
 }
 
-export class EventsGroupNode extends BaseNode {
-  readonly kind = 'events';
+/** A page of a job's events or checkpoints, as the model holds it. */
+interface PagedList<T> {
+  readonly items: readonly T[];
+  readonly hasMore: boolean;
+  readonly error?: string;
+}
+
+/**
+ * A job's paged list (events, checkpoints): loads the first page when expanded, one node per item, then an error
+ * node, a "Load more" node or a "none yet" node as the list says.
+ */
+abstract class PagedGroupNode<T extends { readonly id: string }> extends BaseNode {
+  abstract override readonly kind: 'events' | 'checkpoints';
+  // private (#): not an own property, so a node passed to `executeCommand` clones cheaply
   readonly #ctx: NodeContext;
   constructor(
     readonly jobNode: JobNode,
     ctx: NodeContext,
+    private readonly look: { readonly segment: 'events' | 'checkpoints'; readonly label: string; readonly icon: string },
   ) {
-    super(`${jobNode.id}/events`, jobNode);
+    super(`${jobNode.id}/${look.segment}`, jobNode);
     this.#ctx = ctx;
   }
+  protected get ctx(): NodeContext {
+    return this.#ctx;
+  }
+  /** The list as loaded so far (undefined before the first load). */
+  protected abstract list(): PagedList<T> | undefined;
+  /** Loads the first page without a change event (VS Code is still registering these children). */
+  protected abstract loadFirstPage(): Promise<void>;
+  /** The node of an item (interned, with the item's current data). */
+  protected abstract itemNode(item: T): JobsNode;
   treeItem(): vscode.TreeItem {
-    const list = this.#ctx.model.get(this.jobNode.jobId)?.events;
-    const item = new vscode.TreeItem('Events', vscode.TreeItemCollapsibleState.Collapsed);
+    const list = this.list();
+    const item = new vscode.TreeItem(this.look.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('list-unordered');
+    item.iconPath = new vscode.ThemeIcon(this.look.icon);
     item.description = list ? `${list.items.length}${list.hasMore ? '+' : ''}` : undefined;
-    item.contextValue = 'events';
+    item.contextValue = this.look.segment;
     return item;
   }
   override async children(): Promise<JobsNode[]> {
-    const model = this.#ctx.model;
-    const id = this.jobNode.jobId;
-    // silent: a change event here would refresh the job while VS Code still registers these children
-    if (!model.get(id)?.events) await model.loadEvents(id, true);
-    const list = model.get(id)?.events;
+    if (!this.list()) await this.loadFirstPage();
+    const list = this.list();
     if (!list) return [];
-    const out: JobsNode[] = list.items.map((e) => this.#ctx.intern(`${this.id}/${e.id}`, () => new EventNode(e, this)));
-    for (const n of out) if (n instanceof EventNode) n.event = list.items.find((e) => `${this.id}/${e.id}` === n.id) ?? n.event;
-    if (list.error) out.push(this.#ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load events: ${list.error}`));
-    if (list.hasMore) out.push(this.#ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'events', jobId: id })));
-    if (!out.length) out.push(this.#ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No events yet'));
+    const noun = this.look.segment;
+    const ctx = this.#ctx;
+    // Every concrete group (events, checkpoints) is one of the tree's node kinds.
+    const self = this as unknown as JobsNode;
+    const out: JobsNode[] = list.items.map((i) => this.itemNode(i));
+    if (list.error) out.push(ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, self, 'error')).withText(`Could not load ${noun}: ${list.error}`));
+    if (list.hasMore) out.push(ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, self, { kind: noun, jobId: this.jobNode.jobId })));
+    if (!out.length) out.push(ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, self, 'info')).withText(`No ${noun} yet`));
     return out;
+  }
+}
+
+export class EventsGroupNode extends PagedGroupNode<FineTuningJobEvent> {
+  readonly kind = 'events';
+  constructor(jobNode: JobNode, ctx: NodeContext) {
+    super(jobNode, ctx, { segment: 'events', label: 'Events', icon: 'list-unordered' });
+  }
+  protected list(): PagedList<FineTuningJobEvent> | undefined {
+    return this.ctx.model.get(this.jobNode.jobId)?.events;
+  }
+  protected loadFirstPage(): Promise<void> {
+    return this.ctx.model.loadEvents(this.jobNode.jobId, true);
+  }
+  protected itemNode(e: FineTuningJobEvent): JobsNode {
+    const node = this.ctx.intern(`${this.id}/${e.id}`, () => new EventNode(e, this));
+    node.event = e;
+    return node;
   }
 }
 
@@ -206,40 +246,21 @@ export class EventNode extends BaseNode {
   }
 }
 
-export class CheckpointsGroupNode extends BaseNode {
+export class CheckpointsGroupNode extends PagedGroupNode<FineTuningJobCheckpoint> {
   readonly kind = 'checkpoints';
-  readonly #ctx: NodeContext;
-  constructor(
-    readonly jobNode: JobNode,
-    ctx: NodeContext,
-  ) {
-    super(`${jobNode.id}/checkpoints`, jobNode);
-    this.#ctx = ctx;
+  constructor(jobNode: JobNode, ctx: NodeContext) {
+    super(jobNode, ctx, { segment: 'checkpoints', label: 'Checkpoints', icon: 'debug-stackframe-dot' });
   }
-  treeItem(): vscode.TreeItem {
-    const list = this.#ctx.model.get(this.jobNode.jobId)?.checkpoints;
-    const item = new vscode.TreeItem('Checkpoints', vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('debug-stackframe-dot');
-    item.description = list ? `${list.items.length}${list.hasMore ? '+' : ''}` : undefined;
-    item.contextValue = 'checkpoints';
-    return item;
+  protected list(): PagedList<FineTuningJobCheckpoint> | undefined {
+    return this.ctx.model.get(this.jobNode.jobId)?.checkpoints;
   }
-  override async children(): Promise<JobsNode[]> {
-    const model = this.#ctx.model;
-    const id = this.jobNode.jobId;
-    if (!model.get(id)?.checkpoints) await model.loadCheckpoints(id, true);
-    const list = model.get(id)?.checkpoints;
-    if (!list) return [];
-    const out: JobsNode[] = list.items.map((c) => {
-      const node = this.#ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this));
-      node.checkpoint = c;
-      return node;
-    });
-    if (list.error) out.push(this.#ctx.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load checkpoints: ${list.error}`));
-    if (list.hasMore) out.push(this.#ctx.intern(`${this.id}/more`, () => new LoadMoreNode(`${this.id}/more`, this, { kind: 'checkpoints', jobId: id })));
-    if (!out.length) out.push(this.#ctx.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No checkpoints yet'));
-    return out;
+  protected loadFirstPage(): Promise<void> {
+    return this.ctx.model.loadCheckpoints(this.jobNode.jobId, true);
+  }
+  protected itemNode(c: FineTuningJobCheckpoint): JobsNode {
+    const node = this.ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this));
+    node.checkpoint = c;
+    return node;
   }
 }
 

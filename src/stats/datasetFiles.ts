@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserFacingError } from '../common/commands';
+import { uriExists } from '../common/files';
 
 /** True for the documents Tuneline treats as JSONL datasets. */
 export function isJsonlDocument(doc: vscode.TextDocument): boolean {
@@ -36,19 +37,11 @@ export function siblingUri(uri: vscode.Uri, suffix: string): vscode.Uri {
   return vscode.Uri.joinPath(uri, '..', `${name}.${suffix}${ext}`);
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Asks before replacing existing files; throws `CancelledError` unless the user agrees. */
 export async function confirmOverwrite(uris: readonly vscode.Uri[]): Promise<void> {
   const existing: vscode.Uri[] = [];
-  for (const u of uris) if (await exists(u)) existing.push(u);
+  for (const u of uris) if (await uriExists(u)) existing.push(u);
   if (!existing.length) return;
   const names = existing.map((u) => path.posix.basename(u.path));
   const overwrite = vscode.l10n.t('Overwrite');

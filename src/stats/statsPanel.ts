@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { countTokensInWorkers, DatasetIndex, splitLines, type DatasetStats } from '../core';
-import { Disposable } from '../common/dispose';
+import { Disposable, disposeValuesOf } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { isStatsToHost, MAX_LISTED_EXAMPLES, type ChartId, type HostToStats, type StatsToHost } from '../common/protocol/stats';
 import { onDidChangeSettings, readSettings } from '../common/settings';
@@ -34,13 +34,7 @@ export class StatsPanels extends Disposable {
       }),
     );
     this._register(onDidChangeSettings(() => this.panels.forEach((p) => p.scheduleUpdate())));
-    this._register({
-      dispose: () => {
-        const all = [...this.panels.values()];
-        this.panels.clear();
-        for (const p of all) p.dispose();
-      },
-    });
+    this._register(disposeValuesOf(this.panels));
   }
 
   /** Opens (or reveals) the statistics of `uri`. */

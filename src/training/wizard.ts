@@ -54,24 +54,12 @@ function pick<T>(
     if (active) qp.activeItems = [active];
   };
   return new Promise<Item<T> | Back>((resolve, reject) => {
-    const subs: vscode.Disposable[] = [];
-    let done = false;
-    const finish = (f: () => void) => {
-      if (done) return;
-      done = true;
-      f();
-      subs.forEach((d) => d.dispose());
-      qp.dispose();
-    };
+    const { finish, subs } = settleOnce(qp, resolve, reject);
     subs.push(
-      qp.onDidTriggerButton((b) => {
-        if (b === vscode.QuickInputButtons.Back) finish(() => resolve(BACK));
-      }),
       qp.onDidAccept(() => {
         const [sel] = qp.selectedItems;
         if (sel) finish(() => resolve(sel));
       }),
-      qp.onDidHide(() => finish(() => reject(new CancelledError()))),
     );
     if (Array.isArray(items)) fill(items);
     else {
@@ -92,6 +80,33 @@ function pick<T>(
   });
 }
 
+/**
+ * Settles a step once: Back resolves `BACK`, hiding (Escape) rejects with `CancelledError`. `finish` runs its callback
+ * only for the first outcome, then disposes the step's listeners (`subs`, where the caller adds its own) and the step.
+ */
+function settleOnce<R>(
+  ui: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox,
+  resolve: (v: R | Back) => void,
+  reject: (e: Error) => void,
+): { finish(f: () => void): void; subs: vscode.Disposable[] } {
+  const subs: vscode.Disposable[] = [];
+  let done = false;
+  const finish = (f: () => void): void => {
+    if (done) return;
+    done = true;
+    f();
+    subs.forEach((d) => d.dispose());
+    ui.dispose();
+  };
+  subs.push(
+    ui.onDidTriggerButton((b) => {
+      if (b === vscode.QuickInputButtons.Back) finish(() => resolve(BACK));
+    }),
+    ui.onDidHide(() => finish(() => reject(new CancelledError()))),
+  );
+  return { finish, subs };
+}
+
 /** Shows one input box; resolves with the value, or BACK. */
 function input(step: number, total: number, prompt: string, value: string, validate: (v: string) => string | undefined, title = TITLE): Promise<string | Back> {
   const box = vscode.window.createInputBox();
@@ -103,26 +118,14 @@ function input(step: number, total: number, prompt: string, value: string, valid
   box.ignoreFocusOut = true;
   box.buttons = [vscode.QuickInputButtons.Back];
   return new Promise<string | Back>((resolve, reject) => {
-    const subs: vscode.Disposable[] = [];
-    let done = false;
-    const finish = (f: () => void) => {
-      if (done) return;
-      done = true;
-      f();
-      subs.forEach((d) => d.dispose());
-      box.dispose();
-    };
+    const { finish, subs } = settleOnce(box, resolve, reject);
     subs.push(
-      box.onDidTriggerButton((b) => {
-        if (b === vscode.QuickInputButtons.Back) finish(() => resolve(BACK));
-      }),
       box.onDidChangeValue((v) => (box.validationMessage = validate(v))),
       box.onDidAccept(() => {
         const msg = validate(box.value);
         if (msg) box.validationMessage = msg;
         else finish(() => resolve(box.value));
       }),
-      box.onDidHide(() => finish(() => reject(new CancelledError()))),
     );
     box.show();
   });

@@ -90,3 +90,37 @@ export async function screenshot(name: string, settleMs?: number): Promise<strin
 export function testName(ctx: Mocha.Context): string {
   return (ctx.test?.fullTitle() ?? 'test').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
 }
+
+/** Text of an element inside the (one) visible webview, or undefined while it is not there. */
+export async function webviewText(selector: string): Promise<string | undefined> {
+  try {
+    const r = await runnerRequest({ type: 'text', selector, webview: true, timeoutMs: 1000 });
+    return r === undefined ? undefined : String(r.value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many elements inside the visible webview match `selector` (0 while it cannot be read). */
+export async function webviewCount(selector: string): Promise<number> {
+  try {
+    const r = await runnerRequest({ type: 'count', selector, webview: true });
+    return Number(r?.value ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until `selector`'s text inside the webview satisfies `ok`; returns it. */
+export async function waitForWebviewText(selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  let last: string | undefined;
+  await waitFor(
+    async () => {
+      last = await webviewText(selector);
+      return last !== undefined && ok(last);
+    },
+    `${what} (last text of ${selector}: ${JSON.stringify(last)})`,
+    timeoutMs,
+  );
+  return last!;
+}

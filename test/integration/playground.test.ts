@@ -9,7 +9,7 @@ import { genericReply } from '../../tools/local-api/chat';
 import { validateText } from '../../src/core';
 import type { TunelineApi } from '../../src/extension';
 import type { Reply, SessionView } from '../../src/common/protocol/playground';
-import { activateExtension, fixtureUri, runnerRequest, screenshot, testName, trustMode, waitFor } from './helpers';
+import { activateExtension, fixtureUri, runnerRequest, screenshot, testName, trustMode, waitFor, waitForWebviewText, webviewCount, webviewText } from './helpers';
 
 const BASE = 'gpt-4.1-mini-2025-04-14';
 const WORKSPACE_ORIGINAL = { provider: 'custom', baseUrl: 'http://127.0.0.1:9/workspace-chosen/v1' } as const;
@@ -26,33 +26,6 @@ async function restoreSettings(): Promise<void> {
     await c.update('provider', WORKSPACE_ORIGINAL.provider, vscode.ConfigurationTarget.Workspace);
     await c.update('baseUrl', WORKSPACE_ORIGINAL.baseUrl, vscode.ConfigurationTarget.Workspace);
   }
-}
-
-async function webviewText(selector: string): Promise<string | undefined> {
-  try {
-    const r = await runnerRequest({ type: 'text', selector, webview: true, timeoutMs: 1000 });
-    return r === undefined ? undefined : String(r.value);
-  } catch {
-    return undefined;
-  }
-}
-
-async function webviewCount(selector: string): Promise<number> {
-  const r = await runnerRequest({ type: 'count', selector, webview: true });
-  return Number(r?.value ?? 0);
-}
-
-async function waitForWebviewText(selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  let last: string | undefined;
-  await waitFor(
-    async () => {
-      last = await webviewText(selector);
-      return last !== undefined && ok(last);
-    },
-    `${what} (last text of ${selector}: ${JSON.stringify(last)})`,
-    timeoutMs,
-  );
-  return last!;
 }
 
 /**

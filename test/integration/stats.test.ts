@@ -1,40 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { countTokensInWorkers, DatasetIndex, splitLines } from '../../src/core';
-import { activateExtension, fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor } from './helpers';
+import { activateExtension, fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor, waitForWebviewText, webviewCount, webviewText } from './helpers';
 
-/** Text of an element inside the (one) visible webview, or undefined while it is not there. */
-async function webviewText(selector: string): Promise<string | undefined> {
-  try {
-    const r = await runnerRequest({ type: 'text', selector, webview: true, timeoutMs: 1000 });
-    return r === undefined ? undefined : String(r.value);
-  } catch {
-    return undefined;
-  }
-}
-
-async function webviewCount(selector: string): Promise<number> {
-  try {
-    const r = await runnerRequest({ type: 'count', selector, webview: true });
-    return Number(r?.value ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Waits until `selector`'s text inside the webview satisfies `ok`; returns it. */
-async function waitForWebviewText(selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-  let last: string | undefined;
-  await waitFor(
-    async () => {
-      last = await webviewText(selector);
-      return last !== undefined && ok(last);
-    },
-    `${what} (last text of ${selector}: ${JSON.stringify(last)})`,
-    timeoutMs,
-  );
-  return last!;
-}
+/** The panel's charts can take a while under load: a longer wait than the shared default. */
+const waitForStatsText = (selector: string, ok: (text: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> =>
+  waitForWebviewText(selector, ok, what, timeoutMs);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -69,10 +40,10 @@ describe('Dataset statistics view', function () {
     const stats = index.stats();
     const exact = await countTokensInWorkers(lines, { model, workers: 1 });
 
-    await waitForWebviewText('#card-examples .card-value', (t) => t === fmt(stats.examples), 'the examples card');
+    await waitForStatsText('#card-examples .card-value', (t) => t === fmt(stats.examples), 'the examples card');
     assert.equal(await webviewText('#file-name'), 'good.jsonl');
     // Exact counts replace the estimate once the worker is done.
-    await waitForWebviewText('#card-tokens .card-detail', (t) => t === 'exact count', 'exact token counts');
+    await waitForStatsText('#card-tokens .card-detail', (t) => t === 'exact count', 'exact token counts');
     assert.equal(await webviewText('#card-tokens .card-value'), fmt(exact.total));
     assert.match(String(await webviewText('#summary')), new RegExp(`supervised \\(inferred\\).*${model!.replace(/\./g, '\\.')}`));
     const cost = String(await webviewText('#card-cost'));
@@ -95,11 +66,11 @@ describe('Dataset statistics view', function () {
     const uri = fixtureUri('datasets', 'good.jsonl');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
-    await waitForWebviewText('#card-tokens .card-detail', (t) => t === 'exact count', 'the view with exact counts');
+    await waitForStatsText('#card-tokens .card-detail', (t) => t === 'exact count', 'the view with exact counts');
 
     // Every example has one assistant turn: one bar, in the middle of the turns chart. Click it.
     await runnerRequest({ type: 'click', selector: '#chart-turns .u-over', webview: true });
-    await waitForWebviewText('#examples-title', (t) => /Assistant turns per example: 1 turn — 60 examples/.test(t), 'the list of the bar’s examples');
+    await waitForStatsText('#examples-title', (t) => /Assistant turns per example: 1 turn — 60 examples/.test(t), 'the list of the bar’s examples');
     assert.equal(await webviewCount('.example-list li'), 60);
     const doc = await vscode.workspace.openTextDocument(uri);
     const fifth = String(await webviewText('.example-list li:nth-child(5)'));
@@ -109,7 +80,7 @@ describe('Dataset statistics view', function () {
 
     // A bar of the tokens chart lists only examples whose counts lie in its range.
     await runnerRequest({ type: 'click', selector: '#chart-tokens .u-over', webview: true });
-    const title = await waitForWebviewText('#examples-title', (t) => t.startsWith('Tokens per example'), 'a tokens bar’s examples');
+    const title = await waitForStatsText('#examples-title', (t) => t.startsWith('Tokens per example'), 'a tokens bar’s examples');
     const m = /: (\d+)(?:–(\d+))? tokens? — (\d+) examples?/.exec(title);
     assert.ok(m, `title names the range: ${title}`);
     const [from, to, total] = [Number(m[1]), Number(m[2] ?? m[1]), Number(m[3])];
@@ -140,12 +111,12 @@ describe('Dataset statistics view', function () {
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('tuneline.showDatasetStats');
-    await waitForWebviewText('#card-duplicates .card-value', (t) => t === '4', 'the duplicates of dups.jsonl');
+    await waitForStatsText('#card-duplicates .card-value', (t) => t === '4', 'the duplicates of dups.jsonl');
     assert.equal(await webviewText('#card-examples .card-value'), '16');
 
     // Copy the first line once more at the end: one more example, one more duplicate.
     await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount - 1, 0), `${doc.lineAt(0).text}\n`));
-    await waitForWebviewText('#card-examples .card-value', (t) => t === '17', 'the view to follow the edit');
+    await waitForStatsText('#card-examples .card-value', (t) => t === '17', 'the view to follow the edit');
     assert.equal(await webviewText('#card-duplicates .card-value'), '5');
 
     // Showing the statistics again reveals the same panel instead of opening a second one.
@@ -165,9 +136,9 @@ describe('Dataset statistics view', function () {
     const uri = fixtureUri('datasets', 'good.jsonl');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
     await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
-    await waitForWebviewText('#card-examples .card-value', (t) => t === '60', 'the view');
+    await waitForStatsText('#card-examples .card-value', (t) => t === '60', 'the view');
     await runnerRequest({ type: 'click', selector: '#chart-turns .u-over', webview: true });
-    await waitForWebviewText('#examples-title', (t) => /— 60 examples/.test(t), 'the bar’s examples');
+    await waitForStatsText('#examples-title', (t) => /— 60 examples/.test(t), 'the bar’s examples');
 
     // Another editor on top of the panel: its page is unloaded (hidden webviews are not retained).
     const other = await vscode.workspace.openTextDocument(fixtureUri('datasets', 'dpo.jsonl'));
@@ -176,7 +147,7 @@ describe('Dataset statistics view', function () {
 
     // Shown again, the page restores its selection from its state and lists the bar's examples again.
     await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
-    await waitForWebviewText('#examples-title', (t) => /Assistant turns per example: 1 turn — 60 examples/.test(t), 'the restored list');
+    await waitForStatsText('#examples-title', (t) => /Assistant turns per example: 1 turn — 60 examples/.test(t), 'the restored list');
     assert.equal(await webviewCount('.example-list li'), 60);
   });
 
@@ -184,9 +155,9 @@ describe('Dataset statistics view', function () {
     const uri = fixtureUri('datasets', 'markup.jsonl');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
-    await waitForWebviewText('#card-examples .card-value', (t) => t === '10', 'the view of markup.jsonl');
+    await waitForStatsText('#card-examples .card-value', (t) => t === '10', 'the view of markup.jsonl');
     await runnerRequest({ type: 'click', selector: '#chart-turns .u-over', webview: true });
-    await waitForWebviewText('#examples-title', (t) => /— 10 examples/.test(t), 'the bar’s examples');
+    await waitForStatsText('#examples-title', (t) => /— 10 examples/.test(t), 'the bar’s examples');
     const third = String(await webviewText('.example-list li:nth-child(3)'));
     assert.ok(third.includes('Render <img src=x onerror="document.body.dataset.pwned=1"> and <script>'), third);
     assert.ok(String(await webviewText('.example-list li:nth-child(1)')).includes('what does <b>this</b> do?'));
@@ -198,7 +169,7 @@ describe('Dataset statistics view', function () {
     const uri = fixtureUri('datasets', 'good.jsonl');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await vscode.commands.executeCommand('tuneline.showDatasetStats', uri);
-    await waitForWebviewText('#card-examples .card-value', (t) => t === '60', 'the view');
+    await waitForStatsText('#card-examples .card-value', (t) => t === '60', 'the view');
     const config = vscode.workspace.getConfiguration('workbench');
     const dark = vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Dark;
     const [theme, kind] = dark ? ['Default Light Modern', 'vscode-light'] : ['Default Dark Modern', 'vscode-dark'];

@@ -4,9 +4,10 @@
  * "learned" its data.
  */
 import { messageText } from '../../src/core/eval/examples';
+import { jsonObjects } from '../../src/core/parse';
+import { isObj } from '../../src/core/rules/util';
 import type { TrainingPair } from './state';
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The text of a message's `content` (a string, or the text parts of an array): the engine's own reading. */
 export const contentText = messageText;
@@ -23,15 +24,7 @@ export function promptOf(messages: readonly unknown[]): string {
 /** Prompt → reply pairs of a JSONL training file (chat, DPO preferred output, or prompt/completion). Bad lines skipped. */
 export function trainingPairs(text: string): TrainingPair[] {
   const pairs: TrainingPair[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (!isObj(v)) continue;
+  for (const v of jsonObjects(text)) {
     if (Array.isArray(v['messages'])) {
       const msgs = v['messages'] as unknown[];
       let last = -1;

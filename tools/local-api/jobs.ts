@@ -2,6 +2,7 @@
  * Fine-tuning jobs: checking a create request, the lifecycle on the server's clock (validating_files → queued →
  * running → succeeded, or failed/cancelled; paused/resumed), metrics events, checkpoints and the result file.
  */
+import { mulberry32 } from '../../src/core/split';
 import { trainingPairs } from './chat';
 import type { Clock } from './clock';
 import type { Faults } from './faults';
@@ -27,16 +28,9 @@ export const MIN_EXAMPLES = 10;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A deterministic PRNG (mulberry32) so one job's curves are reproducible from its seed. */
+/** A deterministic PRNG (the engine's mulberry32) so one job's curves are reproducible from its seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed >>> 0 || 0x9e3779b9);
 }
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));

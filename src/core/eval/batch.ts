@@ -4,6 +4,8 @@
  * status_code, request_id, body }, error }` per request, in any order; the error file has the failed ones.
  */
 import type { EvalExample } from './examples';
+import { jsonObjects } from '../parse';
+import { isObj } from '../rules/util';
 
 export interface BatchRequestBody {
   readonly model: string;
@@ -65,7 +67,6 @@ export interface BatchOutcome {
   readonly error?: string;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function replyText(body: Record<string, unknown>): { reply: string; finish?: string } | undefined {
   const choices = body['choices'];
@@ -81,15 +82,8 @@ function replyText(body: Record<string, unknown>): { reply: string; finish?: str
 /** Parses an output or error file. Lines that are not JSON are ignored. */
 export function parseBatchOutput(text: string): BatchOutcome[] {
   const out: BatchOutcome[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (!isObj(v) || typeof v['custom_id'] !== 'string') continue;
+  for (const v of jsonObjects(text)) {
+    if (typeof v['custom_id'] !== 'string') continue;
     const id = v['custom_id'];
     const response = isObj(v['response']) ? v['response'] : undefined;
     const error = isObj(v['error']) ? v['error'] : undefined;

@@ -15,6 +15,8 @@
 import { SCORE_NAMES, type ExampleScores, type ScoreName } from './score';
 import type { SkippedLine } from './examples';
 import { inferenceCost } from './prices';
+import { jsonObjects } from '../parse';
+import { isObj } from '../rules/util';
 
 export const RESULTS_FORMAT = 'tuneline-eval';
 export const RESULTS_VERSION = 1;
@@ -125,22 +127,13 @@ export interface ParsedResults {
   readonly finished: boolean;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads a results file; throws with a plain message when it is not one. Invalid lines (a torn last line) are ignored. */
 export function readResults(text: string): ParsedResults {
   let header: EvalHeader | undefined;
   const rows: EvalRow[] = [];
   let summary: EvalSummary | undefined;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (!isObj(v)) continue;
+  for (const v of jsonObjects(text)) {
     if (v['type'] === 'header' && v['format'] === RESULTS_FORMAT) header = v as unknown as EvalHeader;
     else if (v['type'] === 'result' && typeof v['model'] === 'string' && isObj(v['scores'])) rows.push(v as unknown as EvalRow);
     else if (v['type'] === 'summary') summary = v as unknown as EvalSummary;

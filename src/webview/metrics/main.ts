@@ -7,6 +7,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import '../shared/base.css';
+import '../shared/charts.css';
 import './metrics.css';
 import type { CheckpointMark, HostToMetrics, MetricsPoint, MetricsToHost, MetricsView } from '../../common/protocol/metrics';
 import { isHostToMetrics } from '../../common/protocol/metrics';

@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import '../shared/base.css';
+import '../shared/charts.css';
 import './stats.css';
 import type { ChartId, Histogram, HistogramBin, HostToStats, StatsPageState, StatsToHost, StatsView } from '../../common/protocol/stats';
 import { CHART_IDS, isChartId } from '../../common/protocol/stats';
