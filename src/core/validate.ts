@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { abortError } from './abort';
 import {
   DatasetIndex,
   blankLineProblem,
@@ -171,12 +172,6 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
 
 // ---------------------------------------------------------------------------------------------------------------
 // Streaming
-
-function abortError(): Error {
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
-}
 
 /** Files at least this big are validated in two parts, the second on a worker thread (when there are two CPUs). */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;

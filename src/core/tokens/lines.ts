@@ -8,6 +8,7 @@
  */
 
 import * as fs from 'node:fs';
+import { abortError } from '../abort';
 
 export interface LineSink {
   /**
@@ -176,10 +177,4 @@ export async function readChunks(
     await pending?.catch(() => undefined);
     await fh.close();
   }
-}
-
-function abortError(): Error {
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
 }

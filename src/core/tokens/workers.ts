@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { abortError } from '../abort';
 import { resolveModel } from '../models';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
@@ -183,10 +184,4 @@ export async function countTokensInWorkers(
     }
   }
   return { perLine, lines, total, max, workers: n };
-}
-
-function abortError(): Error {
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
 }
