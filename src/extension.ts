@@ -1,19 +1,21 @@
 import * as vscode from 'vscode';
-import { KeyStore } from './api/keys';
-import { registerCommand } from './common/commands';
+import { Uploader } from './api/upload';
 import { ContextKeys, setContext } from './common/contextKeys';
+import { registerCommands, type FeatureContext } from './common/feature';
 import { Logger } from './common/logger';
-import { onDidChangeSettings, readSettings } from './common/settings';
-import { clearApiKey } from './commands/clearApiKey';
-import { createStarterDataset } from './commands/createStarterDataset';
-import { setApiKey } from './commands/setApiKey';
-import { registerJobs, type JobsApi } from './jobs/register';
-import { registerDatasetTools } from './stats/register';
-import { DatasetEditing, type DatasetEditingApi } from './diagnostics/datasetEditing';
-import { DatasetView } from './dataset/datasetView';
-import { registerConnection, type ConnectionApi } from './training/register';
-import { registerEvaluation } from './eval/register';
-import { Playground, type PlaygroundApi } from './playground/register';
+import { KeyStore, Notifier, ProviderService, type ConnectedContext } from './connection';
+import * as connection from './connection/register';
+import * as dataset from './dataset/register';
+import * as diagnostics from './diagnostics/register';
+import type { DatasetEditingApi } from './diagnostics/register';
+import * as evaluation from './eval/register';
+import * as jobs from './jobs/register';
+import type { JobsApi } from './jobs/register';
+import * as playground from './playground/register';
+import type { PlaygroundApi } from './playground/register';
+import * as stats from './stats/register';
+import * as training from './training/register';
+import type { ConnectionApi } from './training/register';
 
 /** What `activate` returns: a small surface for the integration tests (and other extensions). */
 export interface TunelineApi {
@@ -28,48 +30,38 @@ export interface TunelineApi {
   readonly jobs: JobsApi;
 }
 
-/** The composition root: builds each feature, registers it once, and does nothing else. */
+/** The composition root: builds the shared services and each feature, registers each once, and does nothing else. */
 export function activate(context: vscode.ExtensionContext): TunelineApi {
   const sub = (...items: vscode.Disposable[]) => context.subscriptions.push(...items);
 
   const log = new Logger();
   const keys = new KeyStore(context.secrets, log);
-  sub(log, keys);
-  sub(registerDatasetTools(context.extensionUri, log));
-  const datasets = new DatasetEditing(context, log);
-  sub(datasets);
-  const datasetView = new DatasetView(datasets.manager);
-  sub(datasetView);
-  const connection = registerConnection(context, log, keys);
-  sub(...connection.disposables);
-  sub(...registerEvaluation(context, log, keys, connection.api.provider));
-  const jobs = registerJobs(context.extensionUri, connection.api.provider, connection.api.onDidCreateJob, log);
-  sub(...jobs.disposables);
-  const playground = new Playground(context, connection.api.provider, log);
-  sub(playground);
+  const provider = new ProviderService(keys, log, context.globalState);
+  const uploader = new Uploader(context.globalState, log);
+  const notify = new Notifier(log);
+  sub(log, keys, provider);
+  const base: FeatureContext = { extension: context, log };
+  const connected: ConnectedContext = { ...base, keys, provider, uploader, notify };
 
-  const updateKeyContext = async () => {
-    const key = await keys.get(readSettings().provider);
-    await setContext(ContextKeys.hasApiKey, !!key);
-  };
+  const editing = diagnostics.register(base);
+  const tools = stats.register(base);
+  const datasetView = dataset.register({ ...base, documents: editing.api.documents });
+  const keyCommands = connection.register(connected);
+  const train = training.register(connected);
+  const evaluate = evaluation.register(connected);
+  const jobsView = jobs.register({ ...connected, onDidCreateJob: train.api.onDidCreateJob });
+  const play = playground.register(connected);
+  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play]) sub(f.disposable);
+
   sub(
-    keys.onDidChange(() => void updateKeyContext()),
-    onDidChangeSettings(() => void updateKeyContext()),
+    registerCommands({ 'tuneline.showLog': () => log.show() }, log),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void setContext(ContextKeys.trusted, true)),
   );
 
-  sub(
-    registerCommand('tuneline.showLog', () => log.show(), log),
-    registerCommand('tuneline.setApiKey', (key?: unknown, provider?: unknown) => setApiKey(keys, key, provider), log),
-    registerCommand('tuneline.clearApiKey', (provider?: unknown) => clearApiKey(keys, provider), log),
-    registerCommand('tuneline.createStarterDataset', (folder?: unknown) => createStarterDataset(folder), log),
-  );
-
   void setContext(ContextKeys.trusted, vscode.workspace.isTrusted);
-  void updateKeyContext();
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: datasets.api, connection: connection.api, playground: playground.api, jobs: jobs.api };
+  return { log, datasets: editing.api.editing, connection: train.api, playground: play.api, jobs: jobsView.api };
 }
 
 export function deactivate(): void {

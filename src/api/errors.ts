@@ -1,11 +1,11 @@
 /**
- * API failures in plain words. Every error the client throws is an `ApiError` (a `UserFacingError`: the command
- * boundary shows its message as is) or a `CancelledError`. Messages carry the provider's own words (with anything
+ * API failures in plain words (no `vscode`: the CLI uses them too). `toApiError` turns whatever a call threw into an
+ * `ApiError` (a `UserFacingError`: the command boundary shows its message as is, its actions as buttons that run
+ * commands) or a `CancelledError`. Messages carry the provider's own words (with anything
  * that looks like a key cut out) and what to do; never the key.
  */
 import OpenAI from 'openai';
-import * as vscode from 'vscode';
-import { CancelledError, UserFacingError } from '../common/commands';
+import { CancelledError, UserFacingError, type ErrorAction } from '../core/errors';
 import { isNetworkError, networkCause, scrubKeys } from './errorInfo';
 
 export { exampleNumber, exampleToLine, isNetworkError, isRetryable, retryAfterMs, scrubKeys } from './errorInfo';
@@ -37,15 +37,20 @@ export class ApiError extends UserFacingError {
     readonly param?: string,
     /** The provider's message, cleaned of key-like strings. */
     readonly providerMessage?: string,
-    actions: Readonly<Record<string, () => unknown>> = {},
+    actions: Readonly<Record<string, ErrorAction>> = {},
   ) {
     super(message, actions);
     this.name = 'ApiError';
   }
 }
 
-const setKeyAction = { [SET_KEY]: () => vscode.commands.executeCommand('tuneline.setApiKey') };
-const settingsAction = { [OPEN_SETTINGS]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tuneline.') };
+/** A button that opens the settings filtered to `query`. */
+export function openSettingsAction(query: string, label = OPEN_SETTINGS): Record<string, ErrorAction> {
+  return { [label]: { command: 'workbench.action.openSettings', args: [query] } };
+}
+
+export const setKeyAction: Record<string, ErrorAction> = { [SET_KEY]: { command: 'tuneline.setApiKey' } };
+const settingsAction = openSettingsAction('tuneline.');
 
 /** Where the request went, for messages: "OpenAI", "Azure OpenAI (contoso.openai.azure.com)", "127.0.0.1:8080". */
 export type ProviderLabel = string;
@@ -82,7 +87,7 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
     const code = typeof body.code === 'string' ? body.code : (error.code ?? undefined) || undefined;
     const param = typeof body.param === 'string' ? body.param : (error.param ?? undefined) || undefined;
     const said = provider ? ` ${where} said: "${provider}"` : '';
-    const make = (kind: ApiErrorKind, text: string, actions = {}) => new ApiError(text, kind, status, code, param, provider, actions);
+    const make = (kind: ApiErrorKind, text: string, actions: Record<string, ErrorAction> = {}) => new ApiError(text, kind, status, code, param, provider, actions);
     if (status === 401) {
       return make('auth', `Tuneline could not ${what}: ${where} rejected the API key (401). Set the right key with "Tuneline: Set API Key".${said}`, setKeyAction);
     }

@@ -15,10 +15,11 @@
  * else exponential backoff with jitter; waits end at once on cancel.
  */
 import OpenAI from 'openai';
-import { CancelledError } from '../common/commands';
-import type { Logger } from '../common/logger';
+import { CancelledError } from '../core/errors';
 import { isRetryable, retryAfterMs, toApiError } from './errors';
 import type {
+  ApiLog,
+  Batch,
   ChatCompletion,
   ChatCompletionChunk,
   ChatRequest,
@@ -54,7 +55,7 @@ export interface SdkClientOptions {
   readonly accountKey: string;
   /** A short label of where requests go, for messages ("OpenAI", "Azure OpenAI (x.openai.azure.com)"). */
   readonly label: string;
-  readonly log: Logger;
+  readonly log: ApiLog;
   /** Azure: model id → deployment name (for chat). */
   readonly deployments?: Readonly<Record<string, string>>;
   readonly retry?: Partial<RetryPolicy>;
@@ -87,6 +88,7 @@ function page<T extends { id: string }>(p: { data: T[]; has_more?: boolean; hasN
 
 export class SdkClient implements TunelineClient {
   readonly endpoint: Endpoint;
+  readonly batchChatUrl: TunelineClient['batchChatUrl'];
   readonly accountKey: string;
   private readonly sdk: OpenAI;
   private readonly retry: RetryPolicy;
@@ -96,6 +98,7 @@ export class SdkClient implements TunelineClient {
   constructor(private readonly options: SdkClientOptions) {
     this.endpoint = options.endpoint;
     this.accountKey = options.accountKey;
+    this.batchChatUrl = options.endpoint.provider === 'azure' ? '/chat/completions' : '/v1/chat/completions';
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? 10 * 60_000;
@@ -311,6 +314,40 @@ export class SdkClient implements TunelineClient {
     } catch (error) {
       throw toApiError(error, this.options.label, 'get a chat reply', 0, opts?.signal);
     }
+  }
+
+  // ---- batches (evaluation of large files)
+
+  async uploadBatchInput(name: string, data: Uint8Array, opts?: RequestOptions): Promise<string> {
+    const f = await this.call(
+      'upload the batch input file',
+      opts,
+      async (req) => this.sdk.files.create({ file: await OpenAI.toFile(data, name, { type: 'application/jsonl' }), purpose: 'batch' }, req),
+      { network: false, upload: true },
+    );
+    return f.id;
+  }
+
+  createBatch(inputFileId: string, metadata: Record<string, string>, opts?: RequestOptions): Promise<Batch> {
+    return this.call(
+      'start the batch',
+      opts,
+      (req) => this.sdk.batches.create({ input_file_id: inputFileId, endpoint: this.batchChatUrl as '/v1/chat/completions', completion_window: '24h', metadata }, req),
+      { network: false },
+    );
+  }
+
+  retrieveBatch(id: string, opts?: RequestOptions): Promise<Batch> {
+    return this.call(`read batch ${id}`, opts, (req) => this.sdk.batches.retrieve(id, req));
+  }
+
+  cancelBatch(id: string, opts?: RequestOptions): Promise<Batch> {
+    return this.call(`cancel batch ${id}`, opts, (req) => this.sdk.batches.cancel(id, req));
+  }
+
+  async listBatches(limit = 20, opts?: RequestOptions): Promise<Batch[]> {
+    const p = await this.call('list batches', opts, (req) => this.sdk.batches.list({ limit }, req));
+    return p.data;
   }
 }
 

@@ -1,11 +1,30 @@
 /**
  * The surface of the provider API the rest of Tuneline uses (upload, training, the jobs view, the playground), so
  * that tests can swap the provider. One implementation: `SdkClient` (the `openai` SDK, for OpenAI, Azure OpenAI v1
- * and any OpenAI-compatible endpoint). Every method takes an optional `signal` (cancellation) and honours Tuneline's
- * retry policy; every failure is an `ApiError` (plain words, no key) or a `CancelledError`.
+ * and any OpenAI-compatible endpoint), used by the extension, the Batch API evaluation and the CLI alike. Every method
+ * takes an optional `signal` (cancellation) and honours Tuneline's retry policy; `SdkClient` turns its failures into
+ * an `ApiError` (plain words, no key) or a `CancelledError`. Other implementations (the tests' fakes) may throw
+ * anything, so callers describe errors with `describeError`, not by their type. No `vscode` here.
  */
 import type OpenAI from 'openai';
-import type { ProviderKind } from '../common/settings';
+
+/** The provider families Tuneline talks to (`tuneline.provider`). */
+export type ProviderKind = 'openai' | 'azure' | 'custom';
+
+/** What the client layer logs through (the extension's `Logger`, or the CLI's stderr). */
+export interface ApiLog {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** Small persistent key/value state (VS Code's `Memento` fits). */
+export interface StateStore {
+  get<T>(key: string, defaultValue: T): T;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
 
 export type FileObject = OpenAI.Files.FileObject;
 export type Upload = OpenAI.Uploads.Upload;
@@ -18,6 +37,7 @@ export type Model = OpenAI.Models.Model;
 export type ChatCompletionChunk = OpenAI.Chat.ChatCompletionChunk;
 export type ChatCompletion = OpenAI.Chat.ChatCompletion;
 export type ChatMessage = OpenAI.Chat.ChatCompletionMessageParam;
+export type Batch = OpenAI.Batches.Batch;
 
 /** Per-call options. */
 export interface RequestOptions {
@@ -98,4 +118,14 @@ export interface TunelineClient {
   streamChat(request: ChatRequest, opts?: RequestOptions): AsyncIterable<ChatCompletionChunk>;
   /** A whole (non-streamed) chat completion. */
   chat(request: ChatRequest, opts?: RequestOptions): Promise<ChatCompletion>;
+
+  // Batch API (evaluation of large files)
+  /** `url` of each batch request line and `endpoint` of the batch (Azure v1 has no `/v1` prefix). */
+  readonly batchChatUrl: '/v1/chat/completions' | '/chat/completions';
+  /** Uploads a batch input file (purpose `batch`); resolves with its id. */
+  uploadBatchInput(name: string, data: Uint8Array, opts?: RequestOptions): Promise<string>;
+  createBatch(inputFileId: string, metadata: Record<string, string>, opts?: RequestOptions): Promise<Batch>;
+  retrieveBatch(id: string, opts?: RequestOptions): Promise<Batch>;
+  cancelBatch(id: string, opts?: RequestOptions): Promise<Batch>;
+  listBatches(limit?: number, opts?: RequestOptions): Promise<Batch[]>;
 }

@@ -11,12 +11,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
-import { CancelledError } from '../common/commands';
-import type { Logger } from '../common/logger';
+import { CancelledError } from '../core/errors';
 import { ApiError } from './errors';
 import { sleep } from './sdkClient';
-import type { FileObject, TunelineClient } from './types';
+import type { ApiLog, FileObject, StateStore, TunelineClient } from './types';
 
 export const MB = 1024 * 1024;
 
@@ -94,11 +92,21 @@ export async function hashFile(filePath: string, signal?: AbortSignal): Promise<
 export class Uploader {
   private writes: Promise<unknown> = Promise.resolve();
 
+  private tuned: UploadTuning = DEFAULT_TUNING;
+
   constructor(
-    private readonly state: vscode.Memento,
-    private readonly log: Logger,
-    private readonly tuning: () => UploadTuning = () => DEFAULT_TUNING,
+    private readonly state: StateStore,
+    private readonly log: ApiLog,
   ) {}
+
+  /** Tests: tiny parts, a small multi-part threshold, fast polling. `undefined` restores the defaults. */
+  setTuning(tuning: Partial<UploadTuning> | undefined): void {
+    this.tuned = tuning ? { ...DEFAULT_TUNING, ...tuning } : DEFAULT_TUNING;
+  }
+
+  private tuning(): UploadTuning {
+    return this.tuned;
+  }
 
   /** The file id recorded for these bytes on this account, if any (not verified). */
   knownFileId(client: TunelineClient, sha256: string): string | undefined {

@@ -1,7 +1,7 @@
 /**
- * `tuneline eval`: evaluate one or more models on a validation file, from the command line (CI). The same engine as
- * the extension (`src/eval/run.ts`, `src/eval/batchRun.ts`, scores from `src/core/eval`), the same results file next
- * to the dataset, the same scores.
+ * `tuneline eval`: evaluate one or more models on a validation file, from the command line (CI). The same client and
+ * orchestration as the extension (`SdkClient`, `src/api/evalLive.ts`, `src/api/evalBatch.ts`, scores from
+ * `src/core/eval`), the same results file next to the dataset, the same scores.
  *
  *   tuneline eval --model ID [--model ID2 ...] FILE [--batch] [--format text|json] [--base-url URL]
  *                 [--concurrency N] [--azure]
@@ -11,12 +11,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import OpenAI from 'openai';
-import { extractExamples, summarize, type EvalHeader, type EvalRow, type EvalSummary, type ModelSummary, type RunStatus } from '../core/eval';
-import { createBatchApi } from '../eval/batchClient';
-import { collectBatch, waitForBatch, submitBatch } from '../eval/batchRun';
-import { ResultsWriter } from '../eval/resultsWriter';
-import { runLive } from '../eval/run';
+import { accountKeyOf, OPENAI_BASE_URL, providerLabel } from '../api/endpoint';
+import { batchRunStatus, collectBatch, waitForBatch, submitBatch } from '../api/evalBatch';
+import { clientChat, EVAL_PARAMS, evalHeader, isCancelError, isFatalEvalError, runLive } from '../api/evalLive';
+import { SdkClient } from '../api/sdkClient';
+import type { ApiLog, Endpoint } from '../api/types';
+import { extractExamples, summarize, type EvalRow, type EvalSummary, type ModelSummary, type RunStatus } from '../core/eval';
+import { ResultsWriter } from '../core/eval/writer';
+import { fmtUsd } from '../core/format';
 
 export interface EvalIo {
   readonly stdout: { write(s: string): unknown };
@@ -139,7 +141,7 @@ export function formatSummaryText(models: readonly ModelSummary[]): string {
     models
       .map(
         (m) =>
-          `${m.model.padEnd(width)}  ${pct(m.means.exact)}  ${pct(m.means.normalized)}  ${pct(m.means.f1)}  ${pct(m.means.jsonValid)}  ${pct(m.means.jsonKeys).padStart(8)}  ${String(m.errors).padStart(6)}  ${`${m.promptTokens}/${m.completionTokens}`.padStart(13)}  ${m.costUsd === undefined ? '?' : `$${m.costUsd.toFixed(4)}`}`,
+          `${m.model.padEnd(width)}  ${pct(m.means.exact)}  ${pct(m.means.normalized)}  ${pct(m.means.f1)}  ${pct(m.means.jsonValid)}  ${pct(m.means.jsonKeys).padStart(8)}  ${String(m.errors).padStart(6)}  ${`${m.promptTokens}/${m.completionTokens}`.padStart(13)}  ${m.costUsd === undefined ? '?' : fmtUsd(m.costUsd)}`,
       )
       .join('\n') +
     '\n'
@@ -167,7 +169,14 @@ export async function evalMain(argv: readonly string[], io: EvalIo): Promise<num
     io.stderr.write(`tuneline eval: set ${a.azure ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY'} to the API key\n`);
     return 2;
   }
-  const baseURL = a.baseUrl ?? env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1';
+  const baseURL = a.baseUrl ?? env['OPENAI_BASE_URL'] ?? OPENAI_BASE_URL;
+  let origin: string;
+  try {
+    origin = new URL(baseURL).origin;
+  } catch {
+    io.stderr.write(`tuneline eval: "${baseURL}" is not a URL\n`);
+    return 2;
+  }
   const file = path.resolve(io.cwd ?? process.cwd(), a.file);
   let text: string;
   try {
@@ -182,19 +191,11 @@ export async function evalMain(argv: readonly string[], io: EvalIo): Promise<num
     return 2;
   }
   const scrub = (s: string) => s.split(key).join('***');
-  const header = (mode: 'live' | 'batch', batchId?: string): EvalHeader => ({
-    type: 'header',
-    format: 'tuneline-eval',
-    version: 1,
-    dataset: path.basename(file),
-    models: a.models,
-    mode,
-    ...(batchId ? { batchId } : {}),
-    startedAt: new Date().toISOString(),
-    examples: examples.length,
-    skipped,
-    temperature: 0,
-  });
+  const header = (mode: 'live' | 'batch', batchId?: string) => evalHeader(file, a.models, mode, examples.length, skipped, batchId);
+  const endpoint: Endpoint = { provider: a.azure ? 'azure' : baseURL === OPENAI_BASE_URL ? 'openai' : 'custom', baseURL, origin, settingOrigin: 'user' };
+  const quiet = () => undefined;
+  const log: ApiLog = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+  const client = new SdkClient({ endpoint, apiKey: key, accountKey: accountKeyOf(endpoint, key), label: providerLabel(endpoint), log });
   const total = examples.length * a.models.length;
   const signal = io.signal ?? new AbortController().signal;
   let rows: EvalRow[] = [];
@@ -202,28 +203,19 @@ export async function evalMain(argv: readonly string[], io: EvalIo): Promise<num
   let message: string | undefined;
   let writer: ResultsWriter;
   if (!a.batch) {
-    const sdk = new OpenAI({ apiKey: key, baseURL, maxRetries: 3, ...(a.azure ? { defaultHeaders: { 'api-key': key } } : {}), logLevel: 'off' });
     writer = await ResultsWriter.create(file, header('live'));
     const result = await runLive({
       examples,
       models: a.models,
       concurrency: a.concurrency,
       signal,
-      chat: async (model, ex, s) => {
-        const r = await sdk.chat.completions.create({ model, messages: ex.messages as unknown as OpenAI.Chat.ChatCompletionMessageParam[], temperature: 0 }, { signal: s });
-        const c = r.choices[0];
-        return {
-          text: c?.message.content ?? '',
-          ...(r.usage ? { usage: { prompt: r.usage.prompt_tokens, completion: r.usage.completion_tokens } } : {}),
-          ...(c?.finish_reason ? { finishReason: c.finish_reason } : {}),
-        };
-      },
+      chat: clientChat(client),
       onRow: (row) => writer.append(row),
       onProgress: (done) => {
         if (io.stderr.isTTY) io.stderr.write(`\r${done}/${total} replies`);
       },
-      isFatal: (e) => e instanceof OpenAI.APIError && [401, 403, 404].includes(e.status ?? 0),
-      isCancel: (e) => e instanceof OpenAI.APIUserAbortError,
+      isFatal: isFatalEvalError,
+      isCancel: isCancelError,
       describe: (e) => scrub(e instanceof Error ? e.message : String(e)),
     });
     if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
@@ -231,10 +223,10 @@ export async function evalMain(argv: readonly string[], io: EvalIo): Promise<num
     status = result.status;
     if (result.error !== undefined) message = scrub(result.error instanceof Error ? result.error.message : String(result.error));
   } else {
-    const api = createBatchApi({ baseURL, apiKey: key, azure: a.azure });
+    const api = client;
     let batch;
     try {
-      batch = await submitBatch(api, examples, a.models, { temperature: 0 }, `${path.basename(file, path.extname(file))}.eval-batch.jsonl`, { metadata: { tuneline: 'eval' }, signal });
+      batch = await submitBatch(api, examples, a.models, EVAL_PARAMS, `${path.basename(file, path.extname(file))}.eval-batch.jsonl`, { metadata: { tuneline: 'eval' }, signal });
     } catch (e) {
       io.stderr.write(`tuneline eval: could not start the batch: ${scrub((e as Error).message)}\n`);
       return 1;
@@ -252,7 +244,7 @@ export async function evalMain(argv: readonly string[], io: EvalIo): Promise<num
       if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
       rows = await collectBatch(api, final, examples, a.models, signal);
       for (const r of rows) await writer.append(r);
-      status = final.status === 'completed' ? 'completed' : final.status === 'cancelled' ? 'cancelled' : 'failed';
+      status = batchRunStatus(final);
       if (status !== 'completed') message = `batch ${final.id} ended ${final.status}`;
     } catch (e) {
       status = signal.aborted ? 'cancelled' : 'failed';

@@ -3,6 +3,7 @@
  * (the engine's are 0-based); a file-level problem has no line.
  */
 import * as path from 'node:path';
+import { fmtInt, fmtUsd } from '../core/format';
 import { RULES, ruleByCode, type Problem, type RuleInfo, type ValidationReport } from '../core';
 
 /** Where the rule pages live (`docs/rules.md#<code>`). */
@@ -15,13 +16,6 @@ export interface FileResult {
   readonly report: ValidationReport;
 }
 
-function fmtInt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function fmtUsd(n: number): string {
-  return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
-}
 
 // ------------------------------------------------------------------------------------------------------------- text
 

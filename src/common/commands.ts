@@ -1,25 +1,8 @@
 import * as vscode from 'vscode';
+import { CancelledError, UserFacingError, type ErrorAction } from '../core/errors';
 import { describeError, type Logger } from './logger';
 
-/** An error whose message is written for the user; the wrapper shows it as it is. */
-export class UserFacingError extends Error {
-  constructor(
-    message: string,
-    /** Extra buttons: label → action. */
-    readonly actions: Readonly<Record<string, () => unknown>> = {},
-  ) {
-    super(message);
-    this.name = 'UserFacingError';
-  }
-}
-
-/** Thrown (or returned) when the user cancels: the wrapper stays silent. */
-export class CancelledError extends Error {
-  constructor() {
-    super('Cancelled');
-    this.name = 'CancelledError';
-  }
-}
+export { CancelledError, UserFacingError, type ErrorAction } from '../core/errors';
 
 const SHOW_LOG = 'Show log';
 
@@ -43,9 +26,14 @@ export function registerCommand(
       const extra = error instanceof UserFacingError ? error.actions : {};
       void vscode.window.showErrorMessage(message, ...Object.keys(extra), SHOW_LOG).then((choice) => {
         if (choice === SHOW_LOG) log.show();
-        else if (choice && extra[choice]) void extra[choice]();
+        else if (choice && extra[choice]) void runAction(extra[choice]);
       });
       return undefined;
     }
   });
+}
+
+/** Runs an error's button: a function, or a command with its arguments. */
+export function runAction(action: ErrorAction): unknown {
+  return typeof action === 'function' ? action() : vscode.commands.executeCommand(action.command, ...(action.args ?? []));
 }

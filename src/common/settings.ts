@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import type { ProviderKind } from '../api/types';
+import { DEFAULT_MODEL } from '../core/models';
 import type { MethodSetting } from '../core/types';
 
-export type ProviderKind = 'openai' | 'azure' | 'custom';
+export type { ProviderKind } from '../api/types';
 
 /**
  * An immutable snapshot of Tuneline's settings, read through one function. Defaults live here and in package.json
@@ -28,7 +30,7 @@ export const SECTION = 'tuneline';
 
 export const DEFAULTS = {
   method: 'auto',
-  model: 'gpt-4.1-mini-2025-04-14',
+  model: DEFAULT_MODEL,
   validateInclude: [],
   provider: 'openai',
   baseUrl: '',

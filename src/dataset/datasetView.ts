@@ -3,9 +3,9 @@ import type { DatasetStats, Problem, Severity } from '../core';
 import { ruleByCode } from '../core';
 import { Disposable } from '../common/dispose';
 import { ContextKeys, setContext } from '../common/contextKeys';
-import type { DiagnosticsManager } from '../diagnostics/manager';
-import type { TrackedDocument } from '../diagnostics/trackedDocument';
-import { fmtCompact, fmtInt, fmtUsd, plural } from '../diagnostics/format';
+import type { DocumentModels } from '../documents';
+import type { TrackedDocument } from '../documents/trackedDocument';
+import { fmtCompact, fmtInt, fmtUsd, plural } from '../core/format';
 
 const METHOD_LABEL: Readonly<Record<string, string>> = {
   supervised: 'supervised (chat)',
@@ -194,7 +194,7 @@ export class DatasetView extends Disposable implements vscode.TreeDataProvider<D
   private readonly view: vscode.TreeView<DatasetNode>;
   private current: TrackedDocument | undefined;
 
-  constructor(private readonly manager: DiagnosticsManager) {
+  constructor(private readonly manager: DocumentModels) {
     super();
     this.view = this._register(vscode.window.createTreeView(DatasetView.viewId, { treeDataProvider: this, showCollapseAll: true }));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));

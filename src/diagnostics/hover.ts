@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { getEncoder, isEncodingLoaded, lineTokens } from '../core';
-import { fmtInt, fmtPercent, fmtUsd, plural } from './format';
+import { fmtInt, fmtPercent, fmtUsd, plural } from '../core/format';
 import type { DiagnosticsManager } from './manager';
 
 /**

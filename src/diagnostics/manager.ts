@@ -4,7 +4,8 @@ import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { readSettings, SECTION } from '../common/settings';
 import { ProblemConverter } from './convert';
-import { TrackedDocument } from './trackedDocument';
+import type { DocumentModels } from '../documents';
+import { TrackedDocument } from '../documents/trackedDocument';
 import { isResultsFileName } from '../core/eval/results';
 
 export const COLLECTION_NAME = 'tuneline';
@@ -29,7 +30,7 @@ export interface DiagnosticsManagerOptions {
  * a document's diagnostics are cleared when it closes. Exact token counts are computed on worker threads when the
  * document is idle and replace the estimates.
  */
-export class DiagnosticsManager extends Disposable {
+export class DiagnosticsManager extends Disposable implements DocumentModels {
   readonly collection: vscode.DiagnosticCollection;
   private readonly docs = new Map<string, TrackedDocument>();
   private readonly converters = new Map<string, ProblemConverter>();

@@ -4,7 +4,7 @@ import { codeOf, isOurs } from './convert';
 import { completionToChat, mergeLineRanges, obviousWeight, removeKeyFix, roleFix, weightFix, type LineEdit } from './fixes';
 import type { DiagnosticsManager } from './manager';
 import { REMOVABLE_KEY_CODES, ROLE_CODES, RuleCodes } from './ruleCodes';
-import type { TrackedDocument } from './trackedDocument';
+import type { TrackedDocument } from '../documents/trackedDocument';
 
 const KIND = vscode.CodeActionKind.QuickFix;
 

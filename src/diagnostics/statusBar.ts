@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasetStats } from '../core';
 import { Disposable } from '../common/dispose';
-import { fmtCompact, fmtInt, fmtUsd, plural } from './format';
+import { fmtCompact, fmtInt, fmtUsd, plural } from '../core/format';
 import type { DiagnosticsManager } from './manager';
 
 export const SHOW_STATS_COMMAND = 'tuneline.showDatasetStats';

@@ -7,18 +7,17 @@
  * `tuneline.evaluateModel.suspendBatches` (stop following batches in this window without touching them, as closing
  * the window does; the tests use it to simulate a restart).
  */
-import * as vscode from 'vscode';
-import type { KeyStore } from '../api/keys';
-import type { ProviderService } from '../api/provider';
-import { registerCommand } from '../common/commands';
-import { describeError, type Logger } from '../common/logger';
-import { evaluateModel } from '../commands/evaluateModel';
+import { feature, registerCommands, type Feature } from '../common/feature';
+import { describeError } from '../common/logger';
+import type { ConnectedContext } from '../connection';
+import { evaluateModel } from './evaluateModel';
 import { EvalService } from './service';
 
 export const RESUME_DELAY_MS = 5_000;
 
-export function registerEvaluation(context: vscode.ExtensionContext, log: Logger, keys: KeyStore, provider: ProviderService): vscode.Disposable[] {
-  const service = new EvalService(context.extensionUri, log, provider, keys, context.workspaceState);
+export function register(ctx: ConnectedContext): Feature {
+  const { log } = ctx;
+  const service = new EvalService(ctx.extension.extensionUri, log, ctx.provider, ctx.extension.workspaceState);
   const resume = (ms?: unknown) => service.resumeBatches(typeof ms === 'number' ? ms : undefined);
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (service.pending().length > 0) {
@@ -27,12 +26,14 @@ export function registerEvaluation(context: vscode.ExtensionContext, log: Logger
       resume().catch((e: unknown) => log.warn(`Evaluation: resuming batches failed: ${describeError(e)}`));
     }, RESUME_DELAY_MS);
   }
-  return [
-    service,
-    { dispose: () => timer && clearTimeout(timer) },
-    registerCommand('tuneline.evaluateModel', (args?: unknown) => evaluateModel(service, args), log),
-    registerCommand('tuneline.evaluateModel.cancel', (file?: unknown) => service.cancel(typeof file === 'string' ? file : undefined), log),
-    registerCommand('tuneline.evaluateModel.resumeBatches', (args?: unknown) => resume((args as { pollIntervalMs?: unknown } | undefined)?.pollIntervalMs), log),
-    registerCommand('tuneline.evaluateModel.suspendBatches', () => service.suspendBatches(), log),
-  ];
+  const commands = registerCommands(
+    {
+      'tuneline.evaluateModel': (args?: unknown) => evaluateModel(service, args),
+      'tuneline.evaluateModel.cancel': (file?: unknown) => service.cancel(typeof file === 'string' ? file : undefined),
+      'tuneline.evaluateModel.resumeBatches': (args?: unknown) => resume((args as { pollIntervalMs?: unknown } | undefined)?.pollIntervalMs),
+      'tuneline.evaluateModel.suspendBatches': () => service.suspendBatches(),
+    },
+    log,
+  );
+  return feature([service, { dispose: () => timer && clearTimeout(timer) }, commands], undefined);
 }

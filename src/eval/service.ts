@@ -11,25 +11,23 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extractExamples, summarize, type ChatParams, type EvalExample, type EvalHeader, type EvalRow, type EvalSummary, type RunStatus } from '../core/eval';
-import type { KeyStore } from '../api/keys';
-import type { ProviderService } from '../api/provider';
-import type { TunelineClient, ChatMessage } from '../api/types';
+import { batchRunStatus, collectBatch, isTerminal, submitBatch } from '../api/evalBatch';
+import { clientChat, EVAL_PARAMS, evalHeader, isCancelError, isFatalEvalError, runLive } from '../api/evalLive';
+import { sleep } from '../api/sdkClient';
+import type { Batch, TunelineClient } from '../api/types';
+import { extractExamples, summarize, type EvalExample, type EvalHeader, type EvalRow, type EvalSummary, type RunStatus } from '../core/eval';
+import { ResultsWriter } from '../core/eval/writer';
+import type { ProviderService } from '../connection/provider';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
-import { createBatchApi, type Batch, type BatchApi } from './batchClient';
-import { collectBatch, isTerminal, submitBatch } from './batchRun';
 import { EvalPanels } from './panel';
-import { ResultsWriter } from './resultsWriter';
-import { runLive } from './run';
 
 export const PENDING_KEY = 'tuneline.eval.pendingBatches';
 export const DEFAULT_BATCH_THRESHOLD = 2000;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_POLL_MS = 30_000;
-export const PARAMS: ChatParams = { temperature: 0 };
 
 export interface EvaluateOptions {
   readonly models: readonly string[];
@@ -76,16 +74,6 @@ export function evalSettings(scope?: vscode.ConfigurationScope): { batchThreshol
   };
 }
 
-const FATAL_KINDS = new Set(['auth', 'forbidden', 'quota', 'config', 'not-found']);
-
-function isFatal(e: unknown): boolean {
-  return e instanceof Error && e.name === 'ApiError' && FATAL_KINDS.has((e as Error & { kind?: string }).kind ?? '');
-}
-
-function isCancel(e: unknown): boolean {
-  return e instanceof CancelledError || e instanceof vscode.CancellationError;
-}
-
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class EvalService extends Disposable {
@@ -99,7 +87,6 @@ export class EvalService extends Disposable {
     extensionUri: vscode.Uri,
     private readonly log: Logger,
     private readonly provider: ProviderService,
-    private readonly keys: KeyStore,
     private readonly state: vscode.Memento,
   ) {
     super();
@@ -165,22 +152,10 @@ export class EvalService extends Disposable {
     const batch = o.batch ?? (settings.batchThreshold > 0 && requests >= settings.batchThreshold);
     const client = await this.provider.getClient();
     this.log.info(`Evaluation of ${path.basename(dataset)}: ${examples.length} examples × ${models.length} model(s) (${models.join(', ')}), ${batch ? 'Batch API' : `live, ${o.concurrency ?? settings.concurrency} at a time`}; ${skipped.length} line(s) skipped`);
-    const header = (mode: 'live' | 'batch', batchId?: string): EvalHeader => ({
-      type: 'header',
-      format: 'tuneline-eval',
-      version: 1,
-      dataset: path.basename(dataset),
-      models,
-      mode,
-      ...(batchId ? { batchId } : {}),
-      startedAt: new Date().toISOString(),
-      examples: examples.length,
-      skipped,
-      temperature: PARAMS.temperature,
-    });
+    const header = (mode: 'live' | 'batch', batchId?: string) => evalHeader(dataset, models, mode, examples.length, skipped, batchId);
     if (!batch) return this.runLiveEval(client, dataset, examples, header('live'), o.concurrency ?? settings.concurrency, o.show ?? true);
 
-    const api = await this.batchApi(client);
+    const api = client;
     const deployments = readSettings().azureDeployments;
     const submitted = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Evaluation: submitting {0} requests to the Batch API…', requests), cancellable: true },
@@ -188,7 +163,7 @@ export class EvalService extends Disposable {
         const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort());
         try {
-          return await submitBatch(api, examples, models, PARAMS, `${path.basename(dataset, path.extname(dataset))}.eval-batch.jsonl`, {
+          return await submitBatch(api, examples, models, EVAL_PARAMS, `${path.basename(dataset, path.extname(dataset))}.eval-batch.jsonl`, {
             deployment: client.endpoint.provider === 'azure' ? (m) => deployments[m] ?? m : undefined,
             metadata: { tuneline: 'eval', dataset: path.basename(dataset).slice(0, 500) },
             signal: ac.signal,
@@ -229,17 +204,11 @@ export class EvalService extends Disposable {
       this.log.warn(`Evaluation: ${list.length} batch(es) to resume, but no provider connection: ${describeError(e)}`);
       return [];
     }
-    const api = await this.batchApi(client);
+    const api = client;
     const mine = list.filter((p) => p.baseURL === client.endpoint.baseURL);
     if (mine.length < list.length) this.log.info(`Evaluation: ${list.length - mine.length} batch(es) were sent to another endpoint; not resuming them now`);
     this.log.info(`Evaluation: resuming ${mine.length} batch(es): ${mine.map((p) => p.batchId).join(', ')}`);
     return Promise.all(mine.map((p) => this.monitor(p, api, pollIntervalMs, false)));
-  }
-
-  private async batchApi(client: TunelineClient): Promise<BatchApi> {
-    const found = await this.keys.get(readSettings().provider);
-    if (!found) throw new UserFacingError(vscode.l10n.t('Tuneline has no API key for the Batch API. Set one with "Tuneline: Set API Key".'));
-    return createBatchApi({ baseURL: client.endpoint.baseURL, apiKey: found.key, azure: client.endpoint.provider === 'azure' });
   }
 
   private async runLiveEval(client: TunelineClient, dataset: string, examples: EvalExample[], header: EvalHeader, concurrency: number, show: boolean): Promise<EvaluateResult> {
@@ -262,15 +231,7 @@ export class EvalService extends Disposable {
             models: header.models,
             concurrency,
             signal: ac.signal,
-            chat: async (model, ex, signal) => {
-              const r = await client.chat({ model, messages: ex.messages as unknown as ChatMessage[], temperature: PARAMS.temperature }, { signal });
-              const choice = r.choices[0];
-              return {
-                text: choice?.message.content ?? '',
-                ...(r.usage ? { usage: { prompt: r.usage.prompt_tokens, completion: r.usage.completion_tokens } } : {}),
-                ...(choice?.finish_reason ? { finishReason: choice.finish_reason } : {}),
-              };
-            },
+            chat: clientChat(client),
             onRow: async (row) => {
               rows.push(row);
               await writer.append(row);
@@ -281,8 +242,8 @@ export class EvalService extends Disposable {
               progress.report({ increment: step, message: vscode.l10n.t('{0} of {1} replies', done, all) });
               this.panels.get(writer.file)?.update(snapshot('running', vscode.l10n.t('{0} of {1} replies', done, all)));
             },
-            isFatal,
-            isCancel,
+            isFatal: isFatalEvalError,
+            isCancel: isCancelError,
             describe: (e) => this.log.redact(describeError(e)),
           });
         },
@@ -309,7 +270,7 @@ export class EvalService extends Disposable {
   }
 
   /** Polls a batch until it ends (or this window stops polling), then writes its rows and the summary. */
-  private async monitor(p: PendingBatch, api: BatchApi, pollMs: number, show: boolean, first?: Batch): Promise<EvaluateResult> {
+  private async monitor(p: PendingBatch, api: TunelineClient, pollMs: number, show: boolean, first?: Batch): Promise<EvaluateResult> {
     const ac = new AbortController();
     this.monitors.get(p.batchId)?.abort();
     this.monitors.set(p.batchId, ac);
@@ -326,13 +287,13 @@ export class EvalService extends Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => {
             cancelRequested = true;
-            void api.cancel(p.batchId).then(
+            void api.cancelBatch(p.batchId).then(
               () => this.log.info(`Evaluation batch ${p.batchId}: cancel requested`),
               (e: unknown) => this.log.warn(`Evaluation batch ${p.batchId}: cancel failed: ${describeError(e)}`),
             );
           });
           for (;;) {
-            const b = await api.retrieve(p.batchId, ac.signal);
+            const b = await api.retrieveBatch(p.batchId, { signal: ac.signal });
             progress.report({ message: statusText(b) });
             this.panels.get(p.resultsFile)?.update(snapshot('waiting', statusText(b)));
             if (isTerminal(b)) return b;
@@ -344,7 +305,7 @@ export class EvalService extends Disposable {
       const text = await fsp.readFile(p.dataset, 'utf8').catch(() => undefined);
       const writer = await ResultsWriter.reopen(p.resultsFile);
       let rows: EvalRow[] = [];
-      let status: RunStatus = final.status === 'completed' ? 'completed' : final.status === 'cancelled' ? 'cancelled' : 'failed';
+      let status: RunStatus = batchRunStatus(final);
       let message: string | undefined;
       if (text === undefined || sha(text) !== p.datasetHash) {
         status = 'failed';
@@ -387,21 +348,6 @@ async function readHeader(file: string): Promise<EvalHeader> {
   const text = await fsp.readFile(file, 'utf8');
   const first = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : undefined);
   return JSON.parse(first) as EvalHeader;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new CancelledError());
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', on);
-      resolve();
-    }, ms);
-    const on = () => {
-      clearTimeout(t);
-      reject(new CancelledError());
-    };
-    signal.addEventListener('abort', on, { once: true });
-  });
 }
 
 function fmt(n: number | undefined): string {

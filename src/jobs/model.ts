@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
-import type { ProviderService } from '../api/provider';
+import type { ProviderService } from '../connection/provider';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, Page, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
 import { Disposable } from '../common/dispose';

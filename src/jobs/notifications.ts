@@ -10,7 +10,7 @@ import type { FineTuningJob } from '../api/types';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
-import type { JobCreatedEvent } from '../training/training';
+import type { JobCreatedEvent } from '../training/register';
 import type { JobsModel } from './model';
 import { isFinal, jobSuffix, statusOf } from './status';
 import { openInPlayground } from './commands';

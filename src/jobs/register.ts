@@ -4,10 +4,9 @@
  * view first becomes visible (or a command needs it).
  */
 import type * as vscode from 'vscode';
-import type { ProviderService } from '../api/provider';
-import { registerCommand } from '../common/commands';
-import type { Logger } from '../common/logger';
-import type { JobCreatedEvent } from '../training/training';
+import { feature, registerCommands, type Feature } from '../common/feature';
+import type { ConnectedContext } from '../connection';
+import type { JobCreatedEvent } from '../training/register';
 import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './commands';
 import { JobDocuments } from './documents';
 import { MetricsPanels } from './metricsPanel';
@@ -27,12 +26,9 @@ export interface JobsApi {
   setCancelConfirmation(confirm: CancelConfirmation | undefined): void;
 }
 
-export function registerJobs(
-  extensionUri: vscode.Uri,
-  provider: ProviderService,
-  onDidCreateJob: vscode.Event<JobCreatedEvent>,
-  log: Logger,
-): { disposables: vscode.Disposable[]; api: JobsApi } {
+export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vscode.Event<JobCreatedEvent> }): Feature<JobsApi> {
+  const { provider, log, onDidCreateJob } = ctx;
+  const extensionUri = ctx.extension.extensionUri;
   const model = new JobsModel(provider, log);
   const tree = new JobsTree(model);
   const panels = new MetricsPanels(extensionUri, model, log);
@@ -47,11 +43,9 @@ export function registerJobs(
     panels,
     documents,
     notifier,
-    ...Object.entries(handlers).map(([id, h]) => registerCommand(id, h, log)),
+    registerCommands(handlers, log),
   ];
-  return {
-    disposables: disposables.reverse(),
-    api: {
+  return feature(disposables.reverse(), {
       model,
       tree,
       panels,
@@ -60,6 +54,5 @@ export function registerJobs(
       setCancelConfirmation: (c) => {
         confirm = c ?? confirmCancel;
       },
-    },
-  };
+  });
 }

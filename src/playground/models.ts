@@ -4,7 +4,7 @@
  * the fine-tunable base models of the engine's catalogue. Any other id can be typed in.
  */
 import { MODELS } from '../core';
-import type { ProviderService } from '../api/provider';
+import type { ProviderService } from '../connection/provider';
 import { describeError, type Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
 import type { ModelKind, ModelOption } from '../common/protocol/playground';

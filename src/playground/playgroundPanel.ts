@@ -5,8 +5,9 @@
  * every stream. See `src/common/protocol/playground.ts` for the messages.
  */
 import * as vscode from 'vscode';
-import { providerLabel } from '../api/provider';
-import type { ProviderService } from '../api/provider';
+import { providerLabel } from '../api/endpoint';
+import { DEFAULT_MODEL } from '../core/models';
+import type { ProviderService } from '../connection/provider';
 import type { ChatCompletionChunk, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
 import { Disposable } from '../common/dispose';
@@ -309,7 +310,7 @@ export class PlaygroundPanel extends Disposable {
           break;
         case 'addColumn': {
           const options = this.models.filter((o) => !this.session.models.includes(o.id));
-          if (this.session.addColumn(options[0]?.id ?? this.session.models[0] ?? 'gpt-4.1-mini-2025-04-14')) {
+          if (this.session.addColumn(options[0]?.id ?? this.session.models[0] ?? DEFAULT_MODEL)) {
             this.hooks.rememberModels(this.session.models);
           }
           this.update();

@@ -5,9 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProviderService } from '../api/provider';
+import type { ProviderService } from '../connection/provider';
 import type { ChatMessage } from '../api/types';
-import { registerCommand, UserFacingError } from '../common/commands';
+import { UserFacingError } from '../common/commands';
+import { registerCommands, type Feature } from '../common/feature';
+import type { ConnectedContext } from '../connection';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
 import type { ModelOption, SessionView } from '../common/protocol/playground';
@@ -47,7 +49,13 @@ function parseOpenArgs(value: unknown): OpenArgs {
   return { ...(models?.length ? { models } : {}), ...(messages ? { messages } : {}), ...(typeof v.system === 'string' ? { system: v.system } : {}) };
 }
 
-export class Playground extends Disposable {
+/** The playground feature: see `Playground`. */
+export function register(ctx: ConnectedContext): Feature<PlaygroundApi> {
+  const playground = new Playground(ctx.extension, ctx.provider, ctx.log);
+  return { disposable: playground, api: playground.api };
+}
+
+class Playground extends Disposable {
   private panel: PlaygroundPanel | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly api: PlaygroundApi;
@@ -59,9 +67,16 @@ export class Playground extends Disposable {
   ) {
     super();
     this._register({ dispose: () => this.panel?.dispose() });
-    this._register(registerCommand('tuneline.openPlayground', (args?: unknown) => this.open(parseOpenArgs(args)), log));
-    this._register(registerCommand('tuneline.playground.saveAsExample', (args?: unknown) => this.save(args), log));
-    this._register(registerCommand('tuneline.tryInPlayground', (uri?: unknown, line?: unknown) => this.tryLine(uri, line), log));
+    this._register(
+      registerCommands(
+        {
+          'tuneline.openPlayground': (args?: unknown) => this.open(parseOpenArgs(args)),
+          'tuneline.playground.saveAsExample': (args?: unknown) => this.save(args),
+          'tuneline.tryInPlayground': (uri?: unknown, line?: unknown) => this.tryLine(uri, line),
+        },
+        log,
+      ),
+    );
     const lenses = new ExampleCodeLenses();
     this._register(lenses);
     this._register(vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }], lenses));

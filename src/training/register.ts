@@ -1,18 +1,18 @@
 /**
- * Registers the provider connection, upload and training features (issue 10) and returns the small surface the jobs
- * view, the playground and the tests use.
+ * Upload and training (issue 10): `tuneline.uploadFile` and `tuneline.startTraining`, on the client, uploader and
+ * notifier that `extension.ts` built. Returns the small surface the jobs view, the playground and the tests use.
  */
-import * as vscode from 'vscode';
-import { registerCommand } from '../common/commands';
-import type { Logger } from '../common/logger';
-import type { KeyStore } from '../api/keys';
-import { Notifier } from '../api/notify';
-import { ProviderService } from '../api/provider';
-import { DEFAULT_TUNING, Uploader, type UploadTuning } from '../api/upload';
-import { uploadFile } from '../commands/uploadFile';
-import { startTraining } from '../commands/startTraining';
+import type * as vscode from 'vscode';
+import type { UploadTuning, Uploader } from '../api/upload';
+import { feature, registerCommands, type Feature } from '../common/feature';
+import type { ConnectedContext } from '../connection';
+import type { ProviderService } from '../connection/provider';
+import { startTraining } from './startTraining';
 import { TrainingService, type JobCreatedEvent } from './training';
+import { uploadFile } from './uploadFile';
 import type { StepName } from './wizard';
+
+export type { JobCreatedEvent } from './training';
 
 export interface ConnectionApi {
   /** Builds the `TunelineClient` (`getClient()`), fires `onDidChange`; tests swap the host prompt or the factory. */
@@ -29,34 +29,27 @@ export interface ConnectionApi {
   setWizardListener(listener: ((step: StepName) => void) | undefined): void;
 }
 
-export function registerConnection(context: vscode.ExtensionContext, log: Logger, keys: KeyStore): { disposables: vscode.Disposable[]; api: ConnectionApi } {
-  const notify = new Notifier(log);
-  const provider = new ProviderService(keys, log, context.globalState);
-  let tuning: UploadTuning = DEFAULT_TUNING;
-  const uploader = new Uploader(context.globalState, log, () => tuning);
-  const training = new TrainingService(provider, uploader, log, notify, context.globalState);
+export function register(ctx: ConnectedContext): Feature<ConnectionApi> {
+  const { provider, uploader, log, notify } = ctx;
+  const training = new TrainingService(provider, uploader, log, notify, ctx.extension.globalState);
   let wizardListener: ((step: StepName) => void) | undefined;
   const deps = { provider, uploader, log, notify, beforeFirstRequest: (c: Parameters<TrainingService['showWindDownNotice']>[0]) => void training.showWindDownNotice(c) };
-  const disposables: vscode.Disposable[] = [
-    provider,
-    training,
-    registerCommand('tuneline.uploadFile', (uri?: unknown, options?: unknown) => uploadFile(deps, uri, options), log),
-    registerCommand('tuneline.startTraining', (args?: unknown) => startTraining(training, log, args, (s) => wizardListener?.(s)), log),
-  ];
-  return {
-    disposables,
-    api: {
-      provider,
-      uploader,
-      training,
-      onDidCreateJob: training.onDidCreateJob,
-      notifications: () => notify.shown,
-      setUploadTuning: (t) => {
-        tuning = t ? { ...DEFAULT_TUNING, ...t } : DEFAULT_TUNING;
-      },
-      setWizardListener: (l) => {
-        wizardListener = l;
-      },
+  const commands = registerCommands(
+    {
+      'tuneline.uploadFile': (uri?: unknown, options?: unknown) => uploadFile(deps, uri, options),
+      'tuneline.startTraining': (args?: unknown) => startTraining(training, log, args, (s) => wizardListener?.(s)),
     },
-  };
+    log,
+  );
+  return feature([training, commands], {
+    provider,
+    uploader,
+    training,
+    onDidCreateJob: training.onDidCreateJob,
+    notifications: () => notify.shown,
+    setUploadTuning: (t) => uploader.setTuning(t),
+    setWizardListener: (l) => {
+      wizardListener = l;
+    },
+  });
 }

@@ -14,16 +14,17 @@ import {
   validateText,
   type ValidationReport,
 } from '../core';
+import { fmtUsd } from '../core/format';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
 import { ApiError, exampleNumber, exampleToLine } from '../api/errors';
-import type { Notifier } from '../api/notify';
-import type { ProviderService } from '../api/provider';
+import type { Notifier } from '../connection/notify';
+import type { ProviderService } from '../connection/provider';
 import type { Endpoint, FileObject, FineTuningJob, TunelineClient } from '../api/types';
 import type { Uploader } from '../api/upload';
-import { checkBeforeUpload, saveIfDirty, uploadWithProgress, type UploadDeps } from '../commands/uploadFile';
+import { checkBeforeUpload, saveIfDirty, uploadWithProgress, type UploadDeps } from './uploadFile';
 import { checkPlan, jobParams, TRAINING_METHODS, type Hyperparameters, type TrainingMethod, type TrainingPlan } from './plan';
 
 /** A training or validation file: a local one (uploaded first) or one already on the service. */
@@ -184,7 +185,7 @@ export class TrainingService extends Disposable {
     const perEpoch = report.tokens.epochs > 0 ? report.tokens.billed / report.tokens.epochs : report.tokens.billed;
     const cost = estimateCost(perEpoch, epochs, model.info);
     if (!cost) return { text: `no price known for ${model.id}`, examples: report.examples };
-    const usd = cost.usd < 0.01 ? '< $0.01' : `$${cost.usd.toFixed(2)}`;
+    const usd = fmtUsd(cost.usd);
     const ep = `${epochs} epoch${epochs === 1 ? '' : 's'}${typeof n === 'number' ? '' : ' (auto)'}`;
     return {
       text: `${usd}: ${report.examples} examples, ${Math.round(perEpoch).toLocaleString('en-US')} tokens × ${ep} at $${cost.pricePerMillion}/1M tokens (price of ${cost.priceDate})`,

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { getEncoder, lineTokens, resolveModel, validateText } from '../../src/core';
-import { fmtInt, fmtPercent, fmtUsd } from '../../src/diagnostics/format';
+import { fmtInt, fmtPercent, fmtUsd } from '../../src/core/format';
 import { activateExtension, EXTENSION_ID, fixtureUri, runnerRequest, screenshot, testName, waitFor } from './helpers';
 
 const MODEL = 'gpt-4o-mini-2024-07-18'; // the fixture workspace's tuneline.model

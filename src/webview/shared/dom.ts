@@ -39,22 +39,4 @@ export function replaceChildren(parent: Element, ...children: Array<Node | strin
   parent.replaceChildren(...children);
 }
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
-export function fmtInt(n: number): string {
-  return integer.format(n);
-}
-
-export function fmtNumber(n: number): string {
-  return oneDecimal.format(n);
-}
-
-export function fmtUsd(n: number): string {
-  if (n > 0 && n < 0.01) return '< $0.01';
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
-}
-
-export function plural(n: number, one: string, many: string): string {
-  return `${fmtInt(n)} ${n === 1 ? one : many}`;
-}
+export { fmtInt, fmtNumber, fmtUsd, plural } from '../../core/format';

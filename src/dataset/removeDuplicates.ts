@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { duplicateLines } from '../core/split';
-import { isJsonlDocument } from '../stats/datasetFiles';
+import { isJsonlDocument } from '../common/datasetFiles';
 
 export interface RemoveDuplicatesResult {
   /** 0-based lines removed (as they were numbered before the edit). */

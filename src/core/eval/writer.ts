@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { recordLine, resultsFileName, type EvalHeader, type EvalRecord, type EvalSummary } from '../core/eval';
+import { recordLine, resultsFileName, type EvalHeader, type EvalRecord, type EvalSummary } from './results';
 
 export class ResultsWriter {
   private chain: Promise<void> = Promise.resolve();

@@ -3,7 +3,8 @@
  * per example and model, one batch, then its output and error files turned into the same rows a live run writes.
  */
 import { buildBatchInput, customId, parseBatchOutput, scoreReply, type ChatParams, type EvalExample, type EvalRow } from '../core/eval';
-import type { Batch, BatchApi } from './batchClient';
+import { sleep } from './sdkClient';
+import type { Batch, TunelineClient } from './types';
 
 export const TERMINAL: readonly Batch['status'][] = ['completed', 'failed', 'expired', 'cancelled'];
 
@@ -11,43 +12,34 @@ export function isTerminal(b: Batch): boolean {
   return TERMINAL.includes(b.status);
 }
 
+/** What a batch's final status means for the run. */
+export function batchRunStatus(b: Batch): 'completed' | 'cancelled' | 'failed' {
+  return b.status === 'completed' ? 'completed' : b.status === 'cancelled' ? 'cancelled' : 'failed';
+}
+
 /** Uploads the input file and creates the batch. */
 export async function submitBatch(
-  api: BatchApi,
+  api: TunelineClient,
   examples: readonly EvalExample[],
   models: readonly string[],
   params: ChatParams,
   name: string,
   options: { deployment?: (model: string) => string; metadata?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Batch> {
-  const input = buildBatchInput(examples, models, params, options.deployment, api.chatUrl);
-  const fileId = await api.uploadInput(name, new TextEncoder().encode(input), options.signal);
-  return api.create(fileId, options.metadata ?? {}, options.signal);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', on);
-      resolve();
-    }, ms);
-    const on = () => {
-      clearTimeout(t);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    signal?.addEventListener('abort', on, { once: true });
-  });
+  const input = buildBatchInput(examples, models, params, options.deployment, api.batchChatUrl);
+  const req = options.signal ? { signal: options.signal } : {};
+  const fileId = await api.uploadBatchInput(name, new TextEncoder().encode(input), req);
+  return api.createBatch(fileId, options.metadata ?? {}, req);
 }
 
 /** Polls until the batch reaches a final status; `onStatus` sees every poll. `signal` stops waiting (the batch runs on). */
 export async function waitForBatch(
-  api: BatchApi,
+  api: TunelineClient,
   id: string,
   options: { pollMs: number; signal?: AbortSignal; onStatus?: (b: Batch) => void },
 ): Promise<Batch> {
   for (;;) {
-    const b = await api.retrieve(id, options.signal);
+    const b = await api.retrieveBatch(id, options.signal ? { signal: options.signal } : {});
     options.onStatus?.(b);
     if (isTerminal(b)) return b;
     await sleep(options.pollMs, options.signal);
@@ -56,7 +48,7 @@ export async function waitForBatch(
 
 /** The rows of a finished batch: replies from the output file, failures from the error file (or missing ones). */
 export async function collectBatch(
-  api: BatchApi,
+  api: TunelineClient,
   batch: Batch,
   examples: readonly EvalExample[],
   models: readonly string[],
@@ -65,7 +57,8 @@ export async function collectBatch(
   const outcomes = new Map<string, ReturnType<typeof parseBatchOutput>[number]>();
   for (const fileId of [batch.output_file_id, batch.error_file_id]) {
     if (!fileId) continue;
-    for (const o of parseBatchOutput(await api.fileText(fileId, signal))) outcomes.set(o.customId, o);
+    const bytes = await api.fileContent(fileId, signal ? { signal } : {});
+    for (const o of parseBatchOutput(new TextDecoder('utf-8').decode(bytes))) outcomes.set(o.customId, o);
   }
   const rows: EvalRow[] = [];
   models.forEach((model, mi) => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isResultsFileName } from '../core/eval';
 import { CancelledError, UserFacingError } from '../common/commands';
-import type { EvalService, EvaluateOptions, EvaluateResult } from '../eval/service';
+import type { EvalService, EvaluateOptions, EvaluateResult } from './service';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -9,8 +9,8 @@ import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
 import { exampleNumber, exampleToLine } from '../api/errors';
-import { tokenToSignal, type Notifier } from '../api/notify';
-import type { ProviderService } from '../api/provider';
+import { tokenToSignal, type Notifier } from '../connection/notify';
+import type { ProviderService } from '../connection/provider';
 import type { UploadResult, Uploader } from '../api/upload';
 import type { TunelineClient } from '../api/types';
 

@@ -4,8 +4,8 @@ import { validateFile, type ValidationReport } from '../core';
 import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
-import { fmtInt, plural } from '../diagnostics/format';
-import type { DiagnosticsManager } from '../diagnostics/manager';
+import { fmtInt, plural } from '../core/format';
+import type { DiagnosticsManager } from './manager';
 
 /** Problems shown in the Problems panel at most (the counts in the summary cover all of them). */
 export const MAX_PROBLEMS = 10_000;

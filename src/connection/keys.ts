@@ -1,13 +1,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
-import type { ProviderKind } from '../common/settings';
-
-const ENV_FALLBACK: Readonly<Record<ProviderKind, readonly string[]>> = {
-  openai: ['OPENAI_API_KEY'],
-  azure: ['AZURE_OPENAI_API_KEY'],
-  custom: ['OPENAI_API_KEY'],
-};
+import { KEY_ENV } from '../api/endpoint';
+import type { ProviderKind } from '../api/types';
 
 /**
  * API keys, one per provider, in VS Code's SecretStorage (the OS keychain on desktop); the environment
@@ -42,7 +37,7 @@ export class KeyStore extends Disposable {
       this.log.addSecret(stored);
       return { key: stored, source: 'secret-storage' };
     }
-    for (const name of ENV_FALLBACK[provider]) {
+    for (const name of KEY_ENV[provider]) {
       const value = this.env[name]?.trim();
       if (value) {
         this.log.addSecret(value);

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import { resolveDatasetUri } from '../stats/datasetFiles';
-import type { StatsPanels } from '../stats/statsPanel';
+import { resolveDatasetUri } from '../common/datasetFiles';
+import type { StatsPanels } from './statsPanel';
 
 /**
  * `tuneline.showDatasetStats [uri]`: opens (or reveals) the statistics view of a dataset: the Uri argument, else the

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { checkRatio, splitDataset as split } from '../core/split';
-import { confirmOverwrite, lineList, readDatasetText, resolveDatasetUri, siblingUri, writeJsonl } from '../stats/datasetFiles';
+import { confirmOverwrite, lineList, readDatasetText, resolveDatasetUri, siblingUri, writeJsonl } from '../common/datasetFiles';
 
 export const DEFAULT_SEED = 42;
 

@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
 import type { FineTuningJob } from '../api/types';
-import type { Draft, StartTrainingArgs, TrainingService } from '../training/training';
-import { runWizard, type StepName } from '../training/wizard';
+import type { Draft, StartTrainingArgs, TrainingService } from './training';
+import { runWizard, type StepName } from './wizard';
 
 function isArgs(v: unknown): v is StartTrainingArgs {
   return !!v && typeof v === 'object' && !(v instanceof vscode.Uri) && 'trainingFile' in v;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { convertDataset as convert, type ConvertSkip } from '../core/convert';
-import { confirmOverwrite, lineList, readDatasetText, resolveDatasetUri, siblingUri, writeJsonl } from '../stats/datasetFiles';
+import { confirmOverwrite, lineList, readDatasetText, resolveDatasetUri, siblingUri, writeJsonl } from '../common/datasetFiles';
 
 export interface ConvertDatasetResult {
   readonly output: vscode.Uri;

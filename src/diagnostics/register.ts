@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { registerCommand } from '../common/commands';
 import { Disposable } from '../common/dispose';
+import { registerCommands, type Feature, type FeatureContext } from '../common/feature';
 import type { Logger } from '../common/logger';
-import { validateFileOnDisk } from '../commands/validateFileOnDisk';
+import type { DocumentModels } from '../documents';
+import { validateFileOnDisk } from './validateFileOnDisk';
 import { SHOW_RULE_COMMAND } from './convert';
 import { DatasetHoverProvider } from './hover';
 import { DiagnosticsManager, JSONL_LANGUAGE } from './manager';
@@ -22,11 +23,23 @@ export interface DatasetEditingApi {
   tokensExact(uri: vscode.Uri): boolean | undefined;
 }
 
+/** What the diagnostics feature shows the others: the per-document models it keeps, and the tests' view. */
+export interface DiagnosticsApi {
+  readonly documents: DocumentModels;
+  readonly editing: DatasetEditingApi;
+}
+
+/** The diagnostics feature: see `DatasetEditing`. */
+export function register(ctx: FeatureContext): Feature<DiagnosticsApi> {
+  const editing = new DatasetEditing(ctx.extension, ctx.log);
+  return { disposable: editing, api: { documents: editing.manager, editing: editing.api } };
+}
+
 /**
  * Dataset authoring in the editor (issue 5): diagnostics as you type, quick fixes, hover, status bar, the rule
  * documentation links and `tuneline.validateFileOnDisk`. Everything it creates is registered here, once.
  */
-export class DatasetEditing extends Disposable {
+class DatasetEditing extends Disposable {
   readonly manager: DiagnosticsManager;
   readonly statusBar: DatasetStatusBar;
   readonly api: DatasetEditingApi;
@@ -38,8 +51,15 @@ export class DatasetEditing extends Disposable {
     const selector: vscode.DocumentSelector = { language: JSONL_LANGUAGE };
     this._register(vscode.languages.registerCodeActionsProvider(selector, new QuickFixProvider(this.manager), QuickFixProvider.metadata));
     this._register(vscode.languages.registerHoverProvider(selector, new DatasetHoverProvider(this.manager)));
-    this._register(registerCommand(SHOW_RULE_COMMAND, (code?: unknown) => showRule(context.extensionUri, code), log));
-    this._register(registerCommand('tuneline.validateFileOnDisk', (uri?: unknown) => validateFileOnDisk(this.manager, log, uri), log));
+    this._register(
+      registerCommands(
+        {
+          [SHOW_RULE_COMMAND]: (code?: unknown) => showRule(context.extensionUri, code),
+          'tuneline.validateFileOnDisk': (uri?: unknown) => validateFileOnDisk(this.manager, log, uri),
+        },
+        log,
+      ),
+    );
     const manager = this.manager;
     const statusBar = this.statusBar;
     this.api = {

@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
-import type { KeyStore } from '../api/keys';
-import { readSettings, type ProviderKind } from '../common/settings';
+import { PROVIDER_LABELS } from '../api/endpoint';
+import type { ProviderKind } from '../api/types';
+import { readSettings } from '../common/settings';
+import type { KeyStore } from './keys';
 
-export const PROVIDER_LABELS: Readonly<Record<ProviderKind, string>> = {
-  openai: 'OpenAI',
-  azure: 'Azure OpenAI',
-  custom: 'the custom endpoint',
-};
+function targetOf(provider: unknown): ProviderKind {
+  return provider === 'openai' || provider === 'azure' || provider === 'custom' ? provider : readSettings().provider;
+}
 
 /**
  * `tuneline.setApiKey [key] [provider]`: stores the key for the provider (the configured one by default) in
  * SecretStorage. Without a key argument it asks with a password box; the key is never echoed or logged.
  */
 export async function setApiKey(keys: KeyStore, key?: unknown, provider?: unknown): Promise<boolean> {
-  const target: ProviderKind =
-    provider === 'openai' || provider === 'azure' || provider === 'custom' ? provider : readSettings().provider;
+  const target = targetOf(provider);
   let value = typeof key === 'string' ? key : undefined;
   if (value === undefined) {
     value = await vscode.window.showInputBox({
@@ -29,4 +28,16 @@ export async function setApiKey(keys: KeyStore, key?: unknown, provider?: unknow
   await keys.set(target, value.trim());
   void vscode.window.showInformationMessage(`Tuneline: API key for ${PROVIDER_LABELS[target]} saved.`);
   return true;
+}
+
+/** `tuneline.clearApiKey [provider]`: removes the stored key (environment variables are not touched). */
+export async function clearApiKey(keys: KeyStore, provider?: unknown): Promise<void> {
+  const target = targetOf(provider);
+  await keys.clear(target);
+  const env = await keys.get(target);
+  void vscode.window.showInformationMessage(
+    env
+      ? `Tuneline: stored key for ${PROVIDER_LABELS[target]} removed; a key from the environment is still used.`
+      : `Tuneline: stored key for ${PROVIDER_LABELS[target]} removed.`,
+  );
 }

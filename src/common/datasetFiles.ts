@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledError, UserFacingError } from '../common/commands';
-import { uriExists } from '../common/files';
+import { CancelledError, UserFacingError } from './commands';
+import { uriExists } from './files';
 
 /** True for the documents Tuneline treats as JSONL datasets. */
 export function isJsonlDocument(doc: vscode.TextDocument): boolean {

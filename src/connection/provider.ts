@@ -5,82 +5,25 @@
  * key). In Restricted Mode VS Code ignores workspace values of the endpoint settings (restricted configurations), so
  * the endpoint there always comes from the user.
  */
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { clientConfig, endpointFromSettings, keyFingerprint, PROVIDER_LABELS, sdkClientFactory, type ClientFactory } from '../api/endpoint';
+import { ApiError, setKeyAction } from '../api/errors';
+import type { RetryPolicy } from '../api/sdkClient';
+import type { Endpoint, ProviderKind, TunelineClient } from '../api/types';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
-import { onDidChangeSettings, readSettings, type ProviderKind, type Settings } from '../common/settings';
-import { PROVIDER_LABELS } from '../commands/setApiKey';
-import { ApiError } from './errors';
+import { onDidChangeSettings, readSettings } from '../common/settings';
 import type { KeyStore } from './keys';
-import { SdkClient, type RetryPolicy } from './sdkClient';
-import type { Endpoint, TunelineClient } from './types';
 
-export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const CONFIRMED_HOSTS = 'tuneline.confirmedEndpoints';
 
 /** Asks whether the key may go to `origin` (chosen by the workspace). Resolves true to allow. */
 export type HostPrompt = (origin: string, provider: ProviderKind) => Promise<boolean>;
 
-/** Everything a client is built from (the key included: factories are in-process only). */
-export interface ClientConfig {
-  readonly endpoint: Endpoint;
-  readonly apiKey: string;
-  readonly accountKey: string;
-  readonly label: string;
-  readonly settings: Settings;
-}
-
-export type ClientFactory = (config: ClientConfig, log: Logger) => TunelineClient;
-
 export interface ProviderServiceOptions {
   readonly prompt?: HostPrompt;
   readonly factory?: ClientFactory;
   readonly retry?: Partial<RetryPolicy>;
-}
-
-/** A short, stable fingerprint of a key (sha256, 16 hex digits): safe to store, useless to call the API with. */
-export function keyFingerprint(key: string): string {
-  return createHash('sha256').update(`tuneline:${key}`).digest('hex').slice(0, 16);
-}
-
-/** The endpoint the settings point to, or an ApiError saying what to set. */
-export function endpointFromSettings(s: Settings): Endpoint {
-  let baseURL: string;
-  if (s.provider === 'azure') {
-    if (!s.azureEndpoint) {
-      throw new ApiError('Tuneline needs the Azure OpenAI endpoint: set "tuneline.azure.endpoint" (https://NAME.openai.azure.com).', 'config', undefined, undefined, undefined, undefined, {
-        'Open settings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'tuneline.azure.endpoint'),
-      });
-    }
-    baseURL = `${s.azureEndpoint.replace(/\/+$/, '').replace(/\/openai(\/v1)?$/, '')}/openai/v1/`;
-  } else if (s.provider === 'custom') {
-    if (!s.baseUrl) {
-      throw new ApiError('Tuneline needs the base URL of the OpenAI-compatible endpoint: set "tuneline.baseUrl".', 'config', undefined, undefined, undefined, undefined, {
-        'Open settings': () => vscode.commands.executeCommand('workbench.action.openSettings', 'tuneline.baseUrl'),
-      });
-    }
-    baseURL = s.baseUrl;
-  } else {
-    baseURL = s.baseUrl || OPENAI_BASE_URL;
-  }
-  let origin: string;
-  try {
-    const u = new URL(baseURL);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http');
-    if (u.username || u.password) throw new Error('credentials in URL');
-    origin = u.origin;
-  } catch {
-    throw new ApiError(`Tuneline cannot use the endpoint "${baseURL}": it is not an http(s) URL without credentials.`, 'config');
-  }
-  const settingOrigin = s.provider === 'openai' && !s.baseUrl ? 'default' : s.endpointOrigin;
-  return { provider: s.provider, baseURL, origin, settingOrigin };
-}
-
-export function providerLabel(e: Endpoint): string {
-  if (e.provider === 'openai' && e.baseURL === OPENAI_BASE_URL) return 'OpenAI';
-  const host = new URL(e.origin).host;
-  return e.provider === 'azure' ? `Azure OpenAI (${host})` : host;
 }
 
 export class ProviderService extends Disposable {
@@ -99,7 +42,7 @@ export class ProviderService extends Disposable {
   ) {
     super();
     this.prompt = options.prompt ?? defaultPrompt;
-    this.factory = options.factory ?? ((c, l) => new SdkClient({ ...c, log: l, deployments: c.settings.azureDeployments, ...(options.retry ? { retry: options.retry } : {}) }));
+    this.factory = options.factory ?? sdkClientFactory(options.retry);
     const reset = () => {
       this.cached = undefined;
       this.changed.fire();
@@ -115,7 +58,7 @@ export class ProviderService extends Disposable {
 
   /** Tests (and other providers): build clients differently; `undefined` restores the SDK client. */
   setFactory(factory: ClientFactory | undefined): void {
-    this.factory = factory ?? ((c, l) => new SdkClient({ ...c, log: l, deployments: c.settings.azureDeployments, ...(this.options.retry ? { retry: this.options.retry } : {}) }));
+    this.factory = factory ?? sdkClientFactory(this.options.retry);
     this.cached = undefined;
   }
 
@@ -145,16 +88,16 @@ export class ProviderService extends Disposable {
         undefined,
         undefined,
         undefined,
-        { 'Set API key': () => vscode.commands.executeCommand('tuneline.setApiKey') },
+        setKeyAction,
       );
     }
     const fp = keyFingerprint(found.key);
     if (endpoint.settingOrigin === 'workspace') await this.confirmHost(endpoint, fp, options.interactive !== false);
     const id = `${endpoint.provider}|${endpoint.baseURL}|${fp}|${JSON.stringify(settings.azureDeployments)}`;
     if (this.cached?.id === id) return this.cached.client;
-    const accountKey = createHash('sha256').update(`${endpoint.provider}|${endpoint.baseURL}|${fp}`).digest('hex').slice(0, 16);
-    const client = this.factory({ endpoint, apiKey: found.key, accountKey, label: providerLabel(endpoint), settings }, this.log);
-    this.log.info(`Provider: ${providerLabel(endpoint)} at ${endpoint.baseURL} (endpoint from ${endpoint.settingOrigin} settings, key from ${found.source})`);
+    const config = clientConfig(settings, found.key);
+    const client = this.factory(config, this.log);
+    this.log.info(`Provider: ${config.label} at ${endpoint.baseURL} (endpoint from ${endpoint.settingOrigin} settings, key from ${found.source})`);
     this.cached = { id, client };
     return client;
   }
@@ -189,7 +132,7 @@ export class ProviderService extends Disposable {
         undefined,
         undefined,
         undefined,
-        { 'Open workspace settings': () => vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile') },
+        { 'Open workspace settings': { command: 'workbench.action.openWorkspaceSettingsFile' } },
       );
     }
     await this.state.update(CONFIRMED_HOSTS, [...confirmed.filter((e) => e !== entry), entry].slice(-50));

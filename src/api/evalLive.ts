@@ -5,7 +5,62 @@
  * extension's client retries 429/5xx with the server's retry-after). Cancelling (`signal`) stops starting new
  * requests and aborts those in flight.
  */
-import { scoreReply, type EvalExample, type EvalRow, type RunStatus, type Usage } from '../core/eval';
+import * as path from 'node:path';
+import { scoreReply, type ChatParams, type EvalExample, type EvalHeader, type EvalRow, type RunStatus, type Usage } from '../core/eval';
+import { CancelledError } from '../core/errors';
+import type { ChatMessage, TunelineClient } from './types';
+
+/** The request parameters every evaluation uses (deterministic replies). */
+export const EVAL_PARAMS: ChatParams = { temperature: 0 };
+
+const FATAL_KINDS = new Set(['auth', 'forbidden', 'quota', 'config', 'not-found']);
+
+/** Failures that make every further request pointless (bad key, no access, no quota, unknown model). */
+export function isFatalEvalError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'ApiError' && FATAL_KINDS.has((e as Error & { kind?: string }).kind ?? '');
+}
+
+/** Whether an error is a cancellation. */
+export function isCancelError(e: unknown): boolean {
+  return e instanceof CancelledError || (e instanceof Error && e.name === 'Canceled');
+}
+
+/** The chat function of a run: one non-streamed reply from the client. */
+export function clientChat(client: TunelineClient, params: ChatParams = EVAL_PARAMS): ChatFn {
+  return async (model, ex, signal) => {
+    const r = await client.chat({ model, messages: ex.messages as unknown as ChatMessage[], temperature: params.temperature }, { signal });
+    const choice = r.choices[0];
+    return {
+      text: choice?.message.content ?? '',
+      ...(r.usage ? { usage: { prompt: r.usage.prompt_tokens, completion: r.usage.completion_tokens } } : {}),
+      ...(choice?.finish_reason ? { finishReason: choice.finish_reason } : {}),
+    };
+  };
+}
+
+/** The header record of a results file. */
+export function evalHeader(
+  dataset: string,
+  models: readonly string[],
+  mode: 'live' | 'batch',
+  examples: number,
+  skipped: EvalHeader['skipped'],
+  batchId?: string,
+): EvalHeader {
+  return {
+    type: 'header',
+    format: 'tuneline-eval',
+    version: 1,
+    dataset: path.basename(dataset),
+    models: [...models],
+    mode,
+    ...(batchId ? { batchId } : {}),
+    startedAt: new Date().toISOString(),
+    examples,
+    skipped,
+    temperature: EVAL_PARAMS.temperature,
+  };
+}
 
 export interface ChatReply {
   readonly text: string;

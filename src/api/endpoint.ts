@@ -1,0 +1,102 @@
+/**
+ * Where requests go, without `vscode`: the endpoint a provider's settings point to, its label for messages, a key's
+ * fingerprint, and how a client is built from them. The extension's host side (`src/connection/provider.ts`) reads the
+ * settings and the key store and calls these; the CLI builds the same client from its flags and the environment.
+ */
+import { createHash } from 'node:crypto';
+import { ApiError, openSettingsAction } from './errors';
+import { SdkClient, type RetryPolicy } from './sdkClient';
+import type { ApiLog, Endpoint, ProviderKind, TunelineClient } from './types';
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** How messages name each provider family. */
+export const PROVIDER_LABELS: Readonly<Record<ProviderKind, string>> = {
+  openai: 'OpenAI',
+  azure: 'Azure OpenAI',
+  custom: 'the custom endpoint',
+};
+
+/** The environment variables a key is read from when none is stored, by provider. */
+export const KEY_ENV: Readonly<Record<ProviderKind, readonly string[]>> = {
+  openai: ['OPENAI_API_KEY'],
+  azure: ['AZURE_OPENAI_API_KEY'],
+  custom: ['OPENAI_API_KEY'],
+};
+
+/** The settings an endpoint is made of (a subset of the extension's `Settings`). */
+export interface EndpointSettings {
+  readonly provider: ProviderKind;
+  readonly baseUrl: string;
+  readonly azureEndpoint: string;
+  readonly azureDeployments: Readonly<Record<string, string>>;
+  /** Where `baseUrl` / `azure.endpoint` came from. */
+  readonly endpointOrigin: 'default' | 'user' | 'workspace';
+}
+
+/** Everything a client is built from (the key included: factories are in-process only). */
+export interface ClientConfig {
+  readonly endpoint: Endpoint;
+  readonly apiKey: string;
+  readonly accountKey: string;
+  readonly label: string;
+  readonly settings: EndpointSettings;
+}
+
+export type ClientFactory = (config: ClientConfig, log: ApiLog) => TunelineClient;
+
+/** A short, stable fingerprint of a key (sha256, 16 hex digits): safe to store, useless to call the API with. */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(`tuneline:${key}`).digest('hex').slice(0, 16);
+}
+
+/** The endpoint the settings point to, or an ApiError saying what to set. */
+export function endpointFromSettings(s: EndpointSettings): Endpoint {
+  let baseURL: string;
+  if (s.provider === 'azure') {
+    if (!s.azureEndpoint) {
+      throw new ApiError('Tuneline needs the Azure OpenAI endpoint: set "tuneline.azure.endpoint" (https://NAME.openai.azure.com).', 'config', undefined, undefined, undefined, undefined, openSettingsAction('tuneline.azure.endpoint'));
+    }
+    baseURL = `${s.azureEndpoint.replace(/\/+$/, '').replace(/\/openai(\/v1)?$/, '')}/openai/v1/`;
+  } else if (s.provider === 'custom') {
+    if (!s.baseUrl) {
+      throw new ApiError('Tuneline needs the base URL of the OpenAI-compatible endpoint: set "tuneline.baseUrl".', 'config', undefined, undefined, undefined, undefined, openSettingsAction('tuneline.baseUrl'));
+    }
+    baseURL = s.baseUrl;
+  } else {
+    baseURL = s.baseUrl || OPENAI_BASE_URL;
+  }
+  let origin: string;
+  try {
+    const u = new URL(baseURL);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http');
+    if (u.username || u.password) throw new Error('credentials in URL');
+    origin = u.origin;
+  } catch {
+    throw new ApiError(`Tuneline cannot use the endpoint "${baseURL}": it is not an http(s) URL without credentials.`, 'config');
+  }
+  const settingOrigin = s.provider === 'openai' && !s.baseUrl ? 'default' : s.endpointOrigin;
+  return { provider: s.provider, baseURL, origin, settingOrigin };
+}
+
+export function providerLabel(e: Endpoint): string {
+  if (e.provider === 'openai' && e.baseURL === OPENAI_BASE_URL) return 'OpenAI';
+  const host = new URL(e.origin).host;
+  return e.provider === 'azure' ? `Azure OpenAI (${host})` : host;
+}
+
+/** The account key of an endpoint + key: keys caches of uploaded file ids (a short hash, never the key). */
+export function accountKeyOf(endpoint: Endpoint, apiKey: string): string {
+  return createHash('sha256').update(`${endpoint.provider}|${endpoint.baseURL}|${keyFingerprint(apiKey)}`).digest('hex').slice(0, 16);
+}
+
+/** The full config of a client for these settings and key. */
+export function clientConfig(settings: EndpointSettings, apiKey: string): ClientConfig {
+  const endpoint = endpointFromSettings(settings);
+  return { endpoint, apiKey, accountKey: accountKeyOf(endpoint, apiKey), label: providerLabel(endpoint), settings };
+}
+
+/** The one client implementation (the SDK client) as a factory, with an optional retry policy. */
+export function sdkClientFactory(retry?: Partial<RetryPolicy>): ClientFactory {
+  return (c, log) => new SdkClient({ ...c, log, deployments: c.settings.azureDeployments, ...(retry ? { retry } : {}) });
+}
