@@ -6,7 +6,7 @@
  * requests and aborts those in flight.
  */
 import * as path from 'node:path';
-import { scoreReply, type ChatParams, type EvalExample, type EvalHeader, type EvalRow, type RunStatus, type Usage } from '../core/eval';
+import { RESULTS_FORMAT, RESULTS_VERSION, scoreReply, type ChatParams, type EvalExample, type EvalHeader, type EvalRow, type RunStatus, type Usage } from '../core/eval';
 import { CancelledError } from '../core/errors';
 import type { ChatMessage, TunelineClient } from './types';
 
@@ -49,8 +49,8 @@ export function evalHeader(
 ): EvalHeader {
   return {
     type: 'header',
-    format: 'tuneline-eval',
-    version: 1,
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
     dataset: path.basename(dataset),
     models: [...models],
     mode,

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { ProviderKind } from '../api/types';
-import { DEFAULT_MODEL } from '../core/models';
+import { SETTING_DEFAULTS as D } from './defaults';
 import type { MethodSetting } from '../core/types';
 
 export type { ProviderKind } from '../api/types';
 
 /**
- * An immutable snapshot of Tuneline's settings, read through one function. Defaults live here and in package.json
- * (the manifest test checks they agree). Settings that choose where requests and keys go (`provider`, `baseUrl`,
+ * An immutable snapshot of Tuneline's settings, read through one function. Defaults live in `defaults.ts` and in
+ * package.json (the manifest test checks they agree). Settings that choose where requests and keys go (`provider`, `baseUrl`,
  * `azure.endpoint`) are declared as restricted configurations, so in Restricted Mode VS Code ignores workspace values
  * for them; `origin` tells whether the effective endpoint came from the workspace, which a trusted workspace can still
  * set, so the API layer can ask before a key is first sent there.
@@ -29,14 +29,14 @@ export interface Settings {
 export const SECTION = 'tuneline';
 
 export const DEFAULTS = {
-  method: 'auto',
-  model: DEFAULT_MODEL,
-  validateInclude: [],
-  provider: 'openai',
-  baseUrl: '',
-  azureEndpoint: '',
-  azureDeployments: {},
-  jobNotifications: true,
+  method: D['tuneline.method'],
+  model: D['tuneline.model'],
+  validateInclude: D['tuneline.validate.include'],
+  provider: D['tuneline.provider'],
+  baseUrl: D['tuneline.baseUrl'],
+  azureEndpoint: D['tuneline.azure.endpoint'],
+  azureDeployments: D['tuneline.azure.deployments'],
+  jobNotifications: D['tuneline.jobs.notifications'],
 } as const satisfies Omit<Settings, 'endpointOrigin'>;
 
 const METHODS: readonly string[] = ['auto', 'supervised', 'dpo', 'reinforcement', 'completion'];
@@ -71,6 +71,22 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     jobNotifications: c.get<boolean>('jobs.notifications', DEFAULTS.jobNotifications),
     endpointOrigin: originOf(c, endpointKey),
   };
+}
+
+/** `tuneline.eval.*`: the Batch API threshold (requests) and the live concurrency (1–32). */
+export function readEvalSettings(scope?: vscode.ConfigurationScope): { batchThreshold: number; concurrency: number } {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const t = c.get<number>('eval.batchThreshold', D['tuneline.eval.batchThreshold']);
+  const n = c.get<number>('eval.concurrency', D['tuneline.eval.concurrency']);
+  return {
+    batchThreshold: Number.isFinite(t) && t >= 0 ? Math.floor(t) : D['tuneline.eval.batchThreshold'],
+    concurrency: Number.isFinite(n) ? Math.min(32, Math.max(1, Math.floor(n))) : D['tuneline.eval.concurrency'],
+  };
+}
+
+/** `tuneline.playground.codeLens`: the "Try in playground" lens. */
+export function readCodeLensSetting(scope?: vscode.ConfigurationScope): boolean {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<boolean>('playground.codeLens', D['tuneline.playground.codeLens']);
 }
 
 /** Fires `listener` with a fresh snapshot whenever a Tuneline setting changes. */

@@ -11,6 +11,7 @@ export {
   PRICE_DATE,
   FALLBACK_LIMIT,
   FALLBACK_ENCODING,
+  parseModelId,
   resolveModel,
   modelById,
   modelIds,

@@ -227,19 +227,37 @@ function encodingByPrefix(id: string): EncodingName {
   return FALLBACK_ENCODING;
 }
 
+/** What a model id says about itself. */
+export interface ModelIdParts {
+  /** A fine-tuned model (or one of its checkpoints). */
+  readonly fineTuned: boolean;
+  /** The base model id it was tuned from (the id itself for a base model). */
+  readonly base: string;
+  /** A checkpoint's step (`…:ckpt-step-N`). */
+  readonly checkpointStep?: number;
+}
+
+/**
+ * The one model-id parser ("is this a fine-tuned id, and of which base"): OpenAI's `ft:<base>:<org>:<suffix>:<id>`
+ * (a checkpoint adds `:ckpt-step-N`) and Azure OpenAI's `<base>.ft-<hex>[-suffix]`; anything else is a base model.
+ */
+export function parseModelId(id: string): ModelIdParts {
+  const step = /:ckpt-step-(\d+)$/.exec(id);
+  const checkpoint = step ? { checkpointStep: Number(step[1]) } : {};
+  if (id.startsWith('ft:')) return { fineTuned: true, base: id.slice(3).split(':')[0] ?? '', ...checkpoint };
+  const azure = /^(.+?)\.ft-[0-9a-f]+/.exec(id);
+  if (azure) return { fineTuned: true, base: azure[1]!, ...checkpoint };
+  return { fineTuned: false, base: id };
+}
+
 /**
  * Resolves a model id: an exact snapshot, an alias (`gpt-4o-mini` → `gpt-4o-mini-2024-07-18`), a fine-tuned id
- * (`ft:gpt-4o-mini-2024-07-18:org::abc` → its base; also `ft:gpt-4o-mini:…`), or, for anything else, a fallback
+ * (`ft:gpt-4o-mini-2024-07-18:org::abc` or Azure's `gpt-4o-mini-2024-07-18.ft-abc` → its base: `parseModelId`), or, for anything else, a fallback
  * (`known: false`, o200k_base unless the prefix says cl100k_base, limit 65,536, no price). Empty → the default model.
  */
 export function resolveModel(requested: string | undefined): ResolvedModel {
   const asked = (requested ?? '').trim() || DEFAULT_MODEL;
-  let id = asked;
-  let fineTuned = false;
-  if (id.startsWith('ft:')) {
-    fineTuned = true;
-    id = id.slice(3).split(':')[0] ?? '';
-  }
+  const { fineTuned, base: id } = parseModelId(asked);
   const exact = byId.get(id);
   const alias = exact ? undefined : byAlias.get(id);
   const info = exact ?? alias;

@@ -89,11 +89,3 @@ export interface LineAnalysis {
   readonly dupKey?: string;
   readonly stats?: LineStats;
 }
-
-export interface FileProblemsSummary {
-  readonly method: Method;
-  readonly methodInferred: boolean;
-  /** Non-blank lines. */
-  readonly examples: number;
-  readonly problems: readonly Problem[];
-}

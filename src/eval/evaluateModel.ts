@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseModelId } from '../core';
 import { isResultsFileName } from '../core/eval';
 import { CancelledError, UserFacingError } from '../common/commands';
 import type { EvalService, EvaluateOptions, EvaluateResult } from './service';
@@ -58,9 +59,7 @@ async function pickFile(arg: unknown): Promise<vscode.Uri> {
   return picked[0];
 }
 
-function isFineTuned(id: string): boolean {
-  return id.startsWith('ft:') || /\.ft-[0-9a-f]+/.test(id);
-}
+const isFineTuned = (id: string): boolean => parseModelId(id).fineTuned;
 
 async function pickModels(service: EvalService): Promise<string[]> {
   const client = await service.client();

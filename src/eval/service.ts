@@ -21,12 +21,10 @@ import type { ProviderService } from '../connection/provider';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
-import { readSettings } from '../common/settings';
+import { readEvalSettings, readSettings } from '../common/settings';
 import { EvalPanels } from './panel';
 
 export const PENDING_KEY = 'tuneline.eval.pendingBatches';
-export const DEFAULT_BATCH_THRESHOLD = 2000;
-export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_POLL_MS = 30_000;
 
 export interface EvaluateOptions {
@@ -64,15 +62,6 @@ export interface PendingBatch {
   readonly submittedAt: string;
 }
 
-export function evalSettings(scope?: vscode.ConfigurationScope): { batchThreshold: number; concurrency: number } {
-  const c = vscode.workspace.getConfiguration('tuneline.eval', scope);
-  const t = c.get<number>('batchThreshold', DEFAULT_BATCH_THRESHOLD);
-  const n = c.get<number>('concurrency', DEFAULT_CONCURRENCY);
-  return {
-    batchThreshold: Number.isFinite(t) && t >= 0 ? Math.floor(t) : DEFAULT_BATCH_THRESHOLD,
-    concurrency: Number.isFinite(n) ? Math.min(32, Math.max(1, Math.floor(n))) : DEFAULT_CONCURRENCY,
-  };
-}
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -147,7 +136,7 @@ export class EvalService extends Disposable {
     }
     const models = [...new Set(o.models.map((m) => m.trim()).filter(Boolean))];
     if (models.length === 0) throw new UserFacingError(vscode.l10n.t('Pick at least one model to evaluate.'));
-    const settings = evalSettings(o.file);
+    const settings = readEvalSettings(o.file);
     const requests = examples.length * models.length;
     const batch = o.batch ?? (settings.batchThreshold > 0 && requests >= settings.batchThreshold);
     const client = await this.provider.getClient();

@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exampleNumber, exampleToLine } from '../api/errors';
+import { exampleNumber } from '../api/errors';
+import { exampleNote, locateExample, openExampleLine, OPEN_LINE, type ExampleLocation } from '../common/exampleLine';
 import type { FineTuningJob } from '../api/types';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
@@ -22,17 +23,9 @@ export interface JobNotice {
   readonly actions: readonly string[];
 }
 
-/** Where an "Example N" of a failed job is in the local training file. */
-export interface ExampleLocation {
-  readonly uri: vscode.Uri;
-  readonly example: number;
-  /** 0-based. */
-  readonly line: number;
-}
-
 export class JobNotifier extends Disposable {
-  /** Jobs started in this session, with the local training file when it is known. */
-  private readonly started = new Map<string, { trainingUri?: vscode.Uri }>();
+  /** Jobs started in this session (only those are announced). */
+  private readonly started = new Set<string>();
   private readonly announced = new Set<string>();
   private readonly shown: JobNotice[] = [];
   private readonly shownEmitter = this._register(new vscode.EventEmitter<JobNotice>());
@@ -47,8 +40,7 @@ export class JobNotifier extends Disposable {
     super();
     this._register(
       onDidCreateJob((e) => {
-        const trainingUri = (e as JobCreatedEvent & { trainingUri?: unknown }).trainingUri;
-        this.started.set(e.job.id, trainingUri instanceof vscode.Uri ? { trainingUri } : {});
+        this.started.add(e.job.id);
         model.addCreated(e.job, readSettings().jobNotifications);
       }),
     );
@@ -89,14 +81,13 @@ export class JobNotifier extends Disposable {
         this.log.warn(`Jobs: could not find the example of ${job.id}'s error: ${describeError(e)}`);
         return undefined;
       });
-      const at = where ? ` (Example ${where.example} is line ${where.line + 1} of ${vscode.workspace.asRelativePath(where.uri)}.)` : '';
+      const at = where ? exampleNote(where) : '';
       const message = `Fine-tuning job ${name} failed: ${error}${at}`;
-      const actions = where ? ['Open Line', 'Show Job'] : ['Show Job'];
+      const actions = where ? [OPEN_LINE, 'Show Job'] : ['Show Job'];
       this.record(job, message, actions);
       void vscode.window.showErrorMessage(message, ...actions).then(async (c) => {
-        if (c === 'Open Line' && where) {
-          const doc = await vscode.workspace.openTextDocument(where.uri);
-          await vscode.window.showTextDocument(doc, { selection: new vscode.Range(where.line, 0, where.line, doc.lineAt(where.line).text.length) });
+        if (c === OPEN_LINE && where) {
+          await openExampleLine(where);
         } else if (c === 'Show Job') {
           void vscode.commands.executeCommand('tuneline.jobs.showJson', job.id);
         }
@@ -116,33 +107,23 @@ export class JobNotifier extends Disposable {
   }
 
   /**
-   * The local line of the example a failed job's error names. The training file is the one given when the job was
-   * started, or else a workspace file with the uploaded file's name and size.
+   * The local line of the example a failed job's error names: in the workspace file with the uploaded file's name
+   * and size.
    */
   async locate(job: FineTuningJob): Promise<ExampleLocation | undefined> {
-    const example = exampleNumber(job.error?.message);
-    if (example === undefined) return undefined;
+    if (exampleNumber(job.error?.message) === undefined) return undefined;
     const fileId = job.error?.param === 'validation_file' && job.validation_file ? job.validation_file : job.training_file;
-    let uri = fileId === job.training_file ? this.started.get(job.id)?.trainingUri : undefined;
-    if (!uri) {
-      const client = await this.model.getClient();
-      const remote = await client.retrieveFile(fileId);
-      const base = path.posix.basename(remote.filename);
-      const candidates = await vscode.workspace.findFiles(`**/${base.replace(/[[\]{}*?]/g, '?')}`, '**/node_modules/**', 20);
-      const withName = [...candidates];
-      // ndjson files are uploaded as .jsonl
-      if (base.endsWith('.jsonl')) withName.push(...(await vscode.workspace.findFiles(`**/${base.replace(/\.jsonl$/, '.ndjson').replace(/[[\]{}*?]/g, '?')}`, '**/node_modules/**', 20)));
-      for (const c of withName) {
-        const stat = await vscode.workspace.fs.stat(c);
-        if (stat.size === remote.bytes) {
-          uri = c;
-          break;
-        }
-      }
+    const client = await this.model.getClient();
+    const remote = await client.retrieveFile(fileId);
+    const base = path.posix.basename(remote.filename);
+    const candidates = await vscode.workspace.findFiles(`**/${base.replace(/[[\]{}*?]/g, '?')}`, '**/node_modules/**', 20);
+    const withName = [...candidates];
+    // ndjson files are uploaded as .jsonl
+    if (base.endsWith('.jsonl')) withName.push(...(await vscode.workspace.findFiles(`**/${base.replace(/\.jsonl$/, '.ndjson').replace(/[[\]{}*?]/g, '?')}`, '**/node_modules/**', 20)));
+    for (const c of withName) {
+      const stat = await vscode.workspace.fs.stat(c);
+      if (stat.size === remote.bytes) return locateExample(c, job.error?.message);
     }
-    if (!uri) return undefined;
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const line = exampleToLine(text, example);
-    return line === undefined ? undefined : { uri, example, line };
+    return undefined;
   }
 }

@@ -3,7 +3,7 @@
  * models and the checkpoints of its recent jobs, other models the endpoint lists (any OpenAI-compatible server), and
  * the fine-tunable base models of the engine's catalogue. Any other id can be typed in.
  */
-import { MODELS } from '../core';
+import { MODELS, parseModelId } from '../core';
 import type { ProviderService } from '../connection/provider';
 import { describeError, type Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
@@ -14,14 +14,16 @@ const KIND_ORDER: Readonly<Record<ModelKind, number>> = { deployment: 0, 'fine-t
 const CHECKPOINT_JOBS = 5;
 
 export function kindOf(id: string): ModelKind {
-  if (/:ckpt-step-\d+$/.test(id)) return 'checkpoint';
-  if (id.startsWith('ft:')) return 'fine-tuned';
+  const parts = parseModelId(id);
+  if (parts.checkpointStep !== undefined) return 'checkpoint';
+  if (parts.fineTuned) return 'fine-tuned';
   return 'other';
 }
 
 /** Base model of a fine-tuned id (`ft:gpt-4o-mini-2024-07-18:org::abc` → `gpt-4o-mini-2024-07-18`). */
 export function baseOf(id: string): string | undefined {
-  return id.startsWith('ft:') ? id.split(':')[1] : undefined;
+  const parts = parseModelId(id);
+  return parts.fineTuned ? parts.base : undefined;
 }
 
 export async function loadModelOptions(provider: ProviderService, log: Logger, signal?: AbortSignal): Promise<{ models: ModelOption[]; error?: string }> {

@@ -13,7 +13,7 @@ import type { ConnectedContext } from '../connection';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
 import type { ModelOption, SessionView } from '../common/protocol/playground';
-import { readSettings } from '../common/settings';
+import { readCodeLensSetting, readSettings } from '../common/settings';
 import { conversationFromLine, conversationFromMessages } from './example';
 import { PlaygroundPanel } from './playgroundPanel';
 import { saveAsExample, type SaveArgs, type SaveResult } from './saveExample';
@@ -200,7 +200,7 @@ class ExampleCodeLenses extends Disposable implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('tuneline', document.uri).get<boolean>(CODE_LENS_SETTING, true)) return [];
+    if (!readCodeLensSetting(document.uri)) return [];
     const lines = new Set<number>();
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document === document) for (const l of cursorLines(editor)) lines.add(l);

@@ -19,7 +19,8 @@ import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
-import { ApiError, exampleNumber, exampleToLine } from '../api/errors';
+import { ApiError } from '../api/errors';
+import { exampleNote, locateExample, openLineAction } from '../common/exampleLine';
 import type { Notifier } from '../connection/notify';
 import type { ProviderService } from '../connection/provider';
 import type { Endpoint, FileObject, FineTuningJob, TunelineClient } from '../api/types';
@@ -240,15 +241,9 @@ export class TrainingService extends Disposable {
   /** An error naming "Example N" gets the dataset line added. */
   private async withLine(e: unknown, draft: Draft): Promise<unknown> {
     if (!(e instanceof ApiError) || draft.training?.kind !== 'local') return e;
-    const n = exampleNumber(e.providerMessage);
-    if (n === undefined) return e;
-    const uri = draft.training.uri;
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const line = exampleToLine(text, n);
-    if (line === undefined) return e;
-    return new ApiError(`${e.message} (Example ${n} is line ${line + 1} of ${vscode.workspace.asRelativePath(uri)}.)`, e.kind, e.status, e.code, e.param, e.providerMessage, {
-      'Go to line': async () => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { selection: new vscode.Range(line, 0, line, 0) }),
-    });
+    const where = await locateExample(draft.training.uri, e.providerMessage);
+    if (!where) return e;
+    return new ApiError(`${e.message}${exampleNote(where)}`, e.kind, e.status, e.code, e.param, e.providerMessage, openLineAction(where));
   }
 
   private async resolveFile(choice: FileChoice, client: TunelineClient, draft: Draft, ifProblems: StartTrainingArgs['ifProblems']): Promise<string> {

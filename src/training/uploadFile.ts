@@ -8,7 +8,7 @@ import { validateFile, type MethodSetting, type ValidationReport } from '../core
 import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
-import { exampleNumber, exampleToLine } from '../api/errors';
+import { exampleNote, locateExample, openLineAction } from '../common/exampleLine';
 import { tokenToSignal, type Notifier } from '../connection/notify';
 import type { ProviderService } from '../connection/provider';
 import type { UploadResult, Uploader } from '../api/upload';
@@ -168,18 +168,8 @@ async function reportVerdict(uri: vscode.Uri, o: UploadOutcome, deps: UploadDeps
   const name = vscode.workspace.asRelativePath(uri);
   if (o.status === 'error') {
     const details = o.statusDetails ?? 'no details given';
-    const n = exampleNumber(details);
-    let line: number | undefined;
-    if (n !== undefined) {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      line = exampleToLine(text, n);
-    }
-    const at = line !== undefined ? ` (Example ${n} is line ${line + 1})` : '';
-    throw new UserFacingError(`The service rejected ${name} (${o.fileId}): ${details}${at}`, {
-      ...(line !== undefined
-        ? { 'Go to line': async () => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { selection: new vscode.Range(line, 0, line, 0) }) }
-        : {}),
-    });
+    const where = await locateExample(uri, details);
+    throw new UserFacingError(`The service rejected ${name} (${o.fileId}): ${details}${where ? exampleNote(where) : ''}`, where ? openLineAction(where) : {});
   }
   deps.log.info(`${name}: ${o.reused ? 'reused' : 'uploaded'} ${o.fileId} (${o.via}, status ${o.status ?? 'n/a'})`);
   if (quiet) return;

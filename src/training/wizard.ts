@@ -4,10 +4,11 @@
  * (`QuickInputButtons.Back`); the summary shows the estimated cost and sends nothing until "Start training".
  */
 import * as vscode from 'vscode';
-import { checkGrader, MODELS, resolveModel } from '../core';
+import { checkGrader, MODELS, parseModelId, resolveModel } from '../core';
 import { CancelledError } from '../common/commands';
 import type { Logger } from '../common/logger';
-import type { FileObject, TunelineClient } from '../api/types';
+import { readSettings } from '../common/settings';
+import type { TunelineClient } from '../api/types';
 import { hyperparametersFor, HYPERPARAMETER_RANGES, parseHyperparameter, TRAINING_METHODS, type Hyperparameters, type TrainingMethod } from './plan';
 import { fileLabel, readGrader, type CostSummary, type Draft, type FileChoice } from './training';
 
@@ -170,6 +171,12 @@ function fileItems(client: TunelineClient, includeNone: boolean, current?: FileC
   })();
 }
 
+/** Whether a catalogue or account model id is the `tuneline.model` setting (an alias matches its snapshot). */
+function isSettingModel(id: string | undefined): boolean {
+  const wanted = readSettings().model;
+  return id !== undefined && (id === wanted || (!parseModelId(wanted).fineTuned && id === resolveModel(wanted).id));
+}
+
 function modelItems(client: TunelineClient, log: Logger): Promise<Item<string>[]> {
   return (async () => {
     const items: Item<string>[] = [{ label: 'Catalogue', kind: vscode.QuickPickItemKind.Separator }];
@@ -179,7 +186,7 @@ function modelItems(client: TunelineClient, log: Logger): Promise<Item<string>[]
       items.push({ label: m.id, description: `${m.methods.join(', ')} · ${price}`, value: m.id });
     }
     try {
-      const mine = (await client.listModels()).filter((m) => m.id.startsWith('ft:')).sort((a, b) => b.created - a.created);
+      const mine = (await client.listModels()).filter((m) => parseModelId(m.id).fineTuned).sort((a, b) => b.created - a.created);
       if (mine.length) {
         items.push({ label: 'Your fine-tuned models (continue training)', kind: vscode.QuickPickItemKind.Separator });
         for (const m of mine) items.push({ label: m.id, description: `base ${resolveModel(m.id).id}`, value: m.id });
@@ -236,7 +243,8 @@ export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName 
       }
       case 'model': {
         const r = await pick(n(step), total, 'Base model (or one of your fine-tuned models, to continue training)', modelItems(deps.client, deps.log), {
-          active: (i) => i.value === draft.model,
+          // Starts on the model chosen so far, else the one the Dataset view prices (`tuneline.model`).
+          active: (i) => (draft.model !== undefined ? i.value === draft.model : isSettingModel(i.value)),
         });
         if (r === BACK) back();
         else if (r.value) {
@@ -360,9 +368,4 @@ export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName 
       }
     }
   }
-}
-
-/** The uploaded file as a choice (tests, "Start training" after an upload). */
-export function remoteChoice(file: FileObject): FileChoice {
-  return { kind: 'remote', file };
 }

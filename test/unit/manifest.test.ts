@@ -1,8 +1,10 @@
 // Checks of package.json as a manifest: every user-facing string is localised in package.nls.json, every command and
-// setting is complete, and every contributed command is registered by the code (and the other way round).
+// setting is complete (with the default the code uses), every contributed command is registered by the code (and the
+// other way round), and the commands that need a tree item are not in the command palette.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SETTING_DEFAULTS } from '../../src/common/defaults';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -95,6 +97,19 @@ describe('package.json manifest', () => {
     for (const key of ['tuneline.provider', 'tuneline.baseUrl', 'tuneline.azure.endpoint']) {
       assert.ok(restricted.includes(key), `${key} is a restricted configuration`);
       assert.ok(c.configuration.properties[key], `${key} is declared`);
+    }
+  });
+
+  it("every setting's default in package.json is the one the code uses (src/common/defaults.ts)", () => {
+    const props = c.configuration.properties as Record<string, { default?: unknown }>;
+    assert.deepEqual(Object.keys(props).sort(), Object.keys(SETTING_DEFAULTS).sort());
+    for (const [key, value] of Object.entries(SETTING_DEFAULTS)) assert.deepEqual(props[key]?.default, value, `${key} default`);
+  });
+
+  it('commands that need a job from the jobs view are hidden from the command palette', () => {
+    const palette = new Map<string, string | undefined>((c.menus.commandPalette as Array<{ command: string; when?: string }>).map((m) => [m.command, m.when]));
+    for (const id of ['tuneline.jobs.cancel', 'tuneline.jobs.pause', 'tuneline.jobs.resume', 'tuneline.jobs.copyModelId', 'tuneline.jobs.loadMore', 'tuneline.jobs.openResultFile']) {
+      assert.equal(palette.get(id), 'false', `${id} is hidden from the command palette`);
     }
   });
 

@@ -5,7 +5,7 @@
  */
 import { resolveModel } from '../models';
 
-export const INFERENCE_PRICE_DATE = '2025-11-30';
+// Inference prices as published on 2025-11-30.
 
 export interface InferencePrice {
   readonly input: number;

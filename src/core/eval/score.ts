@@ -23,14 +23,6 @@ export interface ExampleScores {
 export type ScoreName = keyof ExampleScores;
 export const SCORE_NAMES: readonly ScoreName[] = ['exact', 'normalized', 'f1', 'jsonValid', 'jsonKeys'];
 
-export const SCORE_LABELS: Readonly<Record<ScoreName, string>> = {
-  exact: 'Exact match',
-  normalized: 'Normalised match',
-  f1: 'Token F1',
-  jsonValid: 'Valid JSON',
-  jsonKeys: 'JSON key match',
-};
-
 const ARTICLES = /\b(a|an|the)\b/g;
 
 /** Lower case, Unicode-normalised (NFKC), punctuation and English articles removed, whitespace collapsed. */

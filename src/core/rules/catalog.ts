@@ -1,7 +1,9 @@
 /**
- * The rule catalogue: the single source of truth for every rule of the reference
- * (`shared/reference/openai-format-rules.md`, compiled 2026-11-24), plus a few Tuneline rules (`TL-*`) for gaps the
- * reference names but does not settle. Line rules are implemented in `./check.ts`, grader rules in `./grader.ts`;
+ * The rule catalogue: the single source of truth for every rule of the fine-tuning format catalogue Tuneline was
+ * built from (compiled 2026-11-24 from OpenAI's documentation, spec and observed API errors; that catalogue is not
+ * part of this repository: each rule's `source` and `notes` here say where it comes from), plus a few Tuneline rules
+ * (`TL-*`) for gaps the catalogue names but does not settle. The human-readable form is `docs/rules.md`, generated
+ * from this file. Line rules are implemented in `./check.ts`, grader rules in `./grader.ts`;
  * file-level, token and job rules are implemented elsewhere but are described here so that diagnostics, the CLI's
  * SARIF output and `docs/rules.md` all read one table.
  *

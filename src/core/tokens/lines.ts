@@ -119,21 +119,6 @@ export class LineSplitter {
 }
 
 /**
- * Splits a whole text the same way (`\n`, `\r\n`); unlike `LineSplitter` the result always ends with the text after
- * the last `\n` (possibly empty), i.e. the lines of an editor document.
- */
-export function splitDocumentLines(text: string): string[] {
-  const out = text.split('\n');
-  for (let i = 0; i < out.length; i++) {
-    const s = out[i]!;
-    if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) {
-      out[i] = s.slice(0, -1);
-    }
-  }
-  return out;
-}
-
-/**
  * Reads the bytes [start, end) of a file in chunks of `chunkSize`, into two buffers used in turn: the next read runs
  * while `onChunk` handles the current chunk, and no buffer is allocated per chunk (a stream allocates one per read,
  * which the garbage collector frees only later, and each is fresh memory to fault in). A chunk is valid only during

@@ -1,0 +1,19 @@
+/**
+ * The default of every Tuneline setting, by its key in package.json. No `vscode` here, so the manifest unit test
+ * (test/unit/manifest.test.ts) checks these against the `default` of each setting package.json declares.
+ */
+import { DEFAULT_MODEL } from '../core/models';
+
+export const SETTING_DEFAULTS = {
+  'tuneline.method': 'auto',
+  'tuneline.model': DEFAULT_MODEL,
+  'tuneline.validate.include': [],
+  'tuneline.provider': 'openai',
+  'tuneline.baseUrl': '',
+  'tuneline.azure.endpoint': '',
+  'tuneline.azure.deployments': {},
+  'tuneline.jobs.notifications': true,
+  'tuneline.playground.codeLens': true,
+  'tuneline.eval.batchThreshold': 2000,
+  'tuneline.eval.concurrency': 4,
+} as const;
