@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const connected: ConnectedContext = { ...base, keys, provider, uploader, notify };
 
   const editing = diagnostics.register(base);
-  const tools = stats.register(base);
+  const tools = stats.register({ ...base, documents: editing.api.documents });
   const datasetView = dataset.register({ ...base, documents: editing.api.documents });
   const keyCommands = connection.register(connected);
   const train = training.register(connected);

@@ -6,6 +6,7 @@ import { describeError, type Logger } from '../common/logger';
 import { isStatsToHost, MAX_LISTED_EXAMPLES, type ChartId, type HostToStats, type StatsToHost } from '../common/protocol/stats';
 import { onDidChangeSettings, readSettings } from '../common/settings';
 import { renderWebviewHtml, WebviewChannel, webviewPanelOptions } from '../common/webview';
+import type { DocumentModels } from '../documents';
 import { examplesInBin, exampleItem, toStatsView } from './model';
 
 export const STATS_VIEW_TYPE = 'tuneline.datasetStats';
@@ -14,8 +15,10 @@ export const STATS_VIEW_TYPE = 'tuneline.datasetStats';
 const UPDATE_DELAY_MS = 400;
 
 /**
- * The statistics views: at most one panel per document (showing it again reveals the panel). Each panel follows its
- * document's edits (debounced) and the Tuneline settings.
+ * The statistics views: at most one panel per document (showing it again reveals the panel). A document Tuneline
+ * checks is read from its per-document model (the index the diagnostics keep up to date, `DocumentModels`), and the
+ * panel refreshes when that model is published; any other file (from the Explorer) is indexed here, following its
+ * edits (debounced). Both follow the Tuneline settings.
  */
 export class StatsPanels extends Disposable {
   private readonly panels = new Map<string, StatsPanel>();
@@ -23,12 +26,14 @@ export class StatsPanels extends Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly documents: DocumentModels,
   ) {
     super();
+    this._register(documents.onDidUpdate((t) => this.panels.get(t.uri.toString())?.scheduleUpdate(0)));
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         // Big files are re-read less eagerly: every update re-indexes the whole document.
-        if (e.contentChanges.length) {
+        if (e.contentChanges.length && !documents.get(e.document)) {
           this.panels.get(e.document.uri.toString())?.scheduleUpdate(e.document.lineCount > 20_000 ? 4 * UPDATE_DELAY_MS : UPDATE_DELAY_MS);
         }
       }),
@@ -45,7 +50,7 @@ export class StatsPanels extends Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = new StatsPanel(uri, this.extensionUri, this.log, () => this.panels.delete(key));
+    const panel = new StatsPanel(uri, this.extensionUri, this.log, this.documents, () => this.panels.delete(key));
     this.panels.set(key, panel);
     return panel;
   }
@@ -81,6 +86,7 @@ export class StatsPanel extends Disposable {
     readonly uri: vscode.Uri,
     extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly documents: DocumentModels,
     private readonly onDisposed: () => void,
   ) {
     super();
@@ -165,6 +171,14 @@ export class StatsPanel extends Disposable {
       return;
     }
     if (generation !== this.generation || this.isDisposed) return;
+    const tracked = this.documents.get(doc);
+    if (tracked) {
+      // The per-document model: the same index the diagnostics, status bar and Dataset view read (its exact token
+      // counts arrive through it too: the panel refreshes on each publish).
+      this.snapshot = { stats: tracked.index.stats(), lines: tracked.lines(0, doc.lineCount) };
+      this.sendStats();
+      return;
+    }
     const settings = readSettings(this.uri);
     const lines = splitLines(doc.getText());
     const index = new DatasetIndex({ method: settings.method, model: settings.model });
