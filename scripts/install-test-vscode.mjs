@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs the offline test VS Code (code-server 4.100.3 = VS Code 1.100.3 server + web workbench) into
-// .vscode-test/code-server, the way @vscode/test-electron caches VS Code in .vscode-test/. Idempotent.
-// See ../shared/notes/testing-in-real-vscode.md for why each step is needed.
+// .vscode-test/code-server, the way @vscode/test-electron caches VS Code in .vscode-test/. Idempotent. Needs ripgrep
+// (its rg is packed as the archive @vscode/ripgrep would download) and, for code-server's native modules, Node's
+// headers under /usr and libkrb5-dev; scripts/setup.mjs installs those first.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: try Tuneline offline. Installs the test VS Code if missing (code-server's VS Code 1.100.3, into
-// .vscode-test/), builds the extension, starts the local OpenAI-shaped API (tools/local-api, demo clock: a job takes
+// `npm start`: try Tuneline offline. Does its own set-up first (scripts/setup.mjs: Debian packages, `npm ci` when
+// node_modules is missing or stale, the test VS Code: code-server's VS Code 1.100.3, into .vscode-test/), builds the
+// extension, starts the local OpenAI-shaped API (tools/local-api, demo clock: a job takes
 // about a minute) and VS Code in the browser with Tuneline loaded, pointed at that API with a demo key, on a sample
 // workspace (.vscode-test/demo-workspace: a good dataset, a broken one and a DPO one). Prints the URL to open.
 // Ctrl+C stops everything.
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installTestVSCode } from './install-test-vscode.mjs';
+import { setupOrExit } from './setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -113,6 +115,7 @@ function writeUserSettings(serverData, apiBase) {
 }
 
 async function main() {
+  await setupOrExit('start');
   const serverMain = installTestVSCode();
   await new Promise((resolve, reject) => {
     const b = spawn(process.execPath, [path.join(root, 'esbuild.js')], { cwd: root, stdio: 'inherit' });

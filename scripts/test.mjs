@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // `npm test`: everything CI runs. Unit tests (mocha, plain Node) and then the integration suite in a real VS Code
 // (test/runner/run.mjs, both trust modes). Prints each runner's output and, last, one summary line
-// `Tests: N passed, N failed, N skipped`. Exits 1 if either part failed (both parts always run).
+// `Tests: N passed, N failed, N skipped`. Exits 1 if either part failed (both parts always run). Does its own set-up
+// first (scripts/setup.mjs: Debian packages and the test VS Code for the integration suite, `npm ci` when
+// node_modules is missing or stale).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setupOrExit } from './setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2]; // 'unit' | 'integration' | undefined
+await setupOrExit(only === 'unit' ? 'unit' : 'test');
 
 function run(cmd, args) {
   return new Promise((resolve) => {
