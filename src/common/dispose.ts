@@ -45,14 +45,3 @@ export abstract class Disposable implements vscode.Disposable {
     disposeAll(this.#children.splice(0).reverse());
   }
 }
-
-/** A disposable that empties `map` and disposes its values (the panels or sessions a feature keeps by key). */
-export function disposeValuesOf(map: Map<unknown, IDisposable>): IDisposable {
-  return {
-    dispose: () => {
-      const all = [...map.values()];
-      map.clear();
-      disposeAll(all);
-    },
-  };
-}

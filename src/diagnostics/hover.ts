@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { getEncoder, isEncodingLoaded, lineTokens } from '../core';
+import { lowerBound } from '../core/sorted';
 import { fmtInt, fmtPercent, fmtUsd, plural } from '../core/format';
 import type { DiagnosticsManager } from './manager';
 
@@ -63,15 +64,4 @@ export class DatasetHoverProvider implements vscode.HoverProvider {
     }
     return new vscode.Hover(md, document.lineAt(line).range);
   }
-}
-
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalHeader, EvalRow, ModelSummary } from '../core/eval';
 import { extractExample, isExample } from '../core/eval';
-import { Disposable, disposeValuesOf } from '../common/dispose';
+import { Disposable } from '../common/dispose';
+import { PanelMap } from '../common/panels';
 import { describeError, type Logger } from '../common/logger';
 import { isEvalToHost, type EvalExampleView, type EvalRunState, type EvalToHost, type EvalView, type HostToEval } from '../common/protocol/eval';
 import { renderWebviewHtml, WebviewChannel, webviewPanelOptions } from '../common/webview';
@@ -25,7 +26,7 @@ export interface EvalSnapshot {
 }
 
 export class EvalPanels extends Disposable {
-  private readonly panels = new Map<string, EvalPanel>();
+  private readonly panels = this._register(new PanelMap<EvalPanel>());
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -33,16 +34,11 @@ export class EvalPanels extends Disposable {
     private readonly onCancel: (resultsFile: string) => void,
   ) {
     super();
-    this._register(disposeValuesOf(this.panels));
   }
 
   /** Opens (or reveals) the view of `resultsFile` (a path) for `dataset` (a path). */
   show(resultsFile: string, dataset: string, snapshot: EvalSnapshot, reveal = true): EvalPanel {
-    let p = this.panels.get(resultsFile);
-    if (!p) {
-      p = new EvalPanel(resultsFile, dataset, this.extensionUri, this.log, () => this.panels.delete(resultsFile), () => this.onCancel(resultsFile));
-      this.panels.set(resultsFile, p);
-    } else if (reveal) p.reveal();
+    const p = this.panels.open(resultsFile, (onDisposed) => new EvalPanel(resultsFile, dataset, this.extensionUri, this.log, onDisposed, () => this.onCancel(resultsFile)), reveal);
     p.update(snapshot);
     return p;
   }
@@ -53,7 +49,7 @@ export class EvalPanels extends Disposable {
 
   /** Every open panel (tests). */
   all(): EvalPanel[] {
-    return [...this.panels.values()];
+    return this.panels.values();
   }
 }
 

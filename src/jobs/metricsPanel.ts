@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
-import { Disposable, disposeValuesOf } from '../common/dispose';
+import { Disposable } from '../common/dispose';
+import { PanelMap } from '../common/panels';
 import { describeError, type Logger } from '../common/logger';
 import { isMetricsToHost, type HostToMetrics, type MetricsPoint, type MetricsToHost, type MetricsView } from '../common/protocol/metrics';
 import { renderWebviewHtml, WebviewChannel, webviewPanelOptions } from '../common/webview';
@@ -20,7 +21,7 @@ export const METRICS_VIEW_TYPE = 'tuneline.jobMetrics';
 const MAX_EVENT_PAGES = 50;
 
 export class MetricsPanels extends Disposable {
-  private readonly panels = new Map<string, MetricsPanel>();
+  private readonly panels = this._register(new PanelMap<MetricsPanel>());
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -28,18 +29,10 @@ export class MetricsPanels extends Disposable {
     private readonly log: Logger,
   ) {
     super();
-    this._register(disposeValuesOf(this.panels));
   }
 
   show(jobId: string): MetricsPanel {
-    const existing = this.panels.get(jobId);
-    if (existing) {
-      existing.reveal();
-      return existing;
-    }
-    const panel = new MetricsPanel(jobId, this.extensionUri, this.model, this.log, () => this.panels.delete(jobId));
-    this.panels.set(jobId, panel);
-    return panel;
+    return this.panels.open(jobId, (onDisposed) => new MetricsPanel(jobId, this.extensionUri, this.model, this.log, onDisposed));
   }
 
   get(jobId: string): MetricsPanel | undefined {

@@ -306,13 +306,7 @@ export class JobsModel extends Disposable {
   }
 
   async loadMoreEvents(id: string): Promise<void> {
-    const entry = this.byId.get(id);
-    const list = entry?.events;
-    if (!entry || !list?.hasMore || !list.nextAfter) return;
-    const after = list.nextAfter;
-    const page = await this.call((c, signal) => c.listJobEvents(id, { limit: EVENTS_PAGE, after }, { signal }));
-    appendPage(list, page);
-    this.changed.fire(entry);
+    await this.loadMoreOf(id, (e) => e.events, (c, after, signal) => c.listJobEvents(id, { limit: EVENTS_PAGE, after }, { signal }));
   }
 
   async loadCheckpoints(id: string, silent = false): Promise<void> {
@@ -323,11 +317,20 @@ export class JobsModel extends Disposable {
   }
 
   async loadMoreCheckpoints(id: string): Promise<void> {
+    await this.loadMoreOf(id, (e) => e.checkpoints, (c, after, signal) => c.listJobCheckpoints(id, { limit: CHECKPOINTS_PAGE, after }, { signal }));
+  }
+
+  /** The next page of one of a job's lists (events or checkpoints), appended to it. */
+  private async loadMoreOf<T extends { id: string }>(
+    id: string,
+    listOf: (entry: JobEntry) => PagedList<T> | undefined,
+    fetch: (client: TunelineClient, after: string, signal: AbortSignal) => Promise<Page<T>>,
+  ): Promise<void> {
     const entry = this.byId.get(id);
-    const list = entry?.checkpoints;
+    const list = entry && listOf(entry);
     if (!entry || !list?.hasMore || !list.nextAfter) return;
     const after = list.nextAfter;
-    const page = await this.call((c, signal) => c.listJobCheckpoints(id, { limit: CHECKPOINTS_PAGE, after }, { signal }));
+    const page = await this.call((c, signal) => fetch(c, after, signal));
     appendPage(list, page);
     this.changed.fire(entry);
   }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { countTokensInWorkers, DatasetIndex, splitLines, type DatasetStats } from '../core';
-import { Disposable, disposeValuesOf } from '../common/dispose';
+import { Disposable } from '../common/dispose';
+import { PanelMap } from '../common/panels';
 import { describeError, type Logger } from '../common/logger';
 import { isStatsToHost, MAX_LISTED_EXAMPLES, type ChartId, type HostToStats, type StatsToHost } from '../common/protocol/stats';
 import { onDidChangeSettings, readSettings } from '../common/settings';
@@ -21,7 +22,7 @@ const UPDATE_DELAY_MS = 400;
  * edits (debounced). Both follow the Tuneline settings.
  */
 export class StatsPanels extends Disposable {
-  private readonly panels = new Map<string, StatsPanel>();
+  private readonly panels = this._register(new PanelMap<StatsPanel>());
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -38,21 +39,12 @@ export class StatsPanels extends Disposable {
         }
       }),
     );
-    this._register(onDidChangeSettings(() => this.panels.forEach((p) => p.scheduleUpdate())));
-    this._register(disposeValuesOf(this.panels));
+    this._register(onDidChangeSettings(() => this.panels.values().forEach((p) => p.scheduleUpdate())));
   }
 
   /** Opens (or reveals) the statistics of `uri`. */
   show(uri: vscode.Uri): StatsPanel {
-    const key = uri.toString();
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.reveal();
-      return existing;
-    }
-    const panel = new StatsPanel(uri, this.extensionUri, this.log, this.documents, () => this.panels.delete(key));
-    this.panels.set(key, panel);
-    return panel;
+    return this.panels.open(uri.toString(), (onDisposed) => new StatsPanel(uri, this.extensionUri, this.log, this.documents, onDisposed));
   }
 
   /** The panel of `uri`, if open. */
