@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { getEncoder, isEncodingLoaded, lineTokens } from '../core';
 import { lowerBound } from '../core/sorted';
 import { fmtInt, fmtPercent, fmtUsd, plural } from '../core/format';
-import type { DiagnosticsManager } from './manager';
+import type { DocumentModels } from '../documents';
 
 /**
  * Hover on a line of a checked JSONL document: the example's tokens (exact when known: from the idle worker count,
@@ -11,7 +11,7 @@ import type { DiagnosticsManager } from './manager';
  * is over the model's per-example limit.
  */
 export class DatasetHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly manager: DiagnosticsManager) {}
+  constructor(private readonly manager: DocumentModels) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const t = this.manager.get(document);

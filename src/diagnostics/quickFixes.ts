@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Problem } from '../core';
 import { codeOf, isOurs } from './convert';
 import { completionToChat, mergeLineRanges, obviousWeight, removeKeyFix, roleFix, weightFix, type LineEdit } from './fixes';
-import type { DiagnosticsManager } from './manager';
+import type { DocumentModels } from '../documents';
 import { REMOVABLE_KEY_CODES, ROLE_CODES, RuleCodes } from './ruleCodes';
 import type { TrackedDocument } from '../documents/trackedDocument';
 
@@ -17,7 +17,7 @@ const KIND = vscode.CodeActionKind.QuickFix;
 export class QuickFixProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [KIND] };
 
-  constructor(private readonly manager: DiagnosticsManager) {}
+  constructor(private readonly manager: DocumentModels) {}
 
   provideCodeActions(
     document: vscode.TextDocument,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { DatasetStats } from '../core';
 import { Disposable } from '../common/dispose';
 import { fmtCompact, fmtInt, fmtUsd, plural } from '../core/format';
-import type { DiagnosticsManager } from './manager';
+import type { DocumentModels } from '../documents';
 
 export const SHOW_STATS_COMMAND = 'tuneline.showDatasetStats';
 const SLOW_MS = 30;
@@ -28,7 +28,7 @@ export class DatasetStatusBar extends Disposable {
   private lastCostMs = 0;
   private visible = false;
 
-  constructor(private readonly manager: DiagnosticsManager) {
+  constructor(private readonly manager: DocumentModels) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('tuneline.dataset', vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'Tuneline Dataset';
