@@ -46,13 +46,13 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     registerCommands(handlers, log),
   ];
   return feature(disposables.reverse(), {
-      model,
-      tree,
-      panels,
-      notifier,
-      setPollTiming: (t) => model.setTiming(t),
-      setCancelConfirmation: (c) => {
-        confirm = c ?? confirmCancel;
-      },
+    model,
+    tree,
+    panels,
+    notifier,
+    setPollTiming: (t) => model.setTiming(t),
+    setCancelConfirmation: (c) => {
+      confirm = c ?? confirmCancel;
+    },
   });
 }
