@@ -96,6 +96,9 @@ async function main(): Promise<void> {
   console.log(`Local OpenAI-shaped API (${api.flavour} flavour) listening on ${api.baseURL}`);
   console.log(`API key: ${api.key}${api.flavour === 'azure' ? '  (send it as the api-key header, or Authorization: Bearer)' : ''}`);
   console.log(`Clock: ${args.speed === 'demo' ? 'demo (runs by itself; a small job finishes in about a minute)' : 'manual (POST /__admin/clock/advance)'}`);
+  if (api.arm) {
+    console.log(`ARM (deployments): ${api.arm.endpoint}/subscriptions/${api.arm.subscriptionId}/resourceGroups/${api.arm.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${api.arm.account}/deployments  (Authorization: Bearer ${api.arm.token})`);
+  }
   console.log(`Admin: ${api.url}/__admin  (faults, clock, requests, reset${api.flavour === 'azure' ? ', deployments' : ''})`);
   const stop = (): void => {
     void api.close().then(() => process.exit(0));
