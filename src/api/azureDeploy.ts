@@ -154,6 +154,17 @@ export function toDeployError(error: unknown, what: string, account: AzureAccoun
   return make('bad-request', `Azure refused the deployment (${status}${code ? ` ${code}` : ''}).`);
 }
 
+/**
+ * Whether a 404 means the subscription, resource group or account is missing (an error to show), rather than the
+ * deployment (no deployment). ARM names the missing parent in its code or message; the deployment's own 404 code is
+ * not documented, so anything else counts as "no such deployment".
+ */
+function parentMissing(e: AzureDeployError): boolean {
+  if (e.code === 'SubscriptionNotFound' || e.code === 'ResourceGroupNotFound') return true;
+  const m = e.armMessage ?? '';
+  return e.code === 'ResourceNotFound' && /accounts\/[^/'"]+['"]/i.test(m) && !/deployments\//i.test(m);
+}
+
 function toInfo(d: Deployment): DeploymentInfo {
   const state = d.properties?.provisioningState ?? 'Accepted';
   const skuName = d.sku?.name ?? '';
@@ -275,7 +286,7 @@ export class AzureDeployer {
         toInfo(await c.deployments.get(this.account.resourceGroup, this.account.account, name, opts.signal ? { abortSignal: opts.signal } : {})),
       );
     } catch (e) {
-      if (e instanceof AzureDeployError && e.kind === 'not-found' && e.code === 'DeploymentNotFound') return undefined;
+      if (e instanceof AzureDeployError && e.kind === 'not-found' && !parentMissing(e)) return undefined;
       throw e;
     }
   }

@@ -136,6 +136,10 @@ describe('Azure deployments through ARM (azureDeploy + local ARM routes)', () =>
     await expectError(deployer(api, {}, 'eyJhbGciOiJub25lIn0.d3JvbmctdG9rZW4.eA').list(), 'auth', 'InvalidAuthenticationToken', /did not accept your sign-in \(401\)/);
     // the resource picked does not exist
     await expectError(deployer(api, { account: 'someone-else' }).list(), 'not-found', 'ResourceNotFound', /does not know the Azure resource "someone-else"/);
+    // get(): a missing deployment is `undefined`, a missing resource is an error
+    assert.equal(await deployer(api).get('never-made'), undefined);
+    await expectError(deployer(api, { account: 'someone-else' }).get('x'), 'not-found', 'ResourceNotFound', /does not know the Azure resource/);
+    await expectError(deployer(api, { resourceGroup: 'rg-other' }).get('x'), 'not-found', 'ResourceGroupNotFound', /Check the subscription, resource group and resource/);
     // Developer deployments take only gpt-4.1-family fine-tunes
     await expectError(deployer(api).create('dev-4o', { model: job.fine_tuned_model!, skuName: 'developertier' }), 'bad-request', 'InvalidResourceProperties', /refused the deployment \(400 InvalidResourceProperties\).*Azure said: "The SKU 'developertier' is not supported for fine-tuned models of 'gpt-4o-2024-08-06'/);
     // an unknown model

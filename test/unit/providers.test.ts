@@ -235,7 +235,7 @@ describe('provider adapters: Azure AI Foundry rules', () => {
 
   it('dataset rules and job quotas differ from OpenAI\'s as the Azure docs say', () => {
     assert.equal(azure.dataset.utf8Bom, 'accepted');
-    assert.equal(OPENAI_CAPABILITIES.dataset.utf8Bom, 'rejected');
+    assert.equal(OPENAI_CAPABILITIES.dataset.utf8Bom, 'unknown');
     assert.equal(azure.dataset.maxImagesPerExample, 64);
     assert.equal(azure.dataset.maxImageBytes, 10 * 1024 * 1024);
     assert.equal(azure.dataset.minExamples, 10);

@@ -213,8 +213,11 @@ export interface BaseUrlRule {
 
 /** Dataset rules where the service differs (the rules issue builds the profiles; the provider passes these in). */
 export interface DatasetRules {
-  /** UTF-8 with a byte-order mark: `accepted` (Azure), or `rejected`. */
-  readonly utf8Bom: 'accepted' | 'rejected';
+  /**
+   * UTF-8 with a byte-order mark: `accepted` (Azure's docs ask for one), or `unknown` (no source says; the engine's
+   * `utf8-bom` rule warns).
+   */
+  readonly utf8Bom: 'accepted' | 'unknown';
   readonly minExamples: number;
   readonly maxFileBytes: number;
   readonly maxImagesPerExample?: number;
