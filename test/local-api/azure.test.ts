@@ -114,6 +114,17 @@ describe('local API azure flavour: job quotas', () => {
       assert.ok(events.some((m) => /^Waiting in the queue: 3 jobs/.test(m)), events.slice(0, 8).join(' | '));
     });
 
+    it('with Azure\'s limits, 3 can run and 20 wait: the 24th job is refused', async () => {
+      const c = ctx.client();
+      const file = await uploadText(c, GOOD_JSONL);
+      for (let i = 0; i < 23; i++) await c.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id, seed: i });
+      await assert.rejects(c.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id }), (e: APIError) => {
+        refused(429, null, 'quota_exceeded')(e);
+        assert.match(e.message, /queued fine-tuning jobs \(20\)/);
+        return true;
+      });
+    });
+
     it('Developer training has its own limit of 5', async () => {
       const api = ctx.api();
       const c = ctx.client();
@@ -124,6 +135,23 @@ describe('local API azure flavour: job quotas', () => {
       const running = [...api.state.jobs.values()].filter((j) => j.status === 'running');
       assert.equal(running.filter((j) => j.trainingType === 'developer').length, 5);
       assert.equal(running.filter((j) => j.trainingType !== 'developer').length, 3);
+    });
+  });
+
+  describe('no queue (maxQueued 0): the 4th concurrent job is refused', () => {
+    const ctx = useLocalApi('azure', { azureQuotas: { maxQueued: 0 } });
+
+    it('accepts 3, refuses the 4th with 429 quota_exceeded, and takes Developer jobs in their own pool', async () => {
+      const c = ctx.client();
+      const file = await uploadText(c, GOOD_JSONL);
+      for (let i = 0; i < 3; i++) await c.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id, seed: i });
+      await assert.rejects(c.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id }), (e: APIError) => {
+        refused(429, null, 'quota_exceeded')(e);
+        assert.match(e.message, /with 0 running \(at most 3\)/);
+        assert.match(AZURE.explainError({ status: e.status, code: e.code ?? undefined, message: e.message })?.message ?? '', /at most 3 jobs running at once/);
+        return true;
+      });
+      assert.ok(await createWithType(c, { model: 'gpt-4.1-mini', training_file: file.id, trainingType: 'developer' }));
     });
   });
 

@@ -127,7 +127,7 @@ export class JobEngine {
 
     // Azure: training type and the job quota
     const trainingType = azure ? this.checkTrainingType(body['trainingType'], baseInfo.id, baseInfo.trainingTypes) : null;
-    if (azure) this.checkQueueQuota();
+    if (azure) this.checkQueueQuota(trainingType === 'developer');
 
     // hyperparameters (top level is the deprecated spelling of method.<type>.hyperparameters)
     const topHp = body['hyperparameters'];
@@ -283,14 +283,22 @@ export class JobEngine {
     return t;
   }
 
-  /** Refuses a create when the resource already has the most jobs waiting that Azure queues. */
-  private checkQueueQuota(): void {
+  /**
+   * Refuses a create when the queue is full: jobs that cannot start at once (the running slots of their training type
+   * are taken, counting jobs still being validated) wait in the queue, and at most `maxQueued` may wait. With
+   * `maxQueued: 0` a job beyond the running limit is refused outright.
+   */
+  private checkQueueQuota(developer: boolean): void {
     if (!this.quotas) return;
-    const waiting = [...this.state.jobs.values()].filter((j) => j.status === 'validating_files' || j.status === 'queued').length;
-    if (waiting >= this.quotas.maxQueued) {
+    const limit = developer ? this.quotas.maxRunningDeveloper : this.quotas.maxRunning;
+    const running = this.runningCount(developer);
+    const pending = [...this.state.jobs.values()].filter((j) => (j.status === 'validating_files' || j.status === 'queued') && (j.trainingType === 'developer') === developer).length;
+    // how many would wait if this job were accepted
+    const waiting = Math.max(0, pending + 1 - Math.max(0, limit - running));
+    if (waiting > this.quotas.maxQueued) {
       throw new ApiError(
         429,
-        `The maximum number of queued fine-tuning jobs (${this.quotas.maxQueued}) for this resource has been reached, with ${this.runningCount(false)} running (at most ${this.quotas.maxRunning}). Wait for a job to finish or cancel one, then try again.`,
+        `The maximum number of queued fine-tuning jobs (${this.quotas.maxQueued}) for this resource has been reached, with ${running} running (at most ${limit}${developer ? ' for Developer training' : ''}). Wait for a job to finish or cancel one, then try again.`,
         'invalid_request_error',
         null,
         'quota_exceeded',
