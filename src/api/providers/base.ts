@@ -4,6 +4,7 @@
  * request fields, error explanations, an extra rule per plan).
  */
 import type {
+  AdapterKind,
   ErrorExplanation,
   ErrorFacts,
   HyperparameterSpec,
@@ -52,6 +53,17 @@ export function checkHyperparameter(spec: HyperparameterSpec, value: number | st
     return `${spec.label} must be ${[from, to].filter(Boolean).join(' and ')} (got ${value}).`;
   }
   return undefined;
+}
+
+/** The spec with a model's bounds applied: the stricter of the two on each side. */
+export function narrowed(spec: HyperparameterSpec, limit: { readonly min?: number; readonly max?: number }): HyperparameterSpec {
+  const useLimitMin = limit.min !== undefined && (spec.min === undefined || limit.min > spec.min);
+  const max = limit.max === undefined ? spec.max : spec.max === undefined ? limit.max : Math.min(spec.max, limit.max);
+  return {
+    ...spec,
+    ...(useLimitMin ? { min: limit.min, exclusiveMin: false } : {}),
+    ...(max !== undefined ? { max } : {}),
+  };
 }
 
 export function makeProvider(id: ProviderId, label: string, capabilities: ProviderCapabilities, hooks: AdapterHooks = {}): Provider {
@@ -131,8 +143,9 @@ export function makeProvider(id: ProviderId, label: string, capabilities: Provid
           problems.push({ field: 'hyperparameters', key: name, message: `${label} takes no ${name} for ${cap.label}.` });
           continue;
         }
-        const p = checkHyperparameter(spec, value);
-        if (p) problems.push({ field: 'hyperparameters', key: name, message: p });
+        const limit = m?.hyperparameterLimits?.[name];
+        const p = checkHyperparameter(limit ? narrowed(spec, limit) : spec, value);
+        if (p) problems.push({ field: 'hyperparameters', key: name, message: limit ? `${p.replace(/\.$/, '')} for ${m?.label ?? plan.model}.` : p });
       }
       for (const [optionId, choiceId] of Object.entries(plan.options ?? {})) {
         const option = capabilities.trainingOptions.find((o) => o.id === optionId);
@@ -141,6 +154,8 @@ export function makeProvider(id: ProviderId, label: string, capabilities: Provid
           problems.push({ field: 'options', key: optionId, message: `${label} has no ${optionId} "${choiceId}".` });
         } else if (!choice.support.supported) {
           problems.push({ field: 'options', key: optionId, message: `${choice.label}: ${choice.support.reason}` });
+        } else if (optionId === 'adapter' && m?.adapters && !m.adapters.includes(choiceId as AdapterKind)) {
+          problems.push({ field: 'options', key: optionId, message: `${label} cannot train ${m.label} with ${choice.label}; it offers ${m.adapters.join(', ')} for it.` });
         }
       }
       problems.push(...(hooks.extraProblems?.(plan, m) ?? []));

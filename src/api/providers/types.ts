@@ -77,6 +77,7 @@ export interface MethodCapability {
 
 /** Ids of the training options a service offers (Azure training type; LoRA vs full on open-model services). */
 export type TrainingTypeId = 'standard' | 'global' | 'datazone' | 'developer';
+/** LoRA adapter or full-weight training (Together `training_type`, Nebius `hyperparameters.lora`). */
 export type AdapterKind = 'lora' | 'full';
 
 /** One choice of one training option, e.g. Azure's Global training. */
@@ -133,6 +134,13 @@ export interface TunableModel {
   readonly retirement?: Retirement;
   /** Id in Tuneline's catalogue (`src/core/models.ts`), for tokenizer and price, when it is there. */
   readonly catalogueId?: string;
+  /**
+   * Bounds of hyperparameters that depend on the model (Together's batch sizes and LoRA rank per model), narrower
+   * than the method's spec; `check` enforces both. Keyed by hyperparameter name.
+   */
+  readonly hyperparameterLimits?: Readonly<Record<string, { readonly min?: number; readonly max?: number }>>;
+  /** Adapter kinds this model can be trained with (open-model services); absent where the service has no choice. */
+  readonly adapters?: readonly AdapterKind[];
   readonly source: Source;
 }
 
@@ -226,7 +234,30 @@ export interface DatasetRules {
   /** Quota of files per resource and their total size. */
   readonly maxFiles?: number;
   readonly maxTotalFileBytes?: number;
+  /** Most examples a training file may have (Bedrock Mantle RFT: 20,000). */
+  readonly maxExamples?: number;
+  /** Top-level fields every example must have besides `messages` (Bedrock Mantle RFT: `reference_answer`). */
+  readonly requiredFields?: readonly string[];
   readonly source: Source;
+}
+
+/** The job statuses Tuneline shows (OpenAI's `FineTuningJob.status`, which the jobs view already knows). */
+export type TunelineJobStatus = 'validating_files' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+
+/** One service status (Together `running`, Fireworks `JOB_STATE_RUNNING`) and what Tuneline shows for it. */
+export interface StatusMapping {
+  readonly service: string;
+  readonly tuneline: TunelineJobStatus;
+  /** The job will not change any more. */
+  readonly final: boolean;
+  readonly source: Source;
+}
+
+/** The service's price estimate before a job starts (Together `POST /fine-tunes/estimate-price`). */
+export interface PriceEstimateCapability {
+  readonly support: Support;
+  /** Where the published per-token rates are, with the date they were read (the summary shows it). */
+  readonly pricePage?: Source;
 }
 
 /** Job quotas per resource or organisation. */
@@ -256,6 +287,13 @@ export interface ProviderCapabilities {
   readonly baseUrl: BaseUrlRule;
   readonly dataset: DatasetRules;
   readonly quotas: JobQuotas;
+  /**
+   * The service's own job statuses and what Tuneline shows for each (issue 20). Absent: the service uses OpenAI's
+   * statuses as they are.
+   */
+  readonly statuses?: readonly StatusMapping[];
+  /** A price estimate before the job starts (issue 20). Absent: none (Tuneline's own estimate from the catalogue). */
+  readonly priceEstimate?: PriceEstimateCapability;
 }
 
 /** What a user picked in the training wizard, before it is sent. */
@@ -271,11 +309,13 @@ export interface TrainingPlan {
   readonly seed?: number;
   /** Chosen option per `TrainingOption.id` (e.g. `{ trainingType: 'global' }`). */
   readonly options?: Readonly<Record<string, string>>;
+  /** Continue from a checkpoint of an earlier job (Together `from_checkpoint`, Fireworks `warmStartFrom`). */
+  readonly fromCheckpoint?: string;
 }
 
 /** One reason a plan cannot be sent as it is, tied to what the user chose. */
 export interface PlanProblem {
-  readonly field: 'model' | 'method' | 'validationFile' | 'grader' | 'hyperparameters' | 'options';
+  readonly field: 'model' | 'method' | 'validationFile' | 'grader' | 'hyperparameters' | 'options' | 'fromCheckpoint';
   /** The hyperparameter or option id, when `field` is one of those. */
   readonly key?: string;
   readonly message: string;
@@ -323,4 +363,19 @@ export interface Provider {
   jobRequest(plan: TrainingPlan): Record<string, unknown>;
   /** A service-specific explanation of a failure, when the adapter knows the case (else the generic one applies). */
   explainError(facts: ErrorFacts): ErrorExplanation | undefined;
+}
+
+/**
+ * What Tuneline shows for a service status: the adapter's `statuses` table, else the status itself when it is one of
+ * OpenAI's (OpenAI, Azure, Nebius, Bedrock Mantle), else `undefined` (an unknown status: show it raw).
+ */
+export function tunelineStatus(capabilities: ProviderCapabilities, status: string): StatusMapping | undefined {
+  const mapped = capabilities.statuses?.find((s) => s.service === status);
+  if (mapped) return mapped;
+  if (capabilities.statuses) return undefined;
+  const openai: readonly TunelineJobStatus[] = ['validating_files', 'queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled'];
+  const t = openai.find((s) => s === status);
+  return t
+    ? { service: status, tuneline: t, final: t === 'succeeded' || t === 'failed' || t === 'cancelled', source: { url: 'OpenAI FineTuningJob.status', read: '2026-12-03' } }
+    : undefined;
 }
