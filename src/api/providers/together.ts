@@ -43,7 +43,8 @@ export const TOGETHER_SOURCES = {
   auth: { url: 'https://github.com/togethercomputer/openapi/blob/090263aa0fde006d9cd958bef52719958079bbc4/openapi.yaml', read: READ, note: 'securitySchemes: bearer; SDK reads TOGETHER_API_KEY' },
 } as const satisfies Record<string, Source>;
 
-export const TOGETHER_BASE_URL = 'https://api.together.xyz/v1';
+/** The SDK client's and the SPEC's base URL (the SDK's upload helper alone uses https://api.together.xyz/v1). */
+export const TOGETHER_BASE_URL = 'https://api.together.ai/v1';
 
 const spec = (h: Omit<HyperparameterSpec, 'source'>, note?: string): HyperparameterSpec => ({
   ...h,
@@ -191,7 +192,7 @@ export const TOGETHER_CAPABILITIES: ProviderCapabilities = {
     source: TOGETHER_SOURCES.serving,
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'TOGETHER_API_KEY', source: TOGETHER_SOURCES.auth },
-  baseUrl: { default: TOGETHER_BASE_URL, setting: 'tuneline.baseUrl', example: TOGETHER_BASE_URL, source: { ...TOGETHER_SOURCES.sdk, note: 'client default baseURL https://api.together.xyz/v1 (the SPEC\'s servers entry is https://api.together.ai/v1)' } },
+  baseUrl: { default: TOGETHER_BASE_URL, setting: 'tuneline.baseUrl', example: TOGETHER_BASE_URL, source: { ...TOGETHER_SOURCES.sdk, note: 'client default baseURL https://api.together.ai/v1 (= the SPEC servers entry); lib/upload.js ignores it and uses TOGETHER_API_BASE_URL or https://api.together.xyz/v1' } },
   dataset: {
     utf8Bom: 'unknown',
     minExamples: 1,
