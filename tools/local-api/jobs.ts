@@ -7,6 +7,7 @@ import { trainingPairs } from './chat';
 import type { Clock } from './clock';
 import type { Faults } from './faults';
 import type { Flavour } from './flavours';
+import { checkOwnFormat } from './ownFormat';
 import { ApiError, badRequest, notFound, rejectUnknown } from './http';
 import { BASE_MODELS, resolveBaseModel, type AzureTrainingType } from './models';
 import type { Hyperparameters, JobEvent, State, StepMetrics, StoredFile, StoredJob } from './state';
@@ -345,17 +346,25 @@ export class JobEngine {
   ): { code: string; message: string; param: string } | undefined {
     const file = this.state.files.get(fileId);
     if (!file) return { code: 'invalid_file', message: `The ${param.replace('_', ' ')} ${fileId} was not found (it may have been deleted).`, param };
-    const result = checkTrainingFile(file.content.toString('utf8'), job.methodType, job.model, {
-      completion: resolveBaseModel(job.model)?.completion === true,
-      ...(job.methodExtra['grader'] !== undefined ? { grader: job.methodExtra['grader'] } : {}),
-    });
+    const rules = this.flavour.dataset;
+    const text = file.content.toString('utf8');
+    const result = rules?.ownFormat
+      ? checkOwnFormat(text, rules.requiredFields ?? [])
+      : checkTrainingFile(text, job.methodType, job.model, {
+          completion: resolveBaseModel(job.model)?.completion === true,
+          ...(job.methodExtra['grader'] !== undefined ? { grader: job.methodExtra['grader'] } : {}),
+        });
     if (param === 'training_file') job.run.examples = result.examples;
-    if (param === 'training_file' && result.examples < MIN_EXAMPLES) {
+    const minExamples = rules?.minExamples ?? MIN_EXAMPLES;
+    if (param === 'training_file' && result.examples < minExamples) {
       return {
         code: 'invalid_n_examples',
-        message: `Training file has ${result.examples} example(s), but must have at least ${MIN_EXAMPLES} examples`,
+        message: `Training file has ${result.examples} example(s), but must have at least ${minExamples} examples`,
         param,
       };
+    }
+    if (param === 'training_file' && rules?.maxExamples !== undefined && result.examples > rules.maxExamples) {
+      return { code: 'invalid_n_examples', message: `Training file has ${result.examples} examples, but may have at most ${rules.maxExamples} examples`, param };
     }
     if (result.firstError) {
       return {

@@ -36,7 +36,16 @@ export const BASE_MODELS: readonly BaseModel[] = [
   { id: 'Llama-3.3-70B-Instruct', created: 1733443200, owned_by: 'system', methods: ['supervised'], aliases: ['Llama-3.3-70B'], flavours: ['azure'], trainingTypes: ['globalstandard'] },
   { id: 'Qwen-32B', created: 1733443200, owned_by: 'system', methods: ['supervised'], aliases: [], flavours: ['azure'], trainingTypes: ['globalstandard'] },
   { id: 'Ministral-3B', created: 1729036800, owned_by: 'system', methods: ['supervised'], aliases: ['Ministral-3B-2411'], flavours: ['azure'], trainingTypes: ['globalstandard'] },
+  // Nebius Token Factory's tunable models (src/api/providers/nebius.ts, post-training/models).
+  { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct', created: 1721692800, owned_by: 'nebius', methods: ['supervised'], aliases: [], flavours: ['nebius'] },
+  { id: 'meta-llama/Llama-3.3-70B-Instruct', created: 1733443200, owned_by: 'nebius', methods: ['supervised'], aliases: [], flavours: ['nebius'] },
+  // Bedrock Mantle: reinforcement fine-tuning of open-weight models only (src/api/providers/bedrockMantle.ts).
+  { id: 'openai.gpt-oss-20b', created: 1754352000, owned_by: 'bedrock', methods: ['reinforcement'], aliases: [], flavours: ['bedrock-mantle'] },
+  { id: 'openai.gpt-oss-120b', created: 1754352000, owned_by: 'bedrock', methods: ['reinforcement'], aliases: [], flavours: ['bedrock-mantle'] },
 ];
+
+/** Flavours that offer only their own models (no OpenAI model is tuned there). */
+const OWN_MODELS_ONLY: readonly FlavourName[] = ['nebius', 'bedrock-mantle'];
 
 /** The snapshot a model name resolves to for fine-tuning, or undefined when it is not a base model. */
 export function resolveBaseModel(name: string, flavour?: FlavourName): BaseModel | undefined {
@@ -45,5 +54,6 @@ export function resolveBaseModel(name: string, flavour?: FlavourName): BaseModel
 
 /** Whether `flavour` offers the model (every flavour when either is not given). */
 export function offeredBy(m: BaseModel, flavour: FlavourName | undefined): boolean {
+  if (flavour && OWN_MODELS_ONLY.includes(flavour)) return m.flavours?.includes(flavour) === true;
   return !flavour || !m.flavours || m.flavours.includes(flavour);
 }

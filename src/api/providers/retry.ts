@@ -10,7 +10,7 @@
  * `retry-after` it asked for, and the example number a failed-job message names (`errorInfo.exampleNumber`), which
  * `exampleLine()` maps to the dataset line (`errorInfo.exampleToLine`).
  */
-import { exampleNumber, exampleToLine, isNetworkError, scrubKeys } from '../errorInfo';
+import { exampleNumber, exampleToLine, isNetworkError, isRetryable, retryAfterMs, scrubKeys } from '../errorInfo';
 
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -214,4 +214,20 @@ export function fetchWithRetry(
     (error) => (error instanceof HttpAnswer ? error.failure : undefined),
     options,
   );
+}
+
+/**
+ * `classify` for calls made with the `openai` SDK (Nebius, Bedrock Mantle and any OpenAI-compatible service used
+ * outside the extension's SdkClient): errorInfo's `isRetryable` / `retryAfterMs` decide, as in SdkClient.
+ */
+export function openAIFailure(service: string, what: string) {
+  return (error: unknown, n: number): Failure | undefined => {
+    const e = error as { status?: unknown; error?: unknown; message?: unknown };
+    if (typeof e?.status !== 'number') return undefined;
+    const facts = errorBodyFacts({ error: e.error });
+    return {
+      error: new ProviderHttpError(service, what, e.status, facts.message || scrubKeys(String(e.message ?? '')), facts.code, retryAfterMs(error), n),
+      retryable: isRetryable(error, false),
+    };
+  };
 }
