@@ -6,6 +6,11 @@
  * checked against Together's OpenAPI document.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import Together from 'together-ai';
 import { TOGETHER, togetherEstimateRequest, togetherModelFromLimits, tunelineStatus, type TrainingPlan } from '../../src/api/providers';
 import { exampleLine, ProviderHttpError } from '../../src/api/providers/retry';
@@ -52,6 +57,30 @@ describe('local API, Together flavour (TogetherClient on together-ai)', function
     const post = api.requests.find((r) => r.method === 'POST' && r.path === '/v1/files');
     assert.ok(post?.auth);
     assert.deepEqual((await client.listFiles()).map((x) => x.id), [f.id]);
+  });
+
+  it('the upload works from an esbuild CommonJS bundle on this Node (how the extension host and the CLI run it)', async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'tuneline-together-'));
+    const entry = join(dir, 'entry.ts');
+    const root = join(__dirname, '..', '..');
+    writeFileSync(
+      entry,
+      [
+        `import { TogetherClient } from ${JSON.stringify(join(root, 'src/api/providers/together/client'))};`,
+        'const [baseURL, apiKey] = process.argv.slice(2);',
+        'void new TogetherClient({ apiKey: apiKey!, baseURL: baseURL! }).uploadFile({ name: "train.jsonl", data: Buffer.from("{}\\n") })',
+        '  .then((f) => process.stdout.write(JSON.stringify(f)), (e: unknown) => { process.stderr.write(String(e)); process.exit(1); });',
+      ].join('\n'),
+    );
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: join(dir, 'out.cjs'), logLevel: 'silent' });
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [join(dir, 'out.cjs'), api.baseURL, api.key], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    );
+    const f = JSON.parse(out) as { id: string; bytes: number };
+    assert.match(f.id, /^file-/);
+    assert.equal(f.bytes, 3);
+    assert.equal(api.requests.find((r) => r.method === 'PUT')?.auth, false);
   });
 
   it('the storage URL refuses a PUT that also carries an Authorization header (as S3 does)', async () => {
