@@ -7,6 +7,7 @@
 // Ctrl+C stops everything.
 //
 // Options: --port N (VS Code's port; default 3000, or a free one if taken) --flavour openai|azure
+//          --provider openai|azure|nebius|bedrock-mantle|together|fireworks (that provider's local API, issue 20)
 //          --screenshot FILE (open the workbench in headless Chromium, save a screenshot, then stop; for the README)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,10 @@ const opt = (name, dflt) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
 const flavour = opt('--flavour', 'openai');
+// --provider NAME (issue 20): the local server of that provider (tools/local-api/providers.ts), which prints the demo's
+// settings and key variable on a TUNELINE_DEMO line.
+const provider = opt('--provider', '');
+let demo; // the TUNELINE_DEMO line, when --provider is given
 const screenshotFile = opt('--screenshot', '');
 const wantedPort = Number(opt('--port', '3000'));
 const KEY = 'sk-local-demo';
@@ -110,6 +115,7 @@ function writeUserSettings(serverData, apiBase) {
     'tuneline.provider': flavour === 'azure' ? 'azure' : 'openai',
     'tuneline.baseUrl': flavour === 'azure' ? '' : apiBase,
     'tuneline.azure.endpoint': flavour === 'azure' ? apiBase.replace(/\/openai\/v1\/?$/, '') : '',
+    ...(demo ? demo.settings : {}),
   });
   fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
@@ -125,12 +131,13 @@ async function main() {
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const api = await startChild(
     process.execPath,
-    [tsx, path.join(root, 'tools', 'local-api', 'main.ts'), '--port', '0', '--flavour', flavour, '--key', KEY, '--speed', 'demo', '--quiet'],
-    /listening on (http:\/\/127\.0\.0\.1:\d+\S*)/,
+    [tsx, path.join(root, 'tools', 'local-api', 'main.ts'), '--port', '0', '--flavour', flavour, '--key', KEY, '--speed', 'demo', '--quiet', ...(provider ? ['--provider', provider] : [])],
+    provider ? /listening on (http:\/\/127\.0\.0\.1:\d+\S*)[\s\S]*TUNELINE_DEMO (\{.*\})/ : /listening on (http:\/\/127\.0\.0\.1:\d+\S*)/,
     {},
     'the local API',
   );
   const apiBase = api.match[1];
+  if (provider) demo = JSON.parse(api.match[2]);
 
   const stateDir = path.join(root, '.vscode-test');
   const workspace = path.join(stateDir, 'demo-workspace');
@@ -159,6 +166,7 @@ async function main() {
       TMPDIR: tmp,
       VSCODE_AGENT_FOLDER: serverData,
       [flavour === 'azure' ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY']: KEY,
+      ...(demo ? { [demo.keyEnvVar]: demo.key } : {}),
     },
     'VS Code',
   );
@@ -170,7 +178,7 @@ async function main() {
     [
       '',
       'Tuneline demo is running.',
-      `  Local API (${flavour} flavour): ${apiBase}   key: ${KEY}`,
+      `  Local API (${provider || flavour}): ${apiBase}   key: ${demo ? demo.key : KEY}`,
       `  Open VS Code in your browser:  ${url}`,
       `  Sample workspace:              ${path.relative(root, workspace)}`,
       'Ctrl+C stops everything.',

@@ -47,7 +47,7 @@ export const DPO_JSONL = `${TOPICS.map(([p, r]) =>
   }),
 ).join('\n')}\n`;
 
-export type Flavour = 'openai' | 'azure';
+export type Flavour = 'openai' | 'azure' | 'nebius' | 'bedrock-mantle';
 
 /** An SDK client for the server, the way a user configures it for each flavour. */
 export function client(api: LocalApi, opts: { key?: string; maxRetries?: number; timeout?: number } = {}): OpenAI {

@@ -3,7 +3,17 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export type FlavourName = 'openai' | 'azure';
+export type FlavourName = 'openai' | 'azure' | 'nebius' | 'bedrock-mantle';
+
+/** Dataset rules of an OpenAI-compatible service that differ from OpenAI's (issue 20). */
+export interface FlavourDatasetRules {
+  readonly minExamples: number;
+  readonly maxExamples?: number;
+  /** Top-level fields every example must have (Bedrock Mantle RFT: reference_answer). */
+  readonly requiredFields?: readonly string[];
+  /** Check lines with these rules instead of Tuneline's OpenAI engine (the service's own format). */
+  readonly ownFormat?: boolean;
+}
 
 export interface Flavour {
   readonly name: FlavourName;
@@ -20,6 +30,9 @@ export interface Flavour {
   newId(kind: 'file' | 'ftjob' | 'ftevent' | 'ftckpt' | 'upload' | 'part' | 'chatcmpl'): string;
   /** Does chatting with a fine-tuned model need a deployment (Azure) or is the model id enough (OpenAI)? */
   readonly needsDeployment: boolean;
+  /** Only the models marked with this flavour are offered (the open-model services); default: every shared model. */
+  readonly ownModelsOnly?: boolean;
+  readonly dataset?: FlavourDatasetRules;
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -117,4 +130,38 @@ export const AZURE: Flavour = {
   needsDeployment: true,
 };
 
-export const flavourByName = (name: FlavourName): Flavour => (name === 'azure' ? AZURE : OPENAI);
+/**
+ * Nebius Token Factory: OpenAI-compatible at https://api.tokenfactory.nebius.com/v1 (docs.tokenfactory.nebius.com
+ * api-reference/introduction), Bearer key, its own open models (src/api/providers/nebius.ts).
+ */
+export const NEBIUS: Flavour = {
+  ...OPENAI,
+  name: 'nebius',
+  unauthorized: (presented) => ({ message: presented === undefined ? 'Missing API key: send Authorization: Bearer <NEBIUS_API_KEY>.' : 'Invalid API key.', type: 'invalid_request_error', code: 'invalid_api_key' }),
+  fineTunedModelId: (base, _org, suffix) => `${base}-LoRa:${suffix ?? 'ft'}-${randomAlnum(6).toLowerCase()}`,
+  ownModelsOnly: true,
+  dataset: { minExamples: 1 },
+};
+
+/**
+ * Amazon Bedrock Mantle: OpenAI-compatible at https://bedrock-mantle.REGION.api.aws/v1 with a Bedrock API key as the
+ * bearer token; reinforcement fine-tuning of open-weight models on data with `messages` + `reference_answer`,
+ * 100 to 20,000 examples (docs.aws.amazon.com/bedrock/latest/userguide/rft-prepare-data-open-weight.html).
+ */
+export const BEDROCK_MANTLE: Flavour = {
+  ...OPENAI,
+  name: 'bedrock-mantle',
+  unauthorized: (presented) => ({
+    message: presented === undefined ? 'Missing Authentication Token' : 'The security token included in the request is invalid.',
+    type: 'authentication_error',
+    code: presented === undefined ? 'MissingAuthenticationToken' : 'UnrecognizedClientException',
+  }),
+  fineTunedModelId: (base, _org, suffix) => `${base}:ft:${suffix ?? 'custom'}:${randomAlnum(10).toLowerCase()}`,
+  ownModelsOnly: true,
+  dataset: { minExamples: 100, maxExamples: 20_000, requiredFields: ['reference_answer'], ownFormat: true },
+};
+
+export const flavourByName = (name: FlavourName): Flavour =>
+  name === 'azure' ? AZURE : name === 'nebius' ? NEBIUS : name === 'bedrock-mantle' ? BEDROCK_MANTLE : OPENAI;
+
+export const FLAVOUR_NAMES: readonly FlavourName[] = ['openai', 'azure', 'nebius', 'bedrock-mantle'];

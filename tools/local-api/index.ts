@@ -7,11 +7,12 @@
  *   api.clock.advance(60_000); // move every job along
  *   await api.close();
  */
+import { ArmDeployments, DEFAULT_ARM_ACCOUNT, DEFAULT_ARM_TOKEN, type ArmAccount } from './arm';
 import { Clock } from './clock';
 import type { ServerContext } from './context';
 import { Faults } from './faults';
 import { flavourByName, type FlavourName } from './flavours';
-import { JobEngine } from './jobs';
+import { AZURE_JOB_QUOTAS, JobEngine, type JobQuotas } from './jobs';
 import { RequestLog } from './requests';
 import { buildRouter } from './routes';
 import { LocalApiServer, type ResponseRecord } from './server';
@@ -25,7 +26,8 @@ export { Clock } from './clock';
 export { Faults } from './faults';
 export { RequestLog } from './requests';
 export { State } from './state';
-export { TIMING, MIN_EXAMPLES } from './jobs';
+export { TIMING, MIN_EXAMPLES, AZURE_JOB_QUOTAS, type JobQuotas } from './jobs';
+export { ARM_TIMING, DEFAULT_ARM_ACCOUNT, DEFAULT_ARM_TOKEN, MAX_FINE_TUNED_DEPLOYMENTS, type ArmAccount } from './arm';
 export { BASE_MODELS } from './models';
 
 export const DEFAULT_KEY = 'sk-local-demo';
@@ -50,8 +52,25 @@ export interface LocalApiOptions {
   readonly streamDelayMs?: number;
   /** Result file content: plain CSV (default) or base64 of the CSV, as the real service serves it. */
   readonly resultFileEncoding?: 'csv' | 'base64';
-  /** Called after every API response (not admin ones) with what was sent: used by the tests' spec check. */
+  /** Called after every API response (not admin or ARM ones) with what was sent: used by the tests' spec check. */
   readonly onResponse?: (record: ResponseRecord) => void;
+  /** Azure flavour: job quotas (default Azure's: 3 running, 5 for Developer training, 20 queued). */
+  readonly azureQuotas?: Partial<JobQuotas>;
+  /** Azure flavour: the one account the ARM routes know, and the bearer token they accept. */
+  readonly arm?: { readonly account?: Partial<ArmAccount>; readonly token?: string };
+}
+
+/** The Azure flavour's Resource Manager: where it is and what it accepts. */
+export interface LocalArm {
+  /** The ARM base URL to give the SDK (`endpoint`): the server's `url`. */
+  readonly endpoint: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly account: string;
+  /** The bearer token the ARM routes accept. */
+  readonly token: string;
+  /** Deployment name → provisioning state, for tests. */
+  states(): Record<string, string>;
 }
 
 export interface LocalApi {
@@ -66,6 +85,8 @@ export interface LocalApi {
   readonly faults: Faults;
   readonly state: State;
   readonly requests: RequestLog;
+  /** Azure flavour only: the Resource Manager deployment routes. */
+  readonly arm?: LocalArm;
   /** Azure: deploy `model` (e.g. a fine-tuned model id) under `name`, to chat with it as `model: name`. */
   deploy(name: string, model: string): void;
   /** Clears state, faults and the request log; stops every job. */
@@ -84,12 +105,17 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const requests = new RequestLog();
   const organization = options.organization ?? 'org-local';
   const resultFileEncoding = options.resultFileEncoding ?? 'csv';
-  const jobs = new JobEngine(state, clock, flavour, faults, organization, resultFileEncoding);
+  const quotas = flavour.name === 'azure' ? { ...AZURE_JOB_QUOTAS, ...options.azureQuotas } : undefined;
+  const jobs = new JobEngine(state, clock, flavour, faults, organization, resultFileEncoding, quotas);
   const context: ServerContext = { state, clock, flavour, faults, jobs, organization, resultFileEncoding };
+  const armAccount: ArmAccount = { ...DEFAULT_ARM_ACCOUNT, ...options.arm?.account };
+  const armToken = options.arm?.token ?? DEFAULT_ARM_TOKEN;
+  const arm = flavour.name === 'azure' ? new ArmDeployments(context, armAccount, armToken) : undefined;
   const router = buildRouter();
   let baseURL = '';
   let port = 0;
   const reset = (): void => {
+    arm?.clear();
     jobs.dispose();
     state.clear();
     faults.clear();
@@ -111,6 +137,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       reset,
     },
     ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+    ...(arm ? { arm } : {}),
   });
   port = await server.listen(options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
@@ -126,12 +153,23 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     faults,
     state,
     requests,
+    ...(arm
+      ? {
+          arm: {
+            endpoint: url,
+            ...armAccount,
+            token: armToken,
+            states: () => Object.fromEntries([...arm.deployments.values()].map((d) => [d.name, d.provisioningState])),
+          },
+        }
+      : {}),
     deploy: (name, model) => {
       state.deploy(name, model);
     },
     reset,
     close: () => {
       closed ??= (async () => {
+        arm?.clear();
         jobs.dispose();
         clock.dispose();
         await server.close();

@@ -7,8 +7,9 @@ import { trainingPairs } from './chat';
 import type { Clock } from './clock';
 import type { Faults } from './faults';
 import type { Flavour } from './flavours';
-import { badRequest, notFound, rejectUnknown } from './http';
-import { BASE_MODELS, resolveBaseModel } from './models';
+import { checkOwnFormat } from './ownFormat';
+import { ApiError, badRequest, notFound, rejectUnknown } from './http';
+import { BASE_MODELS, resolveBaseModel, type AzureTrainingType } from './models';
 import type { Hyperparameters, JobEvent, State, StepMetrics, StoredFile, StoredJob } from './state';
 import { checkTrainingFile, type JobMethod } from './validation';
 
@@ -25,6 +26,21 @@ export const TIMING = {
 } as const;
 
 export const MIN_EXAMPLES = 10;
+
+/**
+ * Azure's job quotas per resource (quotas-limits.md, 2026-02-17: "Maximum simultaneously running training jobs per
+ * resource: Standard and global training: 3; Developer training: 5", "Maximum training jobs queued: 20"). A job over
+ * the running limit waits in `queued`; a create beyond the queue limit is refused with 429.
+ */
+export interface JobQuotas {
+  readonly maxRunning: number;
+  readonly maxRunningDeveloper: number;
+  readonly maxQueued: number;
+}
+
+export const AZURE_JOB_QUOTAS: JobQuotas = { maxRunning: 3, maxRunningDeveloper: 5, maxQueued: 20 };
+
+const TRAINING_TYPES: readonly AzureTrainingType[] = ['standard', 'globalstandard', 'developer'];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,18 +59,22 @@ export class JobEngine {
     private readonly faults: Faults,
     private readonly organization: string,
     private readonly resultFileEncoding: 'csv' | 'base64',
+    /** Azure flavour: job quotas (undefined: no quota, as on OpenAI). */
+    private readonly quotas?: JobQuotas,
   ) {}
 
   // ---------------------------------------------------------------- create
 
   /** Checks a `POST /fine_tuning/jobs` body like the service does, creates the job and starts its lifecycle. */
   create(body: Record<string, unknown>): StoredJob {
-    rejectUnknown(body, ['model', 'training_file', 'validation_file', 'hyperparameters', 'suffix', 'seed', 'method', 'metadata', 'integrations']);
+    const azure = this.flavour.name === 'azure';
+    // Azure takes `trainingType` at the top level of the body (fine-tuning-rest.md); OpenAI refuses it as unknown.
+    rejectUnknown(body, ['model', 'training_file', 'validation_file', 'hyperparameters', 'suffix', 'seed', 'method', 'metadata', 'integrations', ...(azure ? ['trainingType'] : [])]);
     const model = body['model'];
     if (typeof model !== 'string' || model === '') {
       throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
     }
-    const base = resolveBaseModel(model);
+    const base = resolveBaseModel(model, this.flavour.name);
     const parentFt = base ? undefined : this.state.fineTunedModels.get(model);
     if (!base && !parentFt) {
       throw badRequest(`Model ${model} is not available for fine-tuning or does not exist.`, 'model', 'model_not_available');
@@ -105,6 +125,10 @@ export class JobEngine {
         'invalid_value',
       );
     }
+
+    // Azure: training type and the job quota
+    const trainingType = azure ? this.checkTrainingType(body['trainingType'], baseInfo.id, baseInfo.trainingTypes) : null;
+    if (azure) this.checkQueueQuota(trainingType === 'developer');
 
     // hyperparameters (top level is the deprecated spelling of method.<type>.hyperparameters)
     const topHp = body['hyperparameters'];
@@ -203,6 +227,7 @@ export class JobEngine {
       metadata,
       integrations,
       methodType,
+      trainingType,
       methodExtra,
       extraHp,
       hyperparameters,
@@ -220,6 +245,7 @@ export class JobEngine {
     };
     this.state.jobs.set(job.id, job);
     this.event(job, 'info', `Created fine-tuning job: ${job.id}`);
+    if (trainingType) this.event(job, 'info', `Training type: ${trainingType}`);
     this.event(job, 'info', `Validating training file: ${job.training_file}${job.validation_file ? ` and validation file: ${job.validation_file}` : ''}`);
     job.run.timer = this.clock.setTimeout(() => this.validate(job), TIMING.validateMs);
     return job;
@@ -237,6 +263,52 @@ export class JobEngine {
       throw badRequest(`File ${id} has purpose '${file.purpose}'; ${param} needs a file with purpose 'fine-tune'.`, param, 'invalid_file_purpose');
     }
     return file;
+  }
+
+  /** Azure's `trainingType`: one of standard, globalstandard, developer (any case), allowed for the model. */
+  private checkTrainingType(value: unknown, model: string, allowed: readonly AzureTrainingType[] | undefined): AzureTrainingType | null {
+    if (value === undefined || value === null) {
+      if (allowed && !allowed.includes('standard')) {
+        throw badRequest(`Model ${model} supports only ${allowed.join(', ')} training. Set trainingType to '${allowed[0]}'.`, 'trainingType', 'invalid_training_type');
+      }
+      return null;
+    }
+    const t = typeof value === 'string' ? (value.toLowerCase() as AzureTrainingType) : undefined;
+    if (!t || !TRAINING_TYPES.includes(t)) {
+      throw badRequest(`Invalid value for 'trainingType': '${String(value)}'. Supported values are: ${TRAINING_TYPES.map((x) => `'${x}'`).join(', ')}.`, 'trainingType', 'invalid_value');
+    }
+    const forModel = allowed ?? (model === 'o4-mini-2025-04-16' ? ['standard', 'globalstandard'] : TRAINING_TYPES);
+    if (!forModel.includes(t)) {
+      throw badRequest(`Model ${model} does not support training type '${t}'. Supported: ${forModel.join(', ')}.`, 'trainingType', 'invalid_training_type');
+    }
+    return t;
+  }
+
+  /**
+   * Refuses a create when the queue is full: jobs that cannot start at once (the running slots of their training type
+   * are taken, counting jobs still being validated) wait in the queue, and at most `maxQueued` may wait. With
+   * `maxQueued: 0` a job beyond the running limit is refused outright.
+   */
+  private checkQueueQuota(developer: boolean): void {
+    if (!this.quotas) return;
+    const limit = developer ? this.quotas.maxRunningDeveloper : this.quotas.maxRunning;
+    const running = this.runningCount(developer);
+    const pending = [...this.state.jobs.values()].filter((j) => (j.status === 'validating_files' || j.status === 'queued') && (j.trainingType === 'developer') === developer).length;
+    // how many would wait if this job were accepted
+    const waiting = Math.max(0, pending + 1 - Math.max(0, limit - running));
+    if (waiting > this.quotas.maxQueued) {
+      throw new ApiError(
+        429,
+        `The maximum number of queued fine-tuning jobs (${this.quotas.maxQueued}) for this resource has been reached, with ${running} running (at most ${limit}${developer ? ' for Developer training' : ''}). Wait for a job to finish or cancel one, then try again.`,
+        'invalid_request_error',
+        null,
+        'quota_exceeded',
+      );
+    }
+  }
+
+  private runningCount(developer: boolean): number {
+    return [...this.state.jobs.values()].filter((j) => (j.status === 'running' || j.status === 'paused') && (j.trainingType === 'developer') === developer).length;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -274,17 +346,25 @@ export class JobEngine {
   ): { code: string; message: string; param: string } | undefined {
     const file = this.state.files.get(fileId);
     if (!file) return { code: 'invalid_file', message: `The ${param.replace('_', ' ')} ${fileId} was not found (it may have been deleted).`, param };
-    const result = checkTrainingFile(file.content.toString('utf8'), job.methodType, job.model, {
-      completion: resolveBaseModel(job.model)?.completion === true,
-      ...(job.methodExtra['grader'] !== undefined ? { grader: job.methodExtra['grader'] } : {}),
-    });
+    const rules = this.flavour.dataset;
+    const text = file.content.toString('utf8');
+    const result = rules?.ownFormat
+      ? checkOwnFormat(text, rules.requiredFields ?? [])
+      : checkTrainingFile(text, job.methodType, job.model, {
+          completion: resolveBaseModel(job.model)?.completion === true,
+          ...(job.methodExtra['grader'] !== undefined ? { grader: job.methodExtra['grader'] } : {}),
+        });
     if (param === 'training_file') job.run.examples = result.examples;
-    if (param === 'training_file' && result.examples < MIN_EXAMPLES) {
+    const minExamples = rules?.minExamples ?? MIN_EXAMPLES;
+    if (param === 'training_file' && result.examples < minExamples) {
       return {
         code: 'invalid_n_examples',
-        message: `Training file has ${result.examples} example(s), but must have at least ${MIN_EXAMPLES} examples`,
+        message: `Training file has ${result.examples} example(s), but must have at least ${minExamples} examples`,
         param,
       };
+    }
+    if (param === 'training_file' && rules?.maxExamples !== undefined && result.examples > rules.maxExamples) {
+      return { code: 'invalid_n_examples', message: `Training file has ${result.examples} examples, but may have at most ${rules.maxExamples} examples`, param };
     }
     if (result.firstError) {
       return {
@@ -298,6 +378,17 @@ export class JobEngine {
 
   private start(job: StoredJob): void {
     job.run.timer = undefined;
+    if (this.quotas) {
+      const developer = job.trainingType === 'developer';
+      const limit = developer ? this.quotas.maxRunningDeveloper : this.quotas.maxRunning;
+      if (this.runningCount(developer) >= limit) {
+        // Over the running limit: the job waits in the queue and tries again later.
+        if (!job.run.waitingForSlot) this.event(job, 'info', `Waiting in the queue: ${limit} jobs of this training type are already running on this resource`);
+        job.run.waitingForSlot = true;
+        job.run.timer = this.clock.setTimeout(() => this.start(job), TIMING.queueMs);
+        return;
+      }
+    }
     const hp = job.hyperparameters;
     const epochs = typeof hp.n_epochs === 'number' ? hp.n_epochs : 3;
     const batch = typeof hp.batch_size === 'number' ? hp.batch_size : 1;

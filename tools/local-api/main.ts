@@ -3,7 +3,8 @@
  *   tsx tools/local-api/main.ts [--port N] [--flavour openai|azure] [--key K] [--speed demo|manual] [--quiet]
  */
 import { DEFAULT_KEY, startLocalApi } from './index';
-import type { FlavourName } from './flavours';
+import { FLAVOUR_NAMES, type FlavourName } from './flavours';
+import { PROVIDER_NAMES, startProviderDemo, type ProviderName } from './providers';
 
 interface Args {
   port: number;
@@ -11,6 +12,8 @@ interface Args {
   key: string;
   speed: 'demo' | 'manual';
   quiet: boolean;
+  /** `--provider NAME`: start the local server of that Tuneline provider (providers.ts) and print its demo settings. */
+  provider?: ProviderName;
 }
 
 function usage(): string {
@@ -19,6 +22,7 @@ function usage(): string {
     '  --port N        port on 127.0.0.1 (default 0: a free port)',
     '  --flavour F     openai (/v1, Authorization: Bearer) or azure (/openai/v1, api-key header); default openai',
     `  --key K         the API key the server accepts (default ${DEFAULT_KEY})`,
+    `  --provider P    ${PROVIDER_NAMES.join(' | ')}: that provider's local server; prints a TUNELINE_DEMO line (settings, key variable)`,
     '  --speed S       demo: the clock runs by itself (a job takes about a minute); manual: only',
     '                  POST /__admin/clock/advance moves it. Default demo',
     '  --quiet         do not print one line per request',
@@ -45,8 +49,14 @@ function parseArgs(argv: readonly string[]): Args {
       case '--flavour':
       case '--flavor': {
         const f = value();
-        if (f !== 'openai' && f !== 'azure') throw new Error('--flavour is openai or azure');
-        args.flavour = f;
+        if (!(FLAVOUR_NAMES as readonly string[]).includes(f)) throw new Error(`--flavour is one of ${FLAVOUR_NAMES.join(', ')}`);
+        args.flavour = f as FlavourName;
+        break;
+      }
+      case '--provider': {
+        const p = value();
+        if (!(PROVIDER_NAMES as readonly string[]).includes(p)) throw new Error(`--provider is one of ${PROVIDER_NAMES.join(', ')}`);
+        args.provider = p as ProviderName;
         break;
       }
       case '--key':
@@ -81,6 +91,18 @@ async function main(): Promise<void> {
     console.error(`${err instanceof Error ? err.message : String(err)}\n\n${usage()}`);
     process.exit(2);
   }
+  if (args.provider) {
+    const demo = await startProviderDemo(args.provider, { port: args.port, speed: args.speed, ...(args.key !== DEFAULT_KEY ? { key: args.key } : {}) });
+    console.log(`Local ${args.provider} API listening on ${demo.baseURL}`);
+    console.log(`API key: ${demo.key}  (${demo.keyEnvVar})`);
+    console.log(`TUNELINE_DEMO ${JSON.stringify({ provider: demo.provider, settings: demo.settings, keyEnvVar: demo.keyEnvVar, key: demo.key })}`);
+    const stopDemo = (): void => {
+      void demo.close().then(() => process.exit(0));
+    };
+    process.on('SIGINT', stopDemo);
+    process.on('SIGTERM', stopDemo);
+    return;
+  }
   const api = await startLocalApi({
     port: args.port,
     flavour: args.flavour,
@@ -96,6 +118,9 @@ async function main(): Promise<void> {
   console.log(`Local OpenAI-shaped API (${api.flavour} flavour) listening on ${api.baseURL}`);
   console.log(`API key: ${api.key}${api.flavour === 'azure' ? '  (send it as the api-key header, or Authorization: Bearer)' : ''}`);
   console.log(`Clock: ${args.speed === 'demo' ? 'demo (runs by itself; a small job finishes in about a minute)' : 'manual (POST /__admin/clock/advance)'}`);
+  if (api.arm) {
+    console.log(`ARM (deployments): ${api.arm.endpoint}/subscriptions/${api.arm.subscriptionId}/resourceGroups/${api.arm.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${api.arm.account}/deployments  (Authorization: Bearer ${api.arm.token})`);
+  }
   console.log(`Admin: ${api.url}/__admin  (faults, clock, requests, reset${api.flavour === 'azure' ? ', deployments' : ''})`);
   const stop = (): void => {
     void api.close().then(() => process.exit(0));

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin, type AdminTarget } from './admin';
+import { isArmPath, type ArmDeployments } from './arm';
 import type { ServerContext } from './context';
 import type { ActiveFault } from './faults';
 import { ApiError, type ErrorBody, type Reply } from './http';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   /** Real-time delay between streamed chunks, ms. */
   readonly streamDelayMs: number;
   readonly onResponse?: (record: ResponseRecord) => void;
+  /** Azure flavour: the Azure Resource Manager deployment routes (`/subscriptions/...`). */
+  readonly arm?: ArmDeployments;
 }
 
 const MAX_BODY = 600 * 1024 * 1024;
@@ -155,6 +158,18 @@ export class LocalApiServer {
 
     if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
       const reply = handleAdmin(this.opts.admin, method, url, body);
+      this.write(res, method, url.pathname, null, reply, [], false);
+      return;
+    }
+
+    if (this.opts.arm && isArmPath(url.pathname)) {
+      // Azure Resource Manager: its own auth (an Entra ID bearer token) and error shape; not in the OpenAI spec.
+      const entry = requests.add({ at: context.clock.now(), method, path: url.pathname, query: url.search, operation: 'ARM deployments', status: 0, faults: [] });
+      const faults = context.faults.take(method, url.pathname);
+      entry.faults.push(...faults.map((f) => `${f.id}:${f.kind}`));
+      const auth = req.headers['authorization'];
+      const reply = this.opts.arm.handle({ method, url, authorization: Array.isArray(auth) ? auth[0] : auth, body, faults });
+      entry.status = reply.status;
       this.write(res, method, url.pathname, null, reply, [], false);
       return;
     }

@@ -1,4 +1,5 @@
 /** The server's in-memory state: files, uploads, fine-tuning jobs (with events and checkpoints), models, deployments. */
+import type { AzureTrainingType } from './models';
 import type { JobMethod } from './validation';
 
 export interface StoredFile {
@@ -79,6 +80,8 @@ export interface StoredJob {
   readonly metadata: Record<string, string> | null;
   readonly integrations: unknown[] | null;
   readonly methodType: JobMethod;
+  /** Azure flavour: the job's training type (`trainingType` on create; null when not given, i.e. standard). */
+  readonly trainingType: AzureTrainingType | null;
   /** The `method` object as the job reports it (hyperparameters resolved once validated). */
   methodExtra: Record<string, unknown>;
   /** Method hyperparameters beyond the three common ones (reinforcement), as given. */
@@ -110,6 +113,8 @@ export interface StoredJob {
     failMessage?: string;
     /** The fine-tuned model id, chosen when training ends, published when the job succeeds. */
     pendingModel?: string;
+    /** Azure quota: the job is queued behind the running limit. */
+    waitingForSlot?: boolean;
   };
 }
 

@@ -1,11 +1,11 @@
 /** `/models`: list (base models and fine-tuned ones), retrieve, delete a fine-tuned model. */
 import { ApiError, json, notFound } from '../http';
-import { BASE_MODELS } from '../models';
+import { BASE_MODELS, offeredBy } from '../models';
 import type { Router } from '../router';
 import type { ServerContext } from '../context';
 
 function allModels(server: ServerContext): { id: string; object: 'model'; created: number; owned_by: string }[] {
-  const base = BASE_MODELS.map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: m.owned_by }));
+  const base = BASE_MODELS.filter((m) => offeredBy(m, server.flavour.name)).map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: m.owned_by }));
   const ft = [...server.state.fineTunedModels.values()]
     .filter((m) => !server.state.deletedModels.has(m.id))
     .map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: m.owned_by }));
