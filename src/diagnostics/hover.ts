@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { getEncoder, isEncodingLoaded, lineTokens } from '../core';
+import { EDITOR_TOKENIZE_MAX_BYTES } from './trackedDocument';
 import { fmtInt, fmtPercent, fmtUsd, plural } from './format';
 import type { DiagnosticsManager } from './manager';
 
@@ -26,7 +27,7 @@ export class DatasetHoverProvider implements vscode.HoverProvider {
 
     let known = t.index.lineTokens(line);
     let source = known?.exact ? 'exact' : 'estimate';
-    if (known && !known.exact && isEncodingLoaded(model.encoding)) {
+    if (known && !known.exact && r.bytes <= EDITOR_TOKENIZE_MAX_BYTES && isEncodingLoaded(model.encoding)) {
       const exact = lineTokens(document.lineAt(line).text, { encoder: getEncoder(model.encoding), funcInit: model.info.funcInit });
       if (exact !== undefined) {
         known = { tokens: exact, exact: true };

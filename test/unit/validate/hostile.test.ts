@@ -9,6 +9,7 @@ import { parse as jsoncParse, parseTree, type Node, type ParseError } from 'json
 import { firstSyntaxError, parseLine } from '../../../src/core/parse';
 import { buildTree, locate } from '../../../src/core/locate';
 import { validateText } from '../../../src/core/validate';
+import { DatasetIndex } from '../../../src/core/dataset';
 import { getEncoder } from '../../../src/core/tokens/encoding';
 import { lineTokens, stringify } from '../../../src/core/tokens/count';
 
@@ -142,5 +143,31 @@ describe('hostile lines: exact tokens on long runs', () => {
       assert.equal(r.tokens?.total, want);
       assert.equal(r.tokens?.overLimit, want > (r.tokens?.limit ?? Infinity) ? 1 : 0);
     }
+  });
+});
+
+describe('hostile lines: the editor index defers long lines\' token limit check to the workers', () => {
+  it('reports TOK-01 for a 2 MB line once exact counts arrive, with the same count as validation', () => {
+    const run = JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'a'.repeat(2_000_000) }, { role: 'assistant', content: 'ok' }] });
+    const small = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }] });
+    const lines = [small, run, small];
+    const ix = new DatasetIndex({ deferTokensAboveBytes: 64 * 1024 });
+    ix.setLines(0, 0, lines);
+    assert.equal(ix.problems().filter((p) => p.code === 'example-too-long').length, 0);
+    assert.equal(ix.lineResult(1)?.deferred, true);
+    assert.equal(ix.stats().overLimit, 0);
+    const enc = getEncoder(ix.model.encoding);
+    const perLine = lines.map((l) => lineTokens(l, { encoder: enc, funcInit: ix.model.info.funcInit }) ?? 0);
+    assert.ok(ix.setExactTokens(ix.version, perLine));
+    const over = ix.problems().filter((p) => p.code === 'example-too-long');
+    assert.equal(over.length, 1);
+    assert.equal(over[0]!.line, 1);
+    assert.equal(ix.stats().overLimit, 1);
+    // The same problem as the undeferred check (validation of the same text).
+    const direct = validateText(lines.join('\n')).problems.filter((p) => p.code === 'example-too-long');
+    assert.deepEqual(over, direct);
+    // An edit of the line drops its count until the next worker run.
+    ix.setLines(1, 1, [run.replace('"ok"', '"ok!"')]);
+    assert.equal(ix.problems().filter((p) => p.code === 'example-too-long').length, 0);
   });
 });
