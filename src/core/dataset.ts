@@ -715,14 +715,14 @@ export class DatasetIndex {
   private problemsOf(e: Entry, groups: (key: string) => readonly Entry[], example: number): Problem[] {
     const out: Problem[] = [];
     if (e.checkedLine === e.line && e.example === example) {
-      out.push(...e.r.problems);
+      for (const x of e.r.problems) out.push(x);
     } else {
       if (!e.moved || e.movedLine !== e.line || e.movedExample !== example) {
         e.moved = e.r.problems.map((p) => rebaseProblem(p, e.checkedLine, e.line, e.example, example));
         e.movedLine = e.line;
         e.movedExample = example;
       }
-      out.push(...e.moved);
+      for (const x of e.moved) out.push(x);
     }
     if (e.r.shape === 'blank' && e.line !== this.entries.length - 1) {
       out.push(blankLineProblem(e.line, e.r.length));

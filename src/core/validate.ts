@@ -468,7 +468,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const commonProblems: Problem[] = [];
   const commonCounts = { error: 0, warning: 0, info: 0 };
   const addCommon = (b: BucketData): void => {
-    commonProblems.push(...b.problems);
+    for (const x of b.problems) commonProblems.push(x);
     commonCounts.error += b.counts.error;
     commonCounts.warning += b.counts.warning;
     commonCounts.info += b.counts.info;
@@ -477,7 +477,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     for (const k of Object.keys(shapes) as Array<keyof typeof shapes>) shapes[k] += p.shapes[k];
     examples += p.examples;
     imageExamples += p.imageExamples;
-    blankLines.push(...p.blankLines);
+    for (const x of p.blankLines) blankLines.push(x);
     addCommon(p.common);
   }
   addCommon(secondDups);
@@ -555,7 +555,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   let max = 0;
   let overLimit = 0;
   for (const b of finals) {
-    all.push(...b.problems);
+    for (const x of b.problems) all.push(x);
     counts.error += b.counts.error;
     counts.warning += b.counts.warning;
     counts.info += b.counts.info;

@@ -8,7 +8,10 @@ import fc from 'fast-check';
 import { parse as jsoncParse, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { firstSyntaxError, parseLine } from '../../../src/core/parse';
 import { buildTree, locate } from '../../../src/core/locate';
-import { validateText } from '../../../src/core/validate';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateFile, validateText } from '../../../src/core/validate';
 import { DatasetIndex } from '../../../src/core/dataset';
 import { getEncoder } from '../../../src/core/tokens/encoding';
 import { lineTokens, stringify } from '../../../src/core/tokens/count';
@@ -97,6 +100,25 @@ describe('hostile lines: locating problems', () => {
       assert.match(key, /^"k\d+"$/);
     }
     assert.equal(new Set(keys.map((p) => p.column)).size, 20_000);
+  });
+});
+
+describe('hostile lines: a line with 200,000 problems', () => {
+  it('validateFile and validateText report every one (no argument-spread overflow)', async () => {
+    const m: Record<string, unknown> = { role: 'user', content: 'hi' };
+    for (let i = 0; i < 200_000; i++) m[`k${i}`] = i;
+    const text = JSON.stringify({ messages: [m, { role: 'assistant', content: 'x' }] }) + '\n';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneline-hostile-'));
+    try {
+      const file = path.join(dir, 'keys.jsonl');
+      fs.writeFileSync(file, text);
+      const r = await validateFile(file, { parallel: false });
+      const t = validateText(text);
+      assert.equal(r.problems.filter((p) => p.code === 'unknown-message-key').length, 200_000);
+      assert.deepEqual(r.counts, t.counts);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
