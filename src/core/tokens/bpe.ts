@@ -7,8 +7,11 @@
  * or of spaces is one piece (100,000 identical characters took 8.5 s, 2,000,000 never finished).
  *
  * Here the pieces and their ranks come from `gpt-tokenizer` itself (its regex, its vocabulary lookups), and pieces
- * of up to `LONG_PIECE` UTF-16 units still go through its own merge (and its cache): the ids are the library's by
- * construction. A longer piece is merged with the same rule, "merge the pair of lowest rank, the leftmost on ties",
+ * of up to `LONG_PIECE` UTF-16 units still go through its own merge: the ids are the library's by construction. Not
+ * through its merge cache, though: that LRU `Map` (100,000 pieces, the oldest deleted on each miss) goes quadratic
+ * once it is full of distinct pieces (a 2 MB base64 blob: 11 s, 4.6 times the 1 MB time), because each eviction
+ * walks past the holes that earlier deletions left at the front of the map. `FastBpe` keeps its own cache of short
+ * pieces, emptied when full (no eviction order to maintain). A longer piece is merged with the same rule, "merge the pair of lowest rank, the leftmost on ties",
  * driven by a binary heap of (rank, start) keys over a linked list of parts, with lazy invalidation: a heap entry is
  * skipped when its part was merged away or its pair changed since (the current rank of the part's pair is kept
  * beside the list, and an entry is live only when it matches it). Every live pair always has an entry, so the entry
@@ -25,7 +28,7 @@
 export interface BpeCore {
   readonly tokenSplitRegex: RegExp;
   readonly bytePairStringRankEncoder: Map<string, number>;
-  bytePairEncode(piece: string): number[];
+  bytePairMerge(bytes: Uint8Array): number[];
   getBpeRankFromBytes(bytes: Uint8Array): number | undefined;
 }
 
@@ -33,6 +36,8 @@ export interface BpeCore {
 export const LONG_PIECE = 64;
 
 const NONE = 0x7fffffff;
+/** Short pieces cached (their ids); the cache is emptied when it holds this many. */
+const PIECE_CACHE_MAX = 100_000;
 /** Slots of the pair memo; it is emptied when 3/4 full (bounds memory; it refills from lookups). */
 const MEMO_SLOTS = 1 << 16;
 
@@ -43,7 +48,7 @@ export function bpeCoreOf(api: unknown): BpeCore | undefined {
     core &&
     core.tokenSplitRegex instanceof RegExp &&
     core.bytePairStringRankEncoder instanceof Map &&
-    typeof core.bytePairEncode === 'function' &&
+    typeof core.bytePairMerge === 'function' &&
     typeof core.getBpeRankFromBytes === 'function'
   ) {
     return core as BpeCore;
@@ -60,6 +65,7 @@ export class FastBpe {
   private memoSize = 0;
   private readonly byteRank = new Int32Array(256).fill(-1);
   private readonly utf8 = new TextEncoder();
+  private readonly pieces = new Map<string, number[]>();
 
   constructor(private readonly core: BpeCore) {
     // A private copy of the regex: `matchAll` clones it anyway, and its `lastIndex` is never shared.
@@ -73,7 +79,7 @@ export class FastBpe {
     for (const m of text.matchAll(this.regex)) {
       const piece = m[0];
       if (this.ranks.get(piece) !== undefined) n++;
-      else if (piece.length <= LONG_PIECE) n += this.core.bytePairEncode(piece).length;
+      else if (piece.length <= LONG_PIECE) n += this.short(piece).length;
       else n += this.mergeLong(this.utf8.encode(piece));
     }
     return n;
@@ -86,10 +92,21 @@ export class FastBpe {
       const piece = m[0];
       const hit = this.ranks.get(piece);
       if (hit !== undefined) out.push(hit);
-      else if (piece.length <= LONG_PIECE) for (const t of this.core.bytePairEncode(piece)) out.push(t);
+      else if (piece.length <= LONG_PIECE) for (const t of this.short(piece)) out.push(t);
       else this.mergeLong(this.utf8.encode(piece), out);
     }
     return out;
+  }
+
+  /** The ids of a short piece: `gpt-tokenizer`'s own merge, cached here. */
+  private short(piece: string): number[] {
+    let ids = this.pieces.get(piece);
+    if (ids === undefined) {
+      ids = this.core.bytePairMerge(this.utf8.encode(piece));
+      if (this.pieces.size >= PIECE_CACHE_MAX) this.pieces.clear();
+      this.pieces.set(piece, ids);
+    }
+    return ids;
   }
 
   private rankOfByte(b: number): number {
