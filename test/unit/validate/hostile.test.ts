@@ -193,3 +193,43 @@ describe('hostile lines: the editor index defers long lines\' token limit check 
     assert.equal(ix.problems().filter((p) => p.code === 'example-too-long').length, 0);
   });
 });
+
+describe('hostile lines: validateFile with exact tokens leaves long lines\' limit check to the token workers', () => {
+  it('reports the same problems, counts and totals as the check on this thread', async function () {
+    this.timeout(60_000);
+    const chat = (u: string) => JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: u }, { role: 'assistant', content: 'ok' }] });
+    const lines = [
+      // A few legacy lines first: they are checked against another guess and re-checked (the re-read path).
+      JSON.stringify({ prompt: 'p'.repeat(70_000), completion: 'c' }),
+      JSON.stringify({ prompt: 'q', completion: 'r' }),
+      chat('a'.repeat(300_000)),
+      chat('1'.repeat(250_000)),
+      '\uFEFF' + chat('b '.repeat(70_000)),
+      chat('hello'),
+      chat('x'.repeat(40_000)),
+      ...Array.from({ length: 12 }, (_, i) => chat(`q${i} ` + 'w'.repeat(i * 9_000))),
+      chat('é'.repeat(80_000)),
+    ];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneline-defer-'));
+    try {
+      const file = path.join(dir, 'long.jsonl');
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      for (const opts of [{ parallel: false }, { parallel: true, highWaterMark: 4096 }, { parallel: false, maxProblems: 3 }]) {
+        const off = await validateFile(file, { ...opts, tokens: false });
+        const on = await validateFile(file, { ...opts, tokens: true });
+        assert.ok(on.tokens?.exact);
+        assert.deepEqual(on.problems, off.problems);
+        assert.deepEqual(on.counts, off.counts);
+        assert.equal(on.truncated, off.truncated);
+        assert.equal(on.tokens?.overLimit, off.tokens?.overLimit);
+        assert.ok((on.tokens?.overLimit ?? 0) >= 3);
+        // The text path (no deferral) agrees.
+        const t = validateText(lines.join('\n') + '\n', { tokens: true, maxProblems: opts.maxProblems });
+        assert.deepEqual(on.problems, t.problems);
+        assert.equal(on.tokens?.total, t.tokens?.total);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
