@@ -2,13 +2,16 @@
  * One benchmark measurement, run in its own process (so that its peak RSS is its own). Bundled by `run.ts` with
  * esbuild together with the engine, so the numbers are those of the bundled code path.
  *
- *   node .build/child.js floor|validate|validate1|tokens|edit FILE [WORKERS]
+ *   node .build/child.js floor|floor1|validate|validate1|check|tokens|edit|editor FILE [WORKERS]
  * (`validate`: as the CLI and the extension run it, in two parts on two threads for a big file; `validate1`: on one
- * thread.)
+ * thread; `check`: the whole-file check with exact tokens, once, cold, as `tuneline validate` runs it; `floor1`: one
+ * floor run; `editor`: the editor's synchronous slices on a document with FILE's long line, see `editor`.)
  * Prints one JSON object on stdout.
  */
 import * as fs from 'node:fs';
 import { DatasetIndex, countTokensInWorkers, validateFile } from '../src/core';
+import { lineTokens } from '../src/core/tokens/count';
+import { getEncoder } from '../src/core/tokens/encoding';
 import { LineSplitter, readChunks } from '../src/core/tokens/lines';
 
 const HWM = 4 * 1024 * 1024;
@@ -48,6 +51,81 @@ async function validate(file: string, parallel?: boolean): Promise<Record<string
   const t0 = performance.now();
   const r = await validateFile(file, { tokens: false, parallel });
   return { ms: performance.now() - t0, cpuMs: cpuMs(c0), examples: r.examples, errors: r.counts.error, warnings: r.counts.warning, peakRssMB: maxRssMB() };
+}
+
+/** The whole-file check with exact tokens (TOK-02 on 2 workers, TOK-01 on this thread), as the CLI runs it. */
+async function check(file: string): Promise<Record<string, number>> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await validateFile(file, { tokens: true, workers: 2 });
+  if (!r.tokens?.exact) throw new Error(`no exact tokens: ${r.tokensError ?? ''}`);
+  return {
+    ms: performance.now() - t0,
+    cpuMs: cpuMs(c0),
+    tokens: r.tokens.total,
+    overLimit: r.tokens.overLimit,
+    problems: r.counts.error + r.counts.warning + r.counts.info,
+    peakRssMB: maxRssMB(),
+  };
+}
+
+/**
+ * The editor's path on a document of 2,000 ordinary lines (the first lines of the 10,000-example file) with FILE's
+ * first line (a long one) in the middle, as the diagnostics manager drives a `DatasetIndex` on the extension host:
+ * open (index every line, problems, stats), a keystroke inside the long line, a keystroke in an ordinary line, and
+ * the exact worker counts arriving (setExactTokens, problems). Each is one synchronous slice of the host; the
+ * result is the longest of them (and each). The worker's own counting runs off the host and is not included.
+ */
+async function editor(file: string, normal: string): Promise<Record<string, number>> {
+  const long = fs.readFileSync(file, 'utf8').split('\n')[0]!;
+  const base = fs.readFileSync(normal, 'utf8').split('\n').slice(0, 2000);
+  const doc = [...base.slice(0, 1000), long, ...base.slice(1000), ''];
+  const slice = (f: () => void): number => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  };
+  let ix = new DatasetIndex();
+  const open = slice(() => {
+    ix = new DatasetIndex({ getLineText: (l) => doc[l]!, deferTokensAboveBytes: 64 * 1024 });
+    ix.setLines(0, 0, doc);
+    ix.problems();
+    ix.stats();
+  });
+  const keys: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    // Inside the long string value (a character that keeps the line valid JSON).
+    const t = doc[1000]!;
+    const at = Math.floor(t.length / 2);
+    doc[1000] = t.slice(0, at) + t[at]! + t.slice(at);
+    keys.push(slice(() => {
+      ix.setLines(1000, 1, [doc[1000]!]);
+      ix.problems();
+    }));
+  }
+  const others: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const line = 10 + k;
+    const t = doc[line]!;
+    const at = t.indexOf('"content":"') + 12;
+    doc[line] = t.slice(0, at) + 'x' + t.slice(at);
+    others.push(slice(() => {
+      ix.setLines(line, 1, [doc[line]!]);
+      ix.problems();
+    }));
+  }
+  // The worker's counts (computed here, off the clock), then the slice that applies them.
+  const enc = getEncoder(ix.model.encoding);
+  const perLine = doc.map((l) => lineTokens(l, { encoder: enc, funcInit: ix.model.info.funcInit }) ?? 0);
+  const exact = slice(() => {
+    ix.setExactTokens(ix.version, perLine);
+    ix.problems();
+    ix.stats();
+  });
+  const overLimit = ix.stats().overLimit;
+  const keystroke = Math.max(...keys);
+  const other = Math.max(...others);
+  return { longestMs: Math.max(open, keystroke, other, exact), openMs: open, keystrokeLongLineMs: keystroke, keystrokeOtherMs: other, exactTokensMs: exact, overLimit, lineBytes: Buffer.byteLength(long), peakRssMB: maxRssMB() };
 }
 
 async function tokens(file: string, workers: number): Promise<Record<string, number>> {
@@ -180,11 +258,20 @@ async function best(measure: () => Promise<Record<string, number>>): Promise<Rec
 
 async function run(): Promise<void> {
   const [what, file, n] = process.argv.slice(2);
-  if (!what || !file) throw new Error('usage: child.js floor|validate|validate1|tokens|edit FILE [WORKERS]');
+  if (!what || !file) throw new Error('usage: child.js floor|floor1|validate|validate1|check|tokens|edit|editor FILE [WORKERS|NORMAL_FILE]');
   let out: Record<string, number>;
   switch (what) {
     case 'floor':
       out = await best(() => floor(file));
+      break;
+    case 'floor1':
+      out = await floor(file);
+      break;
+    case 'check':
+      out = await check(file);
+      break;
+    case 'editor':
+      out = await editor(file, n!);
       break;
     case 'validate':
     case 'validate1': {

@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (`tsx bench/run.ts [--big] [--sizes 10000,100000,400000] [--repeat N]`).
+ * `npm run bench` (`tsx bench/run.ts [--big] [--sizes 10000,100000,400000] [--repeat N] [--only sizes,hostile,cli,editor]
+ * [--hostile-mb 1,2]`).
  *
  * Generates chat data (bench/data/, git-ignored) and measures, in one run, on each size:
  * - the floor: read + split lines + `JSON.parse` each line (same reader, chunk size and splitter as the validator);
@@ -9,11 +10,20 @@
  * - peak RSS of each measurement (each runs in its own process);
  * and, on the 100,000-line file, the editor's incremental cost: one keystroke-sized edit in a `DatasetIndex` of
  * 100,000 lines (setLines + problems) against a full validation of the same document.
+ * Then (`--only` picks sections; all by default):
+ * - hostile: single lines of 1 and 2 MB that used to hang or crash the engine (a run of one character, of spaces, of
+ *   punctuation, of a multi-byte letter, random letters, base64, deep nesting unterminated and valid, a string of
+ *   escapes, many keys): the whole-file check with exact tokens (`check`), and the 2 MB / 1 MB time ratio (2 or less
+ *   is linear; fixed costs such as the worker start and the encoding load make it smaller);
+ * - cli: whole processes on the largest file, timed with /usr/bin/time (elapsed, peak RSS): the floor, the CLI bundle
+ *   (`validate --no-tokens`, and `validate` with exact tokens), and the OpenAI Cookbook's format checks in Python when
+ *   bench/data/cookbook_format_checks.py exists (a local copy of the notebook's cells, never committed);
+ * - editor: the longest synchronous slice of the editor's path on a document with the 2 MB run line.
  * The engine is bundled with esbuild first (bench/data/.build/), so the bundled code path is what is measured.
  * Prints a table and writes bench/results.json. `--big` adds a ~1 GB file and checks that validating it stays
  * under 300 MB of peak RSS.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -51,6 +61,8 @@ function build(): Promise<string> {
   return Promise.all([
     esbuild.build({ ...common, plugins: [shared], entryPoints: [path.join(__dirname, 'child.ts')], outfile: path.join(BUILD, 'child.js') }),
     esbuild.build({ ...common, plugins: [shared], entryPoints: [path.join(ROOT, 'src/core/tokens/worker.ts')], outfile: path.join(BUILD, 'tokenWorker.js') }),
+    // The CLI, bundled as esbuild.js ships dist/cli.js (it finds tokenWorker.js next to itself).
+    esbuild.build({ ...common, plugins: [shared], entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: path.join(BUILD, 'cli.js') }),
   ]).then(() => path.join(BUILD, 'child.js'));
 }
 
@@ -70,6 +82,72 @@ function dataFile(count: number): string {
 }
 
 const MB = 1024 * 1024;
+
+/**
+ * A whole process under /usr/bin/time: elapsed ms and peak RSS (MB). Exit code 0 passes, and 1 when `problemsExit`
+ * (the CLI's "problems found").
+ */
+function timed(cmd: string, args: string[], problemsExit = false): { ms: number; peakRssMB: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '@@%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /@@([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (!m || (r.status !== 0 && !(problemsExit && r.status === 1))) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-500)}`);
+  return { ms: Number(m[1]) * 1000, peakRssMB: Number(m[2]) / 1024 };
+}
+
+function bestOf(repeat: number, f: () => { ms: number; peakRssMB: number }): { ms: number; peakRssMB: number } {
+  let ms = Infinity;
+  let rss = 0;
+  for (let k = 0; k < repeat; k++) {
+    const r = f();
+    ms = Math.min(ms, r.ms);
+    rss = Math.max(rss, r.peakRssMB);
+  }
+  return { ms, peakRssMB: rss };
+}
+
+/** One hostile line of about `bytes` bytes (see the module comment), deterministic. */
+function hostileLine(kind: string, bytes: number): string {
+  let seed = 19;
+  const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const pick = (s: string): string => s[Math.floor(rand() * s.length)]!;
+  const chat = (content: unknown) => JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content }, { role: 'assistant', content: 'ok' }] });
+  switch (kind) {
+    case 'run a':
+      return chat('a'.repeat(bytes));
+    case 'run spaces':
+      return chat(' '.repeat(bytes) + 'x');
+    case 'run !':
+      return chat('!'.repeat(bytes));
+    case 'run é':
+      return chat('é'.repeat(bytes / 2));
+    case 'random letters':
+      return chat(Array.from({ length: bytes }, () => pick('abcdefghijklmnopqrstuvwxyz')).join(''));
+    case 'base64':
+      return chat(Array.from({ length: bytes }, () => pick('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')).join(''));
+    case 'deep unterminated':
+      return '{"messages":' + '['.repeat(bytes);
+    case 'deep valid':
+      return '{"messages":[{"role":"user","content":' + '['.repeat(bytes / 2) + ']'.repeat(bytes / 2) + '},{"role":"assistant","content":"x"}]}';
+    case 'escapes':
+      return chat('\n\t"\\é\u0001'.repeat(Math.floor(bytes / 16)));
+    case 'many keys': {
+      const m: Record<string, unknown> = { role: 'user', content: 'hi' };
+      for (let i = 0; i < bytes / 12; i++) m[`k${i}`] = i;
+      return JSON.stringify({ messages: [m, { role: 'assistant', content: 'ok' }] });
+    }
+    default:
+      throw new Error(kind);
+  }
+}
+
+const HOSTILE = ['run a', 'run spaces', 'run !', 'run é', 'random letters', 'base64', 'deep unterminated', 'deep valid', 'escapes', 'many keys'];
+
+function hostileFile(kind: string, mb: number): string {
+  fs.mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, `hostile-${kind.replace(/[^a-z0-9]+/gi, '_')}-${mb}MB.jsonl`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, hostileLine(kind, Math.round(mb * MB)) + '\n');
+  return file;
+}
 const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 interface SizeResult {
@@ -107,9 +185,11 @@ interface SizeResult {
 async function main(): Promise<void> {
   const sizes = (arg('--sizes') ?? '10000,100000,400000').split(',').map(Number);
   const repeat = Number(arg('--repeat') ?? 3);
+  const only = new Set((arg('--only') ?? 'sizes,hostile,cli,editor').split(','));
+  const hostileMB = (arg('--hostile-mb') ?? '1,2').split(',').map(Number);
   const script = await build();
   const results: Record<string, SizeResult> = {};
-  for (const n of sizes) {
+  for (const n of only.has('sizes') ? sizes : []) {
     const file = dataFile(n);
     const bytes = fs.statSync(file).size;
     const mb = bytes / MB;
@@ -198,8 +278,74 @@ async function main(): Promise<void> {
     };
     process.stderr.write(`${n}: done\n`);
   }
-  const editFile = dataFile(100_000);
-  const edit = child(script, ['edit', editFile]);
+  const edit = only.has('sizes') ? child(script, ['edit', dataFile(100_000)]) : undefined;
+
+  // Hostile single lines: the whole-file check with exact tokens, at each size; the ratio of the last to the first.
+  const hostile: Record<string, Record<string, number>> = {};
+  for (const kind of only.has('hostile') ? HOSTILE : []) {
+    const row: Record<string, number> = {};
+    for (const mb of hostileMB) {
+      const file = hostileFile(kind, mb);
+      let best: Record<string, number> | undefined;
+      for (let k = 0; k < Math.min(repeat, 2); k++) {
+        const r = child(script, ['check', file]);
+        if (!best || r.ms! < best.ms!) best = r;
+      }
+      row[`${mb}MBms`] = best!.ms!;
+      row[`${mb}MBtokens`] = best!.tokens!;
+      row.peakRssMB = Math.max(row.peakRssMB ?? 0, best!.peakRssMB!);
+    }
+    const a = hostileMB[0]!;
+    const b = hostileMB[hostileMB.length - 1]!;
+    row.growth = row[`${b}MBms`]! / row[`${a}MBms`]!;
+    row.sizeRatio = b / a;
+    hostile[kind] = row;
+    process.stderr.write(`hostile ${kind}: done\n`);
+  }
+
+  // Whole processes on the largest file.
+  let cli: Record<string, number> | undefined;
+  if (only.has('cli')) {
+    // The Cookbook's loader stops at the first line that is not JSON (the generated files have a few on purpose), so
+    // every process here reads a copy of the largest file without those lines.
+    const source = dataFile(sizes[sizes.length - 1]!);
+    const file = source.replace(/\.jsonl$/, '-parseable.jsonl');
+    if (!fs.existsSync(file)) {
+      const keep = fs.readFileSync(source, 'utf8').split('\n').filter((l) => {
+        try {
+          JSON.parse(l);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      fs.writeFileSync(file, keep.join('\n') + '\n');
+    }
+    const cliJs = path.join(BUILD, 'cli.js');
+    const floorP = bestOf(repeat, () => timed(process.execPath, [script, 'floor1', file]));
+    const noTok = bestOf(repeat, () => timed(process.execPath, [cliJs, 'validate', '--no-tokens', file], true));
+    const withTok = bestOf(repeat, () => timed(process.execPath, [cliJs, 'validate', file], true));
+    const py = path.join(DATA, 'cookbook_format_checks.py');
+    const cookbook = fs.existsSync(py) ? bestOf(Math.min(repeat, 2), () => timed('python3', [py, file])) : undefined;
+    cli = {
+      examples: fs.readFileSync(file, 'utf8').split('\n').length - 1,
+      fileMB: fs.statSync(file).size / MB,
+      floorMs: floorP.ms,
+      floorPeakRssMB: floorP.peakRssMB,
+      noTokensMs: noTok.ms,
+      noTokensPeakRssMB: noTok.peakRssMB,
+      noTokensToFloor: floorP.ms / noTok.ms,
+      tokensMs: withTok.ms,
+      tokensPeakRssMB: withTok.peakRssMB,
+      tokensCostOverNoTokens: withTok.ms / noTok.ms,
+      ...(cookbook
+        ? { cookbookMs: cookbook.ms, cookbookPeakRssMB: cookbook.peakRssMB, speedupOverCookbook: cookbook.ms / noTok.ms, rssFractionOfCookbook: noTok.peakRssMB / cookbook.peakRssMB }
+        : {}),
+    };
+    process.stderr.write('cli: done\n');
+  }
+
+  const editor = only.has('editor') ? child(script, ['editor', hostileFile('run a', 2), dataFile(10_000)]) : undefined;
 
   let big: Record<string, number> | undefined;
   if (process.argv.includes('--big')) {
@@ -213,74 +359,132 @@ async function main(): Promise<void> {
     big = { fileMB: mb, examples: v.examples!, validateMs: v.ms!, validateMBps: mb / (v.ms! / 1000), peakRssMB: v.peakRssMB! };
   }
 
-  const largest = results[String(sizes[sizes.length - 1])]!;
+  const largest = results[String(sizes[sizes.length - 1])];
   const summary = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
-    codePath: 'bundled (esbuild, bench/data/.build/child.js + tokenWorker.js)',
+    codePath: 'bundled (esbuild, bench/data/.build/child.js + tokenWorker.js + cli.js)',
     // Headline numbers (the largest size).
-    floorMBps: largest.floorMBps,
-    validateMBps: largest.validateMBps,
-    validateToFloor: largest.validateToFloor,
-    validateToFloorCpu: largest.validateToFloorCpu,
-    validate1MBps: largest.validate1MBps,
-    validate1ToFloor: largest.validate1ToFloor,
-    floorMBpsCpu: largest.floorMBpsCpu,
-    validateMBpsCpu: largest.validateMBpsCpu,
-    tokensPerSecond: largest.tokensPerSecond,
-    tokensSpeedupWorkers: largest.tokensSpeedupWorkers,
-    tokensPerCpuSecond: largest.tokensPerCpuSecond,
-    tokensCpuRatio2to1: largest.tokensCpuRatio2to1,
-    peakRssMB: Math.max(...Object.values(results).map((r) => r.validatePeakRssMB)),
-    fileSizesMB: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.fileMB])),
-    editLatencyMs: edit.editLatencyMs,
-    editToFullRatio: edit.editToFullRatio,
-    edit,
+    ...(largest
+      ? {
+          floorMBps: largest.floorMBps,
+          validateMBps: largest.validateMBps,
+          validateToFloor: largest.validateToFloor,
+          validateToFloorCpu: largest.validateToFloorCpu,
+          validate1MBps: largest.validate1MBps,
+          validate1ToFloor: largest.validate1ToFloor,
+          floorMBpsCpu: largest.floorMBpsCpu,
+          validateMBpsCpu: largest.validateMBpsCpu,
+          tokensPerSecond: largest.tokensPerSecond,
+          tokensSpeedupWorkers: largest.tokensSpeedupWorkers,
+          tokensPerCpuSecond: largest.tokensPerCpuSecond,
+          tokensCpuRatio2to1: largest.tokensCpuRatio2to1,
+          peakRssMB: Math.max(...Object.values(results).map((r) => r.validatePeakRssMB)),
+          fileSizesMB: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.fileMB])),
+        }
+      : {}),
+    ...(edit ? { editLatencyMs: edit.editLatencyMs, editToFullRatio: edit.editToFullRatio, edit } : {}),
     sizes: results,
+    ...(Object.keys(hostile).length ? { hostile } : {}),
+    ...(cli ? { cli } : {}),
+    ...(editor ? { editor } : {}),
     ...(big ? { big } : {}),
     targets: {
-      validateToFloorAtLeast: 0.7,
+      validate1ToFloorAtLeast: 0.75,
+      validateToFloorAtLeast: 1.2,
       tokensSpeedupWorkersAtLeast: 1.7,
       editToFullRatioBelow: 0.01,
+      hostile2MBCheckMsBelow: 1000,
+      hostileGrowthAtMost: 2.2,
+      editorLongestSliceMsBelow: 50,
+      cookbookSpeedupAtLeast: 4,
+      cookbookRssFractionAtMost: 0.1,
       bigPeakRssMBBelow: 300,
       met: {
-        validateToFloor: largest.validateToFloor >= 0.7,
-        tokensSpeedupWorkers: largest.tokensSpeedupWorkers >= 1.7,
-        editToFullRatio: edit.editToFullRatio! < 0.01,
+        ...(largest
+          ? {
+              validate1ToFloor: largest.validate1ToFloor >= 0.75,
+              validateToFloor: largest.validateToFloor >= 1.2,
+              tokensSpeedupWorkers: largest.tokensSpeedupWorkers >= 1.7,
+            }
+          : {}),
+        ...(edit ? { editToFullRatio: edit.editToFullRatio! < 0.01 } : {}),
+        ...(hostile['run a'] && hostile['run a']['2MBms'] !== undefined ? { runLine2MBUnder1s: hostile['run a']['2MBms']! < 1000 } : {}),
+        ...(Object.keys(hostile).length ? { hostileLinear: Object.values(hostile).every((r) => r.growth! <= 1.1 * r.sizeRatio!) } : {}),
+        ...(editor ? { editorSlice: editor.longestMs! < 50 } : {}),
+        ...(cli?.speedupOverCookbook !== undefined ? { cookbookSpeedup: cli.speedupOverCookbook >= 4, cookbookRss: cli.rssFractionOfCookbook! <= 0.1 } : {}),
         ...(big ? { bigPeakRss: big.peakRssMB! < 300 } : {}),
       },
     },
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(summary, null, 2) + '\n');
 
-  const rows: string[][] = [['examples', 'MB', 'floor MB/s', 'validate MB/s', 'val/floor', '1 thread', 'val/floor cpu', 'val RSS MB', 'tokens', 'tok/s 1w', 'tok/s 2w', '2w/1w', 'tok RSS MB']];
-  for (const [n, r] of Object.entries(results)) {
-    rows.push([
-      Number(n).toLocaleString('en-US'),
-      fmt(r.fileMB),
-      fmt(r.floorMBps),
-      fmt(r.validateMBps),
-      fmt(r.validateToFloor, 2),
-      fmt(r.validate1ToFloor, 2),
-      fmt(r.validateToFloorCpu, 2),
-      fmt(r.validatePeakRssMB, 0),
-      r.tokens.toLocaleString('en-US'),
-      fmt(r.tokensPerSecond, 0),
-      fmt(r.tokensPerSecond2, 0),
-      fmt(r.tokensSpeedupWorkers, 2),
-      fmt(r.tokensPeakRssMB, 0),
-    ]);
+  const out: string[] = [];
+  const table = (rows: string[][]): void => {
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    out.push(line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), '');
+  };
+  if (Object.keys(results).length) {
+    const rows: string[][] = [['examples', 'MB', 'floor MB/s', 'validate MB/s', 'val/floor', '1 thread', 'val/floor cpu', 'val RSS MB', 'tokens', 'tok/s 1w', 'tok/s 2w', '2w/1w', 'tok RSS MB']];
+    for (const [n, r] of Object.entries(results)) {
+      rows.push([
+        Number(n).toLocaleString('en-US'),
+        fmt(r.fileMB),
+        fmt(r.floorMBps),
+        fmt(r.validateMBps),
+        fmt(r.validateToFloor, 2),
+        fmt(r.validate1ToFloor, 2),
+        fmt(r.validateToFloorCpu, 2),
+        fmt(r.validatePeakRssMB, 0),
+        r.tokens.toLocaleString('en-US'),
+        fmt(r.tokensPerSecond, 0),
+        fmt(r.tokensPerSecond2, 0),
+        fmt(r.tokensSpeedupWorkers, 2),
+        fmt(r.tokensPeakRssMB, 0),
+      ]);
+    }
+    table(rows);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
-  out.push('');
-  out.push(
-    `edit (100,000-line DatasetIndex): keystroke ${fmt(edit.editLatencyMs!, 3)} ms (p95 ${fmt(edit.editP95Ms!, 3)} ms), ` +
-      `line break ${fmt(edit.editLineBreakMs!, 3)} ms, with 33% duplicates ${fmt(edit.editWithDuplicatesMs!, 3)} ms, full ${fmt(edit.fullMs!, 0)} ms, editToFullRatio ${edit.editToFullRatio!.toExponential(2)} ` +
-      `(CPU: ${fmt(edit.editCpuMs!, 3)} / ${fmt(edit.fullCpuMs!, 0)} ms = ${edit.editToFullRatioCpu!.toExponential(2)})`,
-  );
+  if (edit) {
+    out.push(
+      `edit (100,000-line DatasetIndex): keystroke ${fmt(edit.editLatencyMs!, 3)} ms (p95 ${fmt(edit.editP95Ms!, 3)} ms), ` +
+        `line break ${fmt(edit.editLineBreakMs!, 3)} ms, with 33% duplicates ${fmt(edit.editWithDuplicatesMs!, 3)} ms, full ${fmt(edit.fullMs!, 0)} ms, editToFullRatio ${edit.editToFullRatio!.toExponential(2)} ` +
+        `(CPU: ${fmt(edit.editCpuMs!, 3)} / ${fmt(edit.fullCpuMs!, 0)} ms = ${edit.editToFullRatioCpu!.toExponential(2)})`,
+      '',
+    );
+  }
+  if (Object.keys(hostile).length) {
+    const a = hostileMB[0]!;
+    const b = hostileMB[hostileMB.length - 1]!;
+    const rows: string[][] = [['hostile line (check, exact tokens)', ...hostileMB.map((mb) => `${mb} MB ms`), `${b}/${a} MB time`, 'tokens', 'RSS MB']];
+    for (const [kind, r] of Object.entries(hostile)) {
+      rows.push([kind, ...hostileMB.map((mb) => fmt(r[`${mb}MBms`]!, 0)), fmt(r.growth!, 2), r[`${b}MBtokens`]!.toLocaleString('en-US'), fmt(r.peakRssMB!, 0)]);
+    }
+    table(rows);
+  }
+  if (cli) {
+    const rows: string[][] = [[`whole process, ${path.basename(dataFile(sizes[sizes.length - 1]!), '.jsonl')}-parseable.jsonl, ${cli.examples!.toLocaleString('en-US')} examples (${fmt(cli.fileMB!, 0)} MB)`, 'ms', 'peak RSS MB', 'ratio']];
+    rows.push(['floor: read + decode + JSON.parse (node)', fmt(cli.floorMs!, 0), fmt(cli.floorPeakRssMB!, 0), '1.00']);
+    rows.push(['tuneline validate --no-tokens', fmt(cli.noTokensMs!, 0), fmt(cli.noTokensPeakRssMB!, 0), `${fmt(cli.noTokensToFloor!, 2)} of floor`]);
+    rows.push(['tuneline validate (exact tokens)', fmt(cli.tokensMs!, 0), fmt(cli.tokensPeakRssMB!, 0), `${fmt(cli.tokensCostOverNoTokens!, 2)}x --no-tokens`]);
+    if (cli.cookbookMs !== undefined) {
+      rows.push(['Cookbook format checks (python3)', fmt(cli.cookbookMs, 0), fmt(cli.cookbookPeakRssMB!, 0), `--no-tokens ${fmt(cli.speedupOverCookbook!, 2)}x faster, ${fmt(cli.rssFractionOfCookbook!, 3)} of its RSS`]);
+    } else {
+      rows.push(['Cookbook format checks (python3)', 'n/a', 'n/a', 'bench/data/cookbook_format_checks.py absent']);
+    }
+    table(rows);
+  }
+  if (editor) {
+    out.push(
+      `editor (2,000 lines + one ${fmt(editor.lineBytes! / MB, 1)} MB line): longest synchronous slice ${fmt(editor.longestMs!, 1)} ms ` +
+        `(open ${fmt(editor.openMs!, 1)}, keystroke in the long line ${fmt(editor.keystrokeLongLineMs!, 1)}, elsewhere ${fmt(editor.keystrokeOtherMs!, 1)}, ` +
+        `exact counts applied ${fmt(editor.exactTokensMs!, 1)} ms; TOK-01 over limit after counts: ${editor.overLimit})`,
+      '',
+    );
+  }
   if (big) out.push(`big: ${fmt(big.fileMB!, 0)} MB, ${big.examples!.toLocaleString('en-US')} examples, ${fmt(big.validateMBps!)} MB/s, peak RSS ${fmt(big.peakRssMB!, 0)} MB`);
+  out.push(`targets met: ${JSON.stringify(summary.targets.met)}`);
   out.push(`machine: ${summary.machine.cpus} CPUs, load ${summary.machine.loadavg.map((x) => x.toFixed(1)).join(' ')}; wrote bench/results.json`);
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -101,11 +101,22 @@ export interface LineResult {
   readonly estimate: number;
   /** The example's tokens exceed the model's training-example limit (TOK-01). */
   readonly overLimit: boolean;
+  /**
+   * The TOK-01 check needs exact tokens but was left to the worker counts (`EngineContext.deferTokensAboveBytes`):
+   * `overLimit` is then false until `DatasetIndex.setExactTokens` brings the count.
+   */
+  readonly deferred?: boolean;
 }
 
 export interface EngineContext {
   readonly model: ResolvedModel;
   readonly grader?: unknown;
+  /**
+   * Lines of more than this many UTF-8 bytes are not tokenized for TOK-01 on this thread; their limit check waits for
+   * exact counts from the workers (`DatasetIndex.setExactTokens`). The editor sets it: tokenizing a 2 MB line took
+   * about a second of the extension host on every keystroke. Unset (validation, CLI): every line is decided at once.
+   */
+  readonly deferTokensAboveBytes?: number;
 }
 
 /** Methods TOK-01 applies to (the reference: SFT, DPO). */
@@ -145,13 +156,18 @@ export function analyzeLine(
   let images = 0;
   let tokens: number | undefined;
   let overLimit = false;
+  let deferred = false;
   if (value !== undefined && typeof value === 'object' && value !== null) {
     // Image parts need the literal `image_url` (as a key or a `type` value) unless spelled with \u escapes. The
     // prefilter looks for `_url`: a search for a pattern that starts with a rare character is several times faster.
     images = text.indexOf('_url') === -1 && text.indexOf('\\u') === -1 ? 0 : exampleImages(value);
     if (tok01Applies(method) && tokenUpperBound(bytes, images) > ctx.model.limit) {
-      tokens = exampleTokens(value, { encoder: getEncoder(ctx.model.encoding), funcInit: ctx.model.info.funcInit });
-      overLimit = tokens > ctx.model.limit;
+      if (ctx.deferTokensAboveBytes !== undefined && bytes > ctx.deferTokensAboveBytes) {
+        deferred = true;
+      } else {
+        tokens = exampleTokens(value, { encoder: getEncoder(ctx.model.encoding), funcInit: ctx.model.info.funcInit });
+        overLimit = tokens > ctx.model.limit;
+      }
     }
   }
   const messages = a.stats?.messages ?? 0;
@@ -166,6 +182,7 @@ export function analyzeLine(
     tokens,
     estimate: a.shape === 'blank' || a.shape === 'invalid' ? 0 : estimateTokens(bytes, messages),
     overLimit,
+    ...(deferred ? { deferred } : {}),
   };
 }
 
@@ -352,6 +369,8 @@ export interface DatasetIndexOptions {
    * method setting or grader change). Without it the index keeps every line's text itself.
    */
   readonly getLineText?: (line: number) => string;
+  /** See `EngineContext.deferTokensAboveBytes` (the editor's index sets it). */
+  readonly deferTokensAboveBytes?: number;
 }
 
 export interface DatasetStats {
@@ -415,7 +434,11 @@ export class DatasetIndex {
 
   constructor(options: DatasetIndexOptions = {}) {
     this.setting = options.method ?? 'auto';
-    this.ctx = { model: resolveModel(options.model), grader: options.grader };
+    this.ctx = {
+      model: resolveModel(options.model),
+      grader: options.grader,
+      ...(options.deferTokensAboveBytes !== undefined ? { deferTokensAboveBytes: options.deferTokensAboveBytes } : {}),
+    };
     this.current = this.setting === 'auto' ? 'supervised' : this.setting;
     if (options.getLineText) {
       this.getText = options.getLineText;
@@ -571,7 +594,7 @@ export class DatasetIndex {
       let example = 0;
       for (const e of this.entries) {
         if (e.r.shape !== 'blank') example++;
-        const own = e.r.problems.length > 0 || e.r.shape === 'blank' || e.r.overLimit || (e.r.dupKey !== undefined && this.multiDups.has(e.r.dupKey));
+        const own = e.r.problems.length > 0 || e.r.shape === 'blank' || this.overLimitTokens(e) !== undefined || (e.r.dupKey !== undefined && this.multiDups.has(e.r.dupKey));
         if (own) {
           for (const p of this.problemsOf(e, groups, example)) out.push(p);
         }
@@ -598,7 +621,7 @@ export class DatasetIndex {
       exampleLines.push(e.line);
       turnsPerExample.push(e.r.stats?.assistantTurns ?? 0);
       total += t;
-      if (e.r.overLimit) overLimit++;
+      if (this.overLimitTokens(e) !== undefined) overLimit++;
     }
     const duplicateCode = fileRule('TL-03').code;
     let duplicates = 0;
@@ -692,14 +715,14 @@ export class DatasetIndex {
   private problemsOf(e: Entry, groups: (key: string) => readonly Entry[], example: number): Problem[] {
     const out: Problem[] = [];
     if (e.checkedLine === e.line && e.example === example) {
-      out.push(...e.r.problems);
+      for (const x of e.r.problems) out.push(x);
     } else {
       if (!e.moved || e.movedLine !== e.line || e.movedExample !== example) {
         e.moved = e.r.problems.map((p) => rebaseProblem(p, e.checkedLine, e.line, e.example, example));
         e.movedLine = e.line;
         e.movedExample = example;
       }
-      out.push(...e.moved);
+      for (const x of e.moved) out.push(x);
     }
     if (e.r.shape === 'blank' && e.line !== this.entries.length - 1) {
       out.push(blankLineProblem(e.line, e.r.length));
@@ -724,11 +747,19 @@ export class DatasetIndex {
         out.push(p);
       }
     }
-    if (e.r.overLimit && e.r.tokens !== undefined && tok01Applies(e.method)) {
-      out.push(tokenLimitProblem(e.line, e.r.length, e.r.tokens, this.ctx, example));
+    const over = this.overLimitTokens(e);
+    if (over !== undefined && tok01Applies(e.method)) {
+      out.push(tokenLimitProblem(e.line, e.r.length, over, this.ctx, example));
     }
     if (out.length > 1) out.sort(compareProblems);
     return out;
+  }
+
+  /** The tokens of a line over the limit (TOK-01): its own check's, or the worker count of a deferred check. */
+  private overLimitTokens(e: Entry): number | undefined {
+    if (e.r.overLimit) return e.r.tokens;
+    if (e.r.deferred && e.exact !== undefined && e.exact > this.ctx.model.limit) return e.exact;
+    return undefined;
   }
 
   private exampleNumberOf(line: number): number {

@@ -2,7 +2,7 @@
  * Turning a key path into a column range on one line. Only used for lines that have problems: the caller parses the
  * line once with `parseLineTree` and resolves every problem of that line against the same tree.
  */
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { createScanner, parseTree, type Node } from 'jsonc-parser';
 import type { PathSegment } from './types';
 
 export type LocateTarget = 'key' | 'value';
@@ -26,9 +26,166 @@ export function parseLineTree(text: string): LineTree {
   try {
     root = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
   } catch {
-    root = undefined;
+    // jsonc-parser's recursive descent overflows the stack on a deeply nested line: build the tree without recursion.
+    root = buildTree(body);
   }
   return { root, length: text.length, shift };
+}
+
+// jsonc-parser's `SyntaxKind` values (a const enum in its typings).
+const T_OPEN_BRACE = 1;
+const T_CLOSE_BRACE = 2;
+const T_OPEN_BRACKET = 3;
+const T_CLOSE_BRACKET = 4;
+const T_COMMA = 5;
+const T_COLON = 6;
+const T_NULL = 7;
+const T_TRUE = 8;
+const T_FALSE = 9;
+const T_STRING = 10;
+const T_NUMBER = 11;
+const T_LINE_COMMENT = 12;
+const T_BLOCK_COMMENT = 13;
+const T_EOF = 17;
+
+/**
+ * The tree `parseTree` gives for valid JSON (same node types, offsets, lengths, parents, children and scalar
+ * values), built with an explicit stack, so that any depth works in linear time. Undefined for text that is not one
+ * valid JSON value (such a deep line is located as a whole).
+ */
+type MutableNode = { -readonly [K in keyof Node]: Node[K] };
+
+export function buildTree(text: string): Node | undefined {
+  const sc = createScanner(text, true);
+  const scan = (): number => {
+    let t: number;
+    do t = sc.scan();
+    while (t === T_LINE_COMMENT || t === T_BLOCK_COMMENT);
+    return t;
+  };
+  let root: Node | undefined;
+  /** The open container (object, array) or the property whose value comes next. */
+  let parent: MutableNode | undefined;
+  const attach = (n: Node): void => {
+    if (!parent) root = n;
+    else parent.children!.push(n);
+  };
+  /** Closes the values that `n` completes: a property whose value it is. */
+  const ended = (end: number): void => {
+    while (parent && parent.type === 'property' && parent.children!.length === 2) {
+      parent.length = end - parent.offset;
+      parent = parent.parent;
+    }
+  };
+  let t = scan();
+  let expectKey = false;
+  for (;;) {
+    if (t === T_EOF) break;
+    const offset = sc.getTokenOffset();
+    const length = sc.getTokenLength();
+    if (expectKey) {
+      // In an object: a key, a comma or the closing brace.
+      if (t === T_CLOSE_BRACE && parent?.type === 'object') {
+        parent.length = offset + length - parent.offset;
+        parent = parent.parent;
+        ended(offset + length);
+        expectKey = parent?.type === 'object';
+        t = scan();
+        continue;
+      }
+      if (t === T_COMMA) {
+        t = scan();
+        continue;
+      }
+      if (t !== T_STRING || !parent) return undefined;
+      const prop: MutableNode = { type: 'property', offset, length: -1, parent, children: [] };
+      prop.children!.push({ type: 'string', value: sc.getTokenValue(), offset, length, parent: prop });
+      parent.children!.push(prop);
+      if (scan() !== T_COLON) return undefined;
+      prop.colonOffset = sc.getTokenOffset();
+      parent = prop;
+      expectKey = false;
+      t = scan();
+      continue;
+    }
+    if (t === T_COMMA && parent?.type === 'array') {
+      t = scan();
+      continue;
+    }
+    if (t === T_CLOSE_BRACKET && parent?.type === 'array') {
+      parent.length = offset + length - parent.offset;
+      parent = parent.parent;
+      ended(offset + length);
+      expectKey = parent?.type === 'object';
+      t = scan();
+      continue;
+    }
+    if (t === T_OPEN_BRACE || t === T_OPEN_BRACKET) {
+      const n: MutableNode = { type: t === T_OPEN_BRACE ? 'object' : 'array', offset, length: -1, parent, children: [] };
+      attach(n);
+      parent = n;
+      expectKey = t === T_OPEN_BRACE;
+      t = scan();
+      continue;
+    }
+    let n: Node;
+    if (t === T_STRING) n = { type: 'string', value: sc.getTokenValue(), offset, length, parent };
+    else if (t === T_NUMBER) n = { type: 'number', value: Number(sc.getTokenValue()), offset, length, parent };
+    else if (t === T_TRUE || t === T_FALSE) n = { type: 'boolean', value: t === T_TRUE, offset, length, parent };
+    else if (t === T_NULL) n = { type: 'null', value: null, offset, length, parent };
+    else return undefined;
+    attach(n);
+    ended(offset + length);
+    expectKey = parent?.type === 'object';
+    t = scan();
+  }
+  return parent === undefined ? root : undefined;
+}
+
+/** Per object node with many properties: its keys (the first property of each name, as `findNodeAtLocation`). */
+const keyIndex = new WeakMap<Node, Map<string, Node>>();
+
+/**
+ * `findNodeAtLocation`, with the properties of a big object looked up in an index built once per node (a line with
+ * a problem on each of 40,000 keys located them in 9.6 s, quadratic in the keys).
+ */
+function findNode(root: Node, path: readonly PathSegment[], depth: number): Node | undefined {
+  let node = root;
+  for (let d = 0; d < depth; d++) {
+    const segment = path[d]!;
+    const children = node.children;
+    if (typeof segment === 'string') {
+      if (node.type !== 'object' || !Array.isArray(children)) return undefined;
+      let found: Node | undefined;
+      if (children.length <= 8) {
+        for (const p of children) {
+          if (Array.isArray(p.children) && p.children[0]!.value === segment && p.children.length === 2) {
+            found = p.children[1];
+            break;
+          }
+        }
+      } else {
+        let index = keyIndex.get(node);
+        if (!index) {
+          index = new Map();
+          for (const p of children) {
+            if (Array.isArray(p.children) && p.children.length === 2) {
+              const k: unknown = p.children[0]!.value;
+              if (typeof k === 'string' && !index.has(k)) index.set(k, p.children[1]!);
+            }
+          }
+          keyIndex.set(node, index);
+        }
+        found = index.get(segment);
+      }
+      if (!found) return undefined;
+      node = found;
+    } else {
+      if (node.type !== 'array' || segment < 0 || !Array.isArray(children) || segment >= children.length) return undefined;
+      node = children[segment]!;
+    }
+  }
+  return node;
 }
 
 /**
@@ -49,7 +206,7 @@ export function locateIn(
   let node: Node | undefined;
   let depth = path.length;
   while (depth >= 0) {
-    node = depth === 0 ? root : findNodeAtLocation(root, path.slice(0, depth) as PathSegment[]);
+    node = findNode(root, path, depth);
     if (node) break;
     depth--;
   }

@@ -2,7 +2,7 @@
  * Parsing one JSONL line: `JSON.parse` as the fast path, `jsonc-parser` only to locate the failure of a line that does
  * not parse, and a cheap classification of the line's shape from its own top-level keys.
  */
-import { parse as jsoncParse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createScanner, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Shape } from './types';
 import { isObj, type Obj } from './rules/util';
 
@@ -116,14 +116,145 @@ const JSONC_MESSAGES: Readonly<Record<string, string>> = {
   InvalidCharacter: 'control character in a string (escape it, e.g. \\n or \\t)',
 };
 
+// jsonc-parser's `SyntaxKind`, `ScanError` and `ParseErrorCode` values (const enums in its typings).
+const T_OPEN_BRACE = 1;
+const T_CLOSE_BRACE = 2;
+const T_OPEN_BRACKET = 3;
+const T_CLOSE_BRACKET = 4;
+const T_COMMA = 5;
+const T_COLON = 6;
+const T_NULL = 7;
+const T_TRUE = 8;
+const T_FALSE = 9;
+const T_STRING = 10;
+const T_NUMBER = 11;
+const T_LINE_COMMENT = 12;
+const T_BLOCK_COMMENT = 13;
+const T_LINE_BREAK = 14;
+const T_TRIVIA = 15;
+const T_UNKNOWN = 16;
+const T_EOF = 17;
+/** ScanError -> ParseErrorCode, as jsonc-parser's `visit` maps them (UnexpectedEndOfComment only with comments on). */
+const SCAN_ERRORS: Readonly<Record<number, number>> = { 4: 14, 5: 15, 3: 13, 2: 12, 6: 16 };
+const E_INVALID_SYMBOL = 1;
+const E_INVALID_NUMBER = 2;
+const E_PROPERTY_NAME = 3;
+const E_VALUE = 4;
+const E_COLON = 5;
+const E_COMMA = 6;
+const E_CLOSE_BRACE = 7;
+const E_CLOSE_BRACKET = 8;
+const E_END_OF_FILE = 9;
+const E_COMMENT = 10;
+
+/**
+ * The first error that jsonc-parser's `parse(text, errors, { allowTrailingComma: false, disallowComments: true,
+ * allowEmptyContent: false })` reports, found without recursion: an explicit stack of open containers replaces
+ * jsonc-parser's recursive descent (which overflows the call stack on a line nested some 10,000 deep, and the error
+ * was then reported at column 1). One pass over the scanner's tokens, so linear in the line's length at any depth.
+ * Stops at the first error, so none of jsonc-parser's error recovery is needed. Undefined when the text is valid.
+ */
+export function firstSyntaxError(text: string): ParseError | undefined {
+  const sc = createScanner(text, false);
+  let err: ParseError | undefined;
+  const fail = (code: number): void => {
+    err ??= { error: code as ParseErrorCode, offset: sc.getTokenOffset(), length: sc.getTokenLength() };
+  };
+  let tok = 0;
+  const next = (): void => {
+    for (;;) {
+      tok = sc.scan();
+      const se = SCAN_ERRORS[sc.getTokenError()];
+      if (se !== undefined) fail(se);
+      if (tok === T_LINE_COMMENT || tok === T_BLOCK_COMMENT) fail(E_COMMENT);
+      else if (tok === T_UNKNOWN) fail(E_INVALID_SYMBOL);
+      else if (tok !== T_TRIVIA && tok !== T_LINE_BREAK) return;
+      if (err) return;
+    }
+  };
+  /** Open containers: true for an array, false for an object. */
+  const stack: boolean[] = [];
+  /** Per open container: an element was parsed (the next one needs a comma). */
+  const needsComma: boolean[] = [];
+  /** Parses the value at the current token: 1 = a container was opened, 0 = a scalar was consumed, -1 = no value. */
+  const value = (): number => {
+    if (tok === T_OPEN_BRACKET || tok === T_OPEN_BRACE) {
+      stack.push(tok === T_OPEN_BRACKET);
+      needsComma.push(false);
+      next();
+      return 1;
+    }
+    if (tok === T_STRING || tok === T_NULL || tok === T_TRUE || tok === T_FALSE) {
+      next();
+      return 0;
+    }
+    if (tok === T_NUMBER) {
+      if (Number.isNaN(Number(sc.getTokenValue()))) fail(E_INVALID_NUMBER);
+      next();
+      return 0;
+    }
+    return -1;
+  };
+  next();
+  if (err) return err;
+  if (tok === T_EOF) {
+    fail(E_VALUE);
+    return err;
+  }
+  if (value() < 0) {
+    fail(E_VALUE);
+    return err;
+  }
+  while (!err && stack.length > 0) {
+    const top = stack.length - 1;
+    const isArray = stack[top]!;
+    if (tok === (isArray ? T_CLOSE_BRACKET : T_CLOSE_BRACE)) {
+      stack.pop();
+      needsComma.pop();
+      next();
+      continue;
+    }
+    if (tok === T_EOF) {
+      fail(isArray ? E_CLOSE_BRACKET : E_CLOSE_BRACE);
+      break;
+    }
+    if (tok === T_COMMA) {
+      if (!needsComma[top]) {
+        fail(E_VALUE);
+        break;
+      }
+      next();
+      if (err) break;
+    } else if (needsComma[top]) {
+      fail(E_COMMA);
+      break;
+    }
+    // The element (after a comma, even a closing bracket is taken as the element: no trailing commas).
+    needsComma[top] = true;
+    if (!isArray) {
+      if (tok !== T_STRING) {
+        fail(E_PROPERTY_NAME);
+        break;
+      }
+      next();
+      if (err) break;
+      if ((tok as number) !== T_COLON) {
+        fail(E_COLON);
+        break;
+      }
+      next();
+      if (err) break;
+    }
+    if (value() < 0) fail(E_VALUE);
+  }
+  if (!err && tok !== T_EOF) fail(E_END_OF_FILE);
+  return err;
+}
+
 /** Find where a line that `JSON.parse` rejected fails: jsonc-parser's first error, narrowed by V8's position. */
 function locateSyntaxError(text: string, v8Message: string): { offset: number; length: number; message: string } {
-  const errors: ParseError[] = [];
-  try {
-    jsoncParse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
-  } catch {
-    // jsonc-parser does not throw on bad input; this is belt and braces.
-  }
+  const found = firstSyntaxError(text);
+  const errors: ParseError[] = found ? [found] : [];
   const posMatch = / at position (\d+)/.exec(v8Message);
   const v8Pos = posMatch ? Number(posMatch[1]) : -1;
   const v8Text = v8Message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');

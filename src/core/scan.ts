@@ -35,6 +35,11 @@ export interface BucketData {
   readonly counts: Record<Severity, number>;
   /** Runs of consecutive lines: [firstLine, startOffset, lastLine, endOffset] repeated. */
   readonly runs: number[];
+  /**
+   * Lines whose TOK-01 check waits for the token workers' counts (`EngineContext.deferTokensAboveBytes`):
+   * [line, length, example, byte offset, bytes, estimate] repeated (`DEFERRED_FIELDS` numbers each).
+   */
+  readonly deferred: number[];
   overLimit: number;
   total: number;
   billed: number;
@@ -46,6 +51,7 @@ export class Bucket implements BucketData {
   problems: Problem[] = [];
   readonly counts = { error: 0, warning: 0, info: 0 };
   readonly runs: number[] = [];
+  readonly deferred: number[] = [];
   overLimit = 0;
   total = 0;
   billed = 0;
@@ -74,10 +80,13 @@ export class Bucket implements BucketData {
   }
 
   data(): BucketData {
-    const { method, problems, counts, runs, overLimit, total, billed, max } = this;
-    return { method, problems, counts, runs, overLimit, total, billed, max };
+    const { method, problems, counts, runs, deferred, overLimit, total, billed, max } = this;
+    return { method, problems, counts, runs, deferred, overLimit, total, billed, max };
   }
 }
+
+/** Numbers per entry of `BucketData.deferred`. */
+export const DEFERRED_FIELDS = 6;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Duplicates
@@ -397,6 +406,7 @@ export function checkInto(
   example: number,
   bytes: number,
   parsed: ParsedLine = parseLine(text),
+  offset = -1,
 ): ReturnType<typeof analyzeLine> {
   // The duplicate key is left out: duplicates are found from the raw bytes.
   const r = analyzeLine(text, line, example, b.method, ctx, parsed, bytes, false);
@@ -404,6 +414,8 @@ export function checkInto(
   if (r.overLimit && r.tokens !== undefined) {
     b.overLimit++;
     b.add(tokenLimitProblem(line, r.length, r.tokens, ctx, example));
+  } else if (r.deferred) {
+    b.deferred.push(line, r.length, example, offset, bytes, r.estimate);
   }
   if (r.shape !== 'blank') {
     const t = r.tokens ?? r.estimate;
@@ -478,7 +490,7 @@ export class RangeScanner {
     shapes[parsed.shape]++;
     const b = this.bucket(this.opts.fixed ?? inferMethod(shapes));
     if (parsed.shape !== 'blank') this.examples++;
-    const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed);
+    const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed, offset);
     b.cover(line, offset, offset + bytes);
     if (r.images > 0) this.imageExamples++;
     if (r.shape === 'blank') {

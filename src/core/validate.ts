@@ -25,6 +25,7 @@ import {
   fileLevelProblems,
   inferMethod,
   splitLines,
+  tokenLimitProblem,
   type EngineContext,
 } from './dataset';
 import { parseLine } from './parse';
@@ -36,7 +37,7 @@ import { lineTokens } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
 import { countTokensInWorkers, resolveWorkerScript } from './tokens/workers';
 import type { ValidateWorkerMessage, WorkerRequest } from './tokens/workerProtocol';
-import { Bucket, DupTable, RangeScanner, checkInto, type BucketData, type RangeResult, type ScanOptions } from './scan';
+import { Bucket, DEFERRED_FIELDS, DupTable, RangeScanner, checkInto, type BucketData, type RangeResult, type ScanOptions } from './scan';
 
 export interface ValidateOptions {
   readonly method?: MethodSetting;
@@ -182,9 +183,9 @@ async function rereadRun(
   firstLine: number,
   start: number,
   end: number,
-  sink: (text: string, line: number) => void,
+  sink: (text: string, line: number, offset: number) => void,
 ): Promise<void> {
-  const splitter = new LineSplitter((text, line) => sink(text, line), firstLine, start);
+  const splitter = new LineSplitter((text, line, offset) => sink(text, line, offset), firstLine, start);
   const buf = Buffer.allocUnsafe(Math.min(4 * 1024 * 1024, Math.max(1, end - start + 1)));
   let pos = start;
   // Read up to and including the line break after the last line of the run (if any).
@@ -290,7 +291,7 @@ function scanRangeInWorker(
   path: string,
   start: number,
   end: number,
-  request: { model: string; fixed?: Method; keep: number; grader?: unknown },
+  request: { model: string; fixed?: Method; keep: number; grader?: unknown; deferTokens?: boolean },
   onChunk: (bytes: number) => void,
   signal: AbortSignal | undefined,
   workerPath: string | undefined,
@@ -369,7 +370,9 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   }
   const totalBytes = stat.size;
   const model = resolveModel(options.model);
-  const ctx: EngineContext = { model, grader: options.grader };
+  // With exact tokens on, the token workers count every line anyway: lines whose TOK-01 check needs exact tokens
+  // wait for those counts instead of being tokenized a second time here (and this thread never loads an encoding).
+  const ctx: EngineContext = { model, grader: options.grader, ...(options.tokens ? { deferTokensAboveBytes: 0 } : {}) };
   const fixed: Method | undefined = options.method && options.method !== 'auto' ? options.method : undefined;
   const keep = options.maxProblems !== undefined && options.maxProblems >= 0 ? options.maxProblems : Infinity;
   const highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
@@ -406,7 +409,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     let worker: ReturnType<typeof scanRangeInWorker> | undefined;
     if (cut > 0 && cut < totalBytes) {
       try {
-        const request = { model: model.requested, keep, grader: options.grader, ...(fixed ? { fixed } : {}) };
+        const request = { model: model.requested, keep, grader: options.grader, ...(fixed ? { fixed } : {}), ...(options.tokens ? { deferTokens: true } : {}) };
         worker = scanRangeInWorker(path, cut, totalBytes, request, onWorkerChunk, signal, options.workerPath);
       } catch (e) {
         worker = undefined; // no worker script: this thread does both parts
@@ -468,7 +471,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const commonProblems: Problem[] = [];
   const commonCounts = { error: 0, warning: 0, info: 0 };
   const addCommon = (b: BucketData): void => {
-    commonProblems.push(...b.problems);
+    for (const x of b.problems) commonProblems.push(x);
     commonCounts.error += b.counts.error;
     commonCounts.warning += b.counts.warning;
     commonCounts.info += b.counts.info;
@@ -477,7 +480,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     for (const k of Object.keys(shapes) as Array<keyof typeof shapes>) shapes[k] += p.shapes[k];
     examples += p.examples;
     imageExamples += p.imageExamples;
-    blankLines.push(...p.blankLines);
+    for (const x of p.blankLines) blankLines.push(x);
     addCommon(p.common);
   }
   addCommon(secondDups);
@@ -512,10 +515,10 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     try {
       for (const [firstLine, start, , end] of runs) {
         if (signal?.aborted) throw abortError();
-        await rereadRun(fh, firstLine, start, end, (text, line) => {
+        await rereadRun(fh, firstLine, start, end, (text, line, offset) => {
           const parsed = parseLine(text);
           const example = exampleNumberAt(line) - (parsed.shape === 'blank' ? 1 : 0);
-          checkInto(recheck, ctx, text, line, example, Buffer.byteLength(text, 'utf8'), parsed);
+          checkInto(recheck, ctx, text, line, example, Buffer.byteLength(text, 'utf8'), parsed, offset);
         });
       }
     } finally {
@@ -545,6 +548,23 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     imageExamples,
     model,
   });
+  let exact = false;
+  let tokensError: string | undefined;
+  let perLine: Uint32Array | undefined;
+  let tokensResult: Awaited<NonNullable<typeof tokensPromise>> | undefined;
+  if (tokensPromise) {
+    try {
+      tokensResult = await tokensPromise;
+      perLine = tokensResult.perLine;
+    } catch (e) {
+      if (signal?.aborted) throw abortError();
+      // The problems stand; the totals stay estimates.
+      tokensError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  // The TOK-01 checks left to the token workers' counts (or, if they failed, to this thread now).
+  const deferredProblems = await deferredLimitProblems(path, finals, perLine, ctx);
+
   const all = [...fileProblems, ...commonProblems];
   const counts = countSeverities(fileProblems);
   counts.error += commonCounts.error;
@@ -555,7 +575,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   let max = 0;
   let overLimit = 0;
   for (const b of finals) {
-    all.push(...b.problems);
+    for (const x of b.problems) all.push(x);
     counts.error += b.counts.error;
     counts.warning += b.counts.warning;
     counts.info += b.counts.info;
@@ -564,24 +584,23 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     overLimit += b.overLimit;
     if (b.max > max) max = b.max;
   }
+  for (const d of deferredProblems.problems) {
+    all.push(d);
+    counts[d.severity]++;
+  }
+  overLimit += deferredProblems.problems.length;
+  total += deferredProblems.totalDelta;
+  billed += deferredProblems.billedDelta;
+  if (deferredProblems.max > max) max = deferredProblems.max;
   all.sort(compareProblems);
   const limited = cap(all, options.maxProblems);
   const truncated = limited.truncated || counts.error + counts.warning + counts.info > limited.problems.length;
 
-  let exact = false;
-  let tokensError: string | undefined;
-  if (tokensPromise) {
-    try {
-      const t = await tokensPromise;
-      total = t.total;
-      max = t.max;
-      billed = billedTokensPerEpoch(t.perLine, model.limit);
-      exact = true;
-    } catch (e) {
-      if (signal?.aborted) throw abortError();
-      // The problems stand; the totals stay estimates.
-      tokensError = e instanceof Error ? e.message : String(e);
-    }
+  if (tokensResult) {
+    total = tokensResult.total;
+    max = tokensResult.max;
+    billed = billedTokensPerEpoch(tokensResult.perLine, model.limit);
+    exact = true;
   }
   return {
     path,
@@ -598,6 +617,49 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     bytes: totalBytes,
     threads,
   };
+}
+
+/**
+ * TOK-01 for the lines whose check was deferred (`BucketData.deferred`): from the workers' per-line counts, or, when
+ * there are none (the token workers failed), by reading each such line back and tokenizing it here. Gives their
+ * problems (as `checkInto` makes them) and what replacing their estimates with exact counts changes in the totals.
+ */
+async function deferredLimitProblems(
+  path: string,
+  buckets: readonly BucketData[],
+  perLine: Uint32Array | undefined,
+  ctx: EngineContext,
+): Promise<{ problems: Problem[]; totalDelta: number; billedDelta: number; max: number }> {
+  const out = { problems: [] as Problem[], totalDelta: 0, billedDelta: 0, max: 0 };
+  const limit = ctx.model.limit;
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    for (const b of buckets) {
+      const d = b.deferred;
+      for (let i = 0; i < d.length; i += DEFERRED_FIELDS) {
+        const [line, length, example, offset, bytes, estimate] = [d[i]!, d[i + 1]!, d[i + 2]!, d[i + 3]!, d[i + 4]!, d[i + 5]!];
+        let tokens: number;
+        // A worker count of 0 is read again: the workers count a line with a byte-order mark as 0 (not JSON to them).
+        if (perLine && line < perLine.length && perLine[line]! > 0) {
+          tokens = perLine[line]!;
+        } else {
+          fh ??= await fs.promises.open(path, 'r');
+          const buf = Buffer.allocUnsafe(bytes);
+          await fh.read(buf, 0, bytes, offset);
+          let text = buf.toString('utf8');
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          tokens = lineTokens(text, { encoder: getEncoder(ctx.model.encoding), funcInit: ctx.model.info.funcInit }) ?? 0;
+        }
+        out.totalDelta += tokens - estimate;
+        out.billedDelta += Math.min(limit, tokens) - Math.min(limit, estimate);
+        if (tokens > out.max) out.max = tokens;
+        if (tokens > limit) out.problems.push(tokenLimitProblem(line, length, tokens, ctx, example));
+      }
+    }
+  } finally {
+    await fh?.close();
+  }
+  return out;
 }
 
 async function lastByte(path: string, size: number): Promise<number> {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { getEncoder, isEncodingLoaded, lineTokens } from '../core';
 import { lowerBound } from '../core/sorted';
 import { fmtInt, fmtPercent, fmtUsd, plural } from '../core/format';
-import type { DocumentModels } from '../documents';
+import { EDITOR_TOKENIZE_MAX_BYTES, type DocumentModels } from '../documents';
 
 /**
  * Hover on a line of a checked JSONL document: the example's tokens (exact when known: from the idle worker count,
@@ -27,7 +27,7 @@ export class DatasetHoverProvider implements vscode.HoverProvider {
 
     let known = t.index.lineTokens(line);
     let source = known?.exact ? 'exact' : 'estimate';
-    if (known && !known.exact && isEncodingLoaded(model.encoding)) {
+    if (known && !known.exact && r.bytes <= EDITOR_TOKENIZE_MAX_BYTES && isEncodingLoaded(model.encoding)) {
       const exact = lineTokens(document.lineAt(line).text, { encoder: getEncoder(model.encoding), funcInit: model.info.funcInit });
       if (exact !== undefined) {
         known = { tokens: exact, exact: true };

@@ -249,7 +249,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
       if (t.index.setExactTokens(version, result.perLine)) {
         t.exactVersion = version;
         this.log.debug(`Exact tokens for ${t.uri.toString(true)}: ${result.total} (${Date.now() - started} ms)`);
-        this._onDidUpdate.fire(t);
+        // Long lines' TOK-01 checks wait for these counts (`deferTokensAboveBytes`): publish what they decide.
+        this.publish(t);
       }
     } catch (e) {
       if (!abort.signal.aborted) this.log.warn(`Token counting failed for ${t.uri.toString(true)}: ${describeError(e)}`);

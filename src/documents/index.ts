@@ -8,6 +8,7 @@ import type * as vscode from 'vscode';
 import type { TrackedDocument } from './trackedDocument';
 
 export type { TrackedDocument } from './trackedDocument';
+export { EDITOR_TOKENIZE_MAX_BYTES } from './trackedDocument';
 
 export interface DocumentModels {
   /** The model of an open document Tuneline checks, if any. */

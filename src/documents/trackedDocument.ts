@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { DatasetIndex, type MethodSetting } from '../core';
 
+/** Lines up to this size are tokenized on the extension host when TOK-01 needs it (~20 ms at most); longer ones on workers. */
+export const EDITOR_TOKENIZE_MAX_BYTES = 64 * 1024;
+
 /** What `TrackedDocument.applyChanges` did, for the log and the tests. */
 export interface SyncResult {
   /** `setLines` calls made (0 when the event changed no text). */
@@ -57,6 +60,8 @@ export class TrackedDocument {
       method,
       model: modelSetting,
       getLineText: (line) => (line < this.document.lineCount ? this.document.lineAt(line).text : ''),
+      // Never tokenize a long line on the extension host: its TOK-01 check waits for the worker counts.
+      deferTokensAboveBytes: EDITOR_TOKENIZE_MAX_BYTES,
     });
     this.index.setLines(0, 0, this.lines(0, document.lineCount));
     this.syncedVersion = document.version;

@@ -1494,50 +1494,71 @@ function mayHaveSpecialToken(text: string): boolean {
   return text.indexOf('\\u003') !== -1 && /\\u003[cC]/.test(text);
 }
 
-function scanSpecialTokens(L: LineState, v: unknown, stack: PathSegment[]): void {
-  if (typeof v === 'string') {
-    let idx = v.indexOf('<|');
-    let seen = 0;
-    while (idx !== -1) {
-      for (let t = 0; t < SPECIAL_TOKENS.length; t++) {
-        const tok = SPECIAL_TOKENS[t]!;
-        if ((seen & (1 << t)) === 0 && v.startsWith(tok, idx)) {
-          seen |= 1 << t;
-          const path = stack.slice();
-          L.add(
-            'special-token',
-            path,
-            'value',
-            `${formatPath(path)} contains the special token ${tok}${t === 0 ? ', which OpenAI rejects ("contains an invalid token")' : ', a tokenizer control token'}. Remove it or break it up (e.g. "< |${tok.slice(2, -2)}| >").`,
-            { token: tok },
-            t === 0 ? 'error' : 'warning',
-            [idx, idx + tok.length],
-          );
-        }
-      }
-      idx = v.indexOf('<|', idx + 2);
-    }
-    return;
-  }
-  if (v === null || typeof v !== 'object') return;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
-      if (x !== null && (typeof x === 'string' || typeof x === 'object')) {
-        stack.push(i);
-        scanSpecialTokens(L, x, stack);
-        stack.pop();
+/** Reports the special tokens in one string value (each token once per string). */
+function specialTokensIn(L: LineState, v: string, stack: PathSegment[]): void {
+  let idx = v.indexOf('<|');
+  let seen = 0;
+  while (idx !== -1) {
+    for (let t = 0; t < SPECIAL_TOKENS.length; t++) {
+      const tok = SPECIAL_TOKENS[t]!;
+      if ((seen & (1 << t)) === 0 && v.startsWith(tok, idx)) {
+        seen |= 1 << t;
+        const path = stack.slice();
+        L.add(
+          'special-token',
+          path,
+          'value',
+          `${formatPath(path)} contains the special token ${tok}${t === 0 ? ', which OpenAI rejects ("contains an invalid token")' : ', a tokenizer control token'}. Remove it or break it up (e.g. "< |${tok.slice(2, -2)}| >").`,
+          { token: tok },
+          t === 0 ? 'error' : 'warning',
+          [idx, idx + tok.length],
+        );
       }
     }
+    idx = v.indexOf('<|', idx + 2);
+  }
+}
+
+/**
+ * Every string of `root` (depth first, in key order), with an explicit stack instead of recursion: a line nested
+ * 100,000 deep overflowed the call stack here.
+ */
+function scanSpecialTokens(L: LineState, root: unknown, stack: PathSegment[]): void {
+  if (typeof root === 'string') {
+    specialTokensIn(L, root, stack);
     return;
   }
-  const o = v as Obj;
-  for (const k in o) {
-    const x = o[k];
-    if (x !== null && (typeof x === 'string' || typeof x === 'object')) {
-      stack.push(k);
-      scanSpecialTokens(L, x, stack);
+  if (root === null || typeof root !== 'object') return;
+  const base = stack.length;
+  /** Open containers, the keys of each object, and the next child index of each. */
+  const values: unknown[] = [root];
+  const keys: Array<string[] | undefined> = [Array.isArray(root) ? undefined : Object.keys(root)];
+  const next: number[] = [0];
+  while (values.length > 0) {
+    const top = values.length - 1;
+    const v = values[top]!;
+    const ks = keys[top];
+    const i = next[top]!;
+    const n = ks ? ks.length : (v as unknown[]).length;
+    if (i >= n) {
+      values.pop();
+      keys.pop();
+      next.pop();
+      if (stack.length > base) stack.pop();
+      continue;
+    }
+    next[top] = i + 1;
+    const seg: PathSegment = ks ? ks[i]! : i;
+    const x: unknown = ks ? (v as Obj)[seg] : (v as unknown[])[i];
+    if (typeof x === 'string') {
+      stack.push(seg);
+      specialTokensIn(L, x, stack);
       stack.pop();
+    } else if (x !== null && typeof x === 'object') {
+      stack.push(seg);
+      values.push(x);
+      keys.push(Array.isArray(x) ? undefined : Object.keys(x));
+      next.push(0);
     }
   }
 }

@@ -193,7 +193,51 @@ function str(v: unknown): string {
   if (v === undefined || v === null) {
     return '';
   }
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'object' ? stringify(v) : String(v);
+}
+
+/**
+ * `JSON.stringify` of a parsed JSON value; a value nested too deep for `JSON.stringify` (it recurses) is written
+ * with an explicit stack instead, to the same text.
+ */
+export function stringify(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  const out: string[] = [];
+  /** Work items: a value to write, or a literal piece of text (a separator or a closing bracket). */
+  const todo: Array<{ value: unknown } | string> = [{ value: v }];
+  while (todo.length > 0) {
+    const item = todo.pop()!;
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    const x = item.value;
+    if (x === null || typeof x !== 'object') {
+      out.push(JSON.stringify(x) ?? 'null');
+    } else if (Array.isArray(x)) {
+      todo.push(']');
+      for (let i = x.length - 1; i >= 0; i--) {
+        todo.push({ value: x[i] === undefined ? null : x[i] });
+        if (i > 0) todo.push(',');
+      }
+      out.push('[');
+    } else {
+      const o = x as Record<string, unknown>;
+      const ks = Object.keys(o).filter((k) => o[k] !== undefined);
+      todo.push('}');
+      for (let i = ks.length - 1; i >= 0; i--) {
+        todo.push({ value: o[ks[i]!] });
+        todo.push(`${JSON.stringify(ks[i])}:`);
+        if (i > 0) todo.push(',');
+      }
+      out.push('{');
+    }
+  }
+  return out.join('');
 }
 
 /**

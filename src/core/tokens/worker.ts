@@ -16,7 +16,7 @@ import { dupEntriesBuffers, scanFileRange } from '../scan';
 type TokenRequest = Exclude<WorkerRequest, { kind: 'validate' }>;
 
 function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: (m: ValidateWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
-  const ctx = { model: resolveModel(req.model), grader: req.grader };
+  const ctx = { model: resolveModel(req.model), grader: req.grader, ...(req.deferTokens ? { deferTokensAboveBytes: 0 } : {}) };
   let pending = 0;
   const result = scanFileRange(req.path, req.start, req.end, { ctx, fixed: req.fixed, keep: req.keep }, (bytes) => {
     pending += bytes;

@@ -24,6 +24,8 @@ export type WorkerRequest =
       /** Problems kept per bucket (Infinity: all). */
       readonly keep: number;
       readonly grader?: unknown;
+      /** Exact tokens are counted by token workers: leave long lines' TOK-01 checks to their counts. */
+      readonly deferTokens?: boolean;
     };
 
 export type WorkerResponse =
