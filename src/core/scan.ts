@@ -22,6 +22,7 @@ import {
 } from './dataset';
 import { parseLine, type ParsedLine } from './parse';
 import { ruleByCode } from './rules/catalog';
+import { SystemPromptTracker, systemPromptText, type SystemPromptData } from './rules/system-prompt';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
 import type { Method, Problem, Severity } from './types';
 
@@ -369,6 +370,8 @@ export interface RangeResult {
   readonly pendingBlank?: { readonly line: number; readonly length: number };
   /** Duplicate candidates, when the range was scanned in a worker. */
   readonly dups?: DupEntries;
+  /** The system prompts of the range's chat examples (`rules/system-prompt.ts`). */
+  readonly system: SystemPromptData;
 }
 
 /** Where a scanner's duplicate candidates go: a table (found as the lines arrive) or a collector (merged later). */
@@ -424,6 +427,7 @@ export class RangeScanner {
   private pendingBlank: { line: number; length: number } | undefined;
   private readonly blankLines: number[] = [];
   private lines = 0;
+  private readonly system = new SystemPromptTracker();
 
   /**
    * `firstLine`: the range's first line number; `examplesBefore`: the examples (non-blank lines) before it, so that
@@ -481,6 +485,7 @@ export class RangeScanner {
     const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed);
     b.cover(line, offset, offset + bytes);
     if (r.images > 0) this.imageExamples++;
+    if (r.systemKey !== undefined) this.system.add(line, this.examples, r.length, r.systemKey, () => systemPromptText(parsed.value) ?? '');
     if (r.shape === 'blank') {
       this.pendingBlank = { line, length: r.length };
       this.blankLines.push(line);
@@ -509,6 +514,7 @@ export class RangeScanner {
       common: this.common.data(),
       ...(this.pendingBlank ? { pendingBlank: this.pendingBlank } : {}),
       ...('collector' in d ? { dups: d.collector.entries() } : {}),
+      system: this.system.data(),
     };
   }
 }

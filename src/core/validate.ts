@@ -28,7 +28,10 @@ import {
   type EngineContext,
 } from './dataset';
 import { parseLine } from './parse';
-import { resolveModel, type ResolvedModel } from './models';
+import { SystemPromptTracker } from './rules/system-prompt';
+import type { ResolvedModel } from './models';
+import { profileContext } from './profiles/apply';
+import type { Profile } from './profiles/types';
 import type { Method, MethodSetting, Problem, Severity } from './types';
 import { LineSplitter, readChunks } from './tokens/lines';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost } from './tokens/cost';
@@ -41,6 +44,11 @@ import { Bucket, DupTable, RangeScanner, checkInto, type BucketData, type RangeR
 export interface ValidateOptions {
   readonly method?: MethodSetting;
   readonly model?: string;
+  /**
+   * The provider whose dataset profile judges the file (`profiles/`: `openai`, `azure`, `together`, `fireworks`,
+   * `bedrock-mantle`). Default: OpenAI, today's rules.
+   */
+  readonly provider?: string;
   /** Count exact tokens (TOK-02) for the totals: on worker threads for files, on this thread for texts. */
   readonly tokens?: boolean;
   /** Keep at most this many problems (file-level first, then by line). Counts still cover every problem. */
@@ -87,6 +95,8 @@ export interface ValidationReport {
   /** The resolved model snapshot. */
   readonly model: string;
   readonly modelKnown: boolean;
+  /** The profile that judged the file ("checked against Azure AI Foundry · gpt-4.1-mini-2025-04-14"). */
+  readonly profile: ProfileSummary;
   /** Non-blank lines. */
   readonly examples: number;
   readonly problems: Problem[];
@@ -101,6 +111,28 @@ export interface ValidationReport {
   readonly bytes: number;
   /** Threads that validated the file (`validateFile`: 2 when a worker took the second half). */
   readonly threads?: number;
+}
+
+/** What a report says about the profile that judged the file. */
+export interface ProfileSummary {
+  readonly id: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly label: string;
+  /** Token counts use the model's own tokenizer (false: an estimate, `tokenizerEstimate` says how). */
+  readonly tokensExact: boolean;
+  readonly tokenizerEstimate?: string;
+}
+
+export function profileSummary(p: Profile): ProfileSummary {
+  return {
+    id: p.id,
+    provider: p.provider,
+    model: p.model,
+    label: p.label,
+    tokensExact: p.tokenizer.exact,
+    ...(p.tokenizer.estimate !== undefined ? { tokenizerEstimate: p.tokenizer.estimate } : {}),
+  };
 }
 
 function countSeverities(problems: readonly Problem[]): Record<Severity, number> {
@@ -133,7 +165,7 @@ function tokenSummary(
 
 /** Validates a whole text (lines split on `\n` / `\r\n`). Synchronous. */
 export function validateText(text: string, options: ValidateOptions = {}): ValidationReport {
-  const index = DatasetIndex.fromText(text, { method: options.method, model: options.model, grader: options.grader });
+  const index = DatasetIndex.fromText(text, { method: options.method, model: options.model, provider: options.provider, grader: options.grader });
   const all = index.problems();
   const stats = index.stats();
   const model = index.model;
@@ -161,6 +193,7 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
     methodInferred: index.methodInferred,
     model: model.id,
     modelKnown: model.known,
+    profile: profileSummary(index.profile),
     examples: stats.examples,
     problems,
     counts: countSeverities(all),
@@ -290,7 +323,7 @@ function scanRangeInWorker(
   path: string,
   start: number,
   end: number,
-  request: { model: string; fixed?: Method; keep: number; grader?: unknown },
+  request: { model: string; provider?: string; fixed?: Method; keep: number; grader?: unknown },
   onChunk: (bytes: number) => void,
   signal: AbortSignal | undefined,
   workerPath: string | undefined,
@@ -368,8 +401,8 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     throw e;
   }
   const totalBytes = stat.size;
-  const model = resolveModel(options.model);
-  const ctx: EngineContext = { model, grader: options.grader };
+  const { model, profile } = profileContext(options.provider, options.model);
+  const ctx: EngineContext = { model, grader: options.grader, profile };
   const fixed: Method | undefined = options.method && options.method !== 'auto' ? options.method : undefined;
   const keep = options.maxProblems !== undefined && options.maxProblems >= 0 ? options.maxProblems : Infinity;
   const highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
@@ -406,7 +439,13 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     let worker: ReturnType<typeof scanRangeInWorker> | undefined;
     if (cut > 0 && cut < totalBytes) {
       try {
-        const request = { model: model.requested, keep, grader: options.grader, ...(fixed ? { fixed } : {}) };
+        const request = {
+          model: model.requested,
+          keep,
+          grader: options.grader,
+          ...(fixed ? { fixed } : {}),
+          ...(options.provider !== undefined ? { provider: options.provider } : {}),
+        };
         worker = scanRangeInWorker(path, cut, totalBytes, request, onWorkerChunk, signal, options.workerPath);
       } catch (e) {
         worker = undefined; // no worker script: this thread does both parts
@@ -481,6 +520,12 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     addCommon(p.common);
   }
   addCommon(secondDups);
+  // The system prompt across the file: the parts' trackers in line order.
+  const system = new SystemPromptTracker();
+  for (const p of parts) system.merge(p.system);
+  const systemBucket = new Bucket('supervised', keep);
+  for (const p of system.problems()) systemBucket.add(p);
+  addCommon(systemBucket);
   // A blank line followed by a line break is reported; the document's last line (no break after it) is not. The
   // first part's last line is always followed by one.
   const pendingBlanks: Problem[] = [];
@@ -544,6 +589,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     bytes: totalBytes,
     imageExamples,
     model,
+    profile,
   });
   const all = [...fileProblems, ...commonProblems];
   const counts = countSeverities(fileProblems);
@@ -589,6 +635,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     methodInferred: !fixed,
     model: model.id,
     modelKnown: model.known,
+    profile: profileSummary(profile),
     examples,
     problems: limited.problems,
     counts,
