@@ -130,4 +130,32 @@ export const PROFILE_RULES: readonly RuleInfo[] = [
     scope: 'quality',
     source: 'Tuneline (issue 17)',
   },
+  {
+    id: 'TL-12',
+    code: 'invalid-utf8',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'A line holds bytes that are not UTF-8',
+    description:
+      'The line has bytes that do not decode as UTF-8. Readers replace them with U+FFFD (the model then trains on "�"), or reject the file. Reported per line when a few lines have such bytes; many such lines are one file-level `file-not-utf8` error instead. Checked on files read from disk (the editor shows the text its own decoding made).',
+    bad: 'A line with the byte E9 (é in Latin-1) inside a string: {"messages":[{"role":"user","content":"caf\\xE9"}, ...]}',
+    good: 'The same text saved as UTF-8 (C3 A9 for é).',
+    appliesTo: ALL,
+    scope: 'file',
+    source: 'Tuneline (issue 17); services require UTF-8 JSONL (docs.together.ai/docs/fine-tuning/data-preparation; Azure and OpenAI: JSONL in UTF-8)',
+  },
+  {
+    id: 'TL-13',
+    code: 'file-not-utf8',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'The file is not UTF-8',
+    description:
+      'The file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes in its first 4 KB), or more than 10 of its lines hold bytes that are not UTF-8 (another 8-bit encoding such as Latin-1). One file-level error, not one per line: save the file as UTF-8 and check again.',
+    bad: 'A file saved as "Unicode" (UTF-16 LE) by a Windows editor.',
+    good: 'The same file saved as UTF-8.',
+    appliesTo: ALL,
+    scope: 'file',
+    source: 'Tuneline (issue 17)',
+  },
 ];
