@@ -23,6 +23,7 @@ import {
 import { parseLine, type ParsedLine } from './parse';
 import { ruleByCode } from './rules/catalog';
 import { SystemPromptTracker, systemPromptText, type SystemPromptData } from './rules/system-prompt';
+import { addBadUtf8, hasInvalidUtf8, type BadUtf8 } from './encoding';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
 import type { Method, Problem, Severity } from './types';
 
@@ -372,6 +373,8 @@ export interface RangeResult {
   readonly dups?: DupEntries;
   /** The system prompts of the range's chat examples (`rules/system-prompt.ts`). */
   readonly system: SystemPromptData;
+  /** Lines whose bytes are not UTF-8 (`encoding.ts`). */
+  readonly badUtf8: BadUtf8;
 }
 
 /** Where a scanner's duplicate candidates go: a table (found as the lines arrive) or a collector (merged later). */
@@ -428,6 +431,7 @@ export class RangeScanner {
   private readonly blankLines: number[] = [];
   private lines = 0;
   private readonly system = new SystemPromptTracker();
+  private readonly badUtf8: BadUtf8 = { count: 0, lines: [] };
 
   /**
    * `firstLine`: the range's first line number; `examplesBefore`: the examples (non-blank lines) before it, so that
@@ -482,6 +486,7 @@ export class RangeScanner {
     shapes[parsed.shape]++;
     const b = this.bucket(this.opts.fixed ?? inferMethod(shapes));
     if (parsed.shape !== 'blank') this.examples++;
+    if (hasInvalidUtf8(text, raw, rawStart, rawStart + bytes)) addBadUtf8(this.badUtf8, line, this.examples, text);
     const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed);
     b.cover(line, offset, offset + bytes);
     if (r.images > 0) this.imageExamples++;
@@ -515,6 +520,7 @@ export class RangeScanner {
       ...(this.pendingBlank ? { pendingBlank: this.pendingBlank } : {}),
       ...('collector' in d ? { dups: d.collector.entries() } : {}),
       system: this.system.data(),
+      badUtf8: this.badUtf8,
     };
   }
 }

@@ -29,6 +29,7 @@ import {
 } from './dataset';
 import { parseLine } from './parse';
 import { SystemPromptTracker } from './rules/system-prompt';
+import { badUtf8Problems, fileNotUtf8Problem, mergeBadUtf8, sniffFileEncoding, type BadUtf8 } from './encoding';
 import type { ResolvedModel } from './models';
 import { profileContext } from './profiles/apply';
 import type { Profile } from './profiles/types';
@@ -402,6 +403,26 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   }
   const totalBytes = stat.size;
   const { model, profile } = profileContext(options.provider, options.model);
+  // UTF-16/32: one file-level error; the lines are not read (each would be an error of its own).
+  const encoding = totalBytes > 0 ? sniffFileEncoding(path) : undefined;
+  if (encoding !== undefined) {
+    const p = fileNotUtf8Problem(`The file is ${encoding}, not UTF-8. Save it as UTF-8 (without a byte-order mark) and check again; its lines were not checked.`, { encoding });
+    const fixed = options.method && options.method !== 'auto' ? options.method : 'supervised';
+    return {
+      path,
+      method: fixed,
+      methodInferred: !(options.method && options.method !== 'auto'),
+      model: model.id,
+      modelKnown: model.known,
+      profile: profileSummary(profile),
+      examples: 0,
+      problems: options.maxProblems === 0 ? [] : [p],
+      counts: countSeverities([p]),
+      truncated: options.maxProblems === 0,
+      bytes: totalBytes,
+      threads: 1,
+    };
+  }
   const ctx: EngineContext = { model, grader: options.grader, profile };
   const fixed: Method | undefined = options.method && options.method !== 'auto' ? options.method : undefined;
   const keep = options.maxProblems !== undefined && options.maxProblems >= 0 ? options.maxProblems : Infinity;
@@ -526,6 +547,12 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const systemBucket = new Bucket('supervised', keep);
   for (const p of system.problems()) systemBucket.add(p);
   addCommon(systemBucket);
+  // Bytes that are not UTF-8: per line when a few lines have them, else one file-level error.
+  const bad: BadUtf8 = { count: 0, lines: [] };
+  for (const p of parts) mergeBadUtf8(bad, p.badUtf8);
+  const badBucket = new Bucket('supervised', keep);
+  for (const p of badUtf8Problems(bad)) badBucket.add(p);
+  addCommon(badBucket);
   // A blank line followed by a line break is reported; the document's last line (no break after it) is not. The
   // first part's last line is always followed by one.
   const pendingBlanks: Problem[] = [];
