@@ -134,6 +134,7 @@ export function applyLineProfile(
       const key = typeof p.data?.key === 'string' ? p.data.key : undefined;
       if (anyKey || (key !== undefined && profile.extraTopLevelKeys.includes(key))) next = undefined;
     } else if (p.code === 'weight-not-on-assistant' && profile.weightOnAnyMessage) next = undefined;
+    else if ((p.code === 'rft-invalid-role' || p.code === 'invalid-role') && profile.extraRoles.some((r) => p.message.includes(`.role is "${r}";`))) next = undefined;
     else if (p.code === 'too-many-images' && profile.limits.imagesPerExample !== 10) next = undefined; // re-judged below
     keep(next, i);
   }

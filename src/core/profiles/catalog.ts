@@ -129,6 +129,7 @@ interface ProviderDef {
   readonly extraTopLevelKeys: readonly string[];
   readonly requiredTopLevelKeys: readonly string[];
   readonly weightOnAnyMessage: boolean;
+  readonly extraRoles?: readonly string[];
   readonly file: FileRules;
   readonly images: Pick<Limits, 'imagesPerExample' | 'imageBytes' | 'imageEncoding'>;
   readonly sources: readonly Source[];
@@ -223,8 +224,9 @@ const PROVIDERS: readonly ProviderDef[] = [
     formats: ['messages'],
     methods: ['reinforcement'],
     oneFormatPerLine: false,
+    severities: {},
     // Bedrock's examples carry a system message in reinforcement data (S_BEDROCK): the role is allowed.
-    severities: { 'rft-invalid-role': 'off' },
+    extraRoles: ['system'],
     extraTopLevelKeys: ['*'],
     requiredTopLevelKeys: ['reference_answer'],
     weightOnAnyMessage: false,
@@ -286,6 +288,7 @@ function openAIProfile(def: ProviderDef, asked: string): Profile {
     extraTopLevelKeys: def.extraTopLevelKeys,
     requiredTopLevelKeys: def.requiredTopLevelKeys,
     weightOnAnyMessage: def.weightOnAnyMessage,
+    extraRoles: def.extraRoles ?? [],
     file: def.file,
     limits: { tokensPerExample: m.limit, contextLength: m.info.inferenceContext ?? m.limit, ...def.images },
     visionModels: def.visionModels,
@@ -316,6 +319,7 @@ function openModelProfile(def: ProviderDef, asked: string): Profile {
     extraTopLevelKeys: def.extraTopLevelKeys,
     requiredTopLevelKeys: def.requiredTopLevelKeys,
     weightOnAnyMessage: def.weightOnAnyMessage,
+    extraRoles: def.extraRoles ?? [],
     file: def.file,
     limits: { tokensPerExample: ctx, contextLength: ctx, ...def.images },
     tokenizer: openTokenizer(m),

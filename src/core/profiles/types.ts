@@ -115,6 +115,8 @@ export interface Profile {
   readonly extraTopLevelKeys: readonly string[];
   /** Top-level keys every line must have (e.g. Bedrock Mantle's `reference_answer`). */
   readonly requiredTopLevelKeys: readonly string[];
+  /** Roles the service accepts that OpenAI's rules reject for the method (Bedrock Mantle: `system` in reinforcement data). */
+  readonly extraRoles: readonly string[];
   /** `weight` is allowed on every message, not only on assistant messages. */
   readonly weightOnAnyMessage: boolean;
   readonly file: FileRules;

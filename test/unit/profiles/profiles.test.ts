@@ -130,6 +130,9 @@ describe('dataset profiles', () => {
     assert.deepEqual(b.problems.filter((p) => p.severity === 'error').map((p) => `${p.code}@${p.line}`), ['missing-required-field@3']);
     const o = validateText(text, { method: 'reinforcement', model: 'o4-mini-2025-04-16' });
     assert.ok(o.problems.some((p) => p.code === 'rft-invalid-role'));
+    // Other invalid roles stay errors under Bedrock.
+    const bot = text.replace('"role":"system"', '"role":"bot"');
+    assert.ok(validateText(bot, { provider: 'bedrock-mantle', method: 'reinforcement' }).problems.some((p) => p.code === 'rft-invalid-role' && p.line === 0));
     assert.ok(!o.problems.some((p) => p.code === 'missing-required-field'));
   });
 
