@@ -21,7 +21,16 @@ import { exampleImages, exampleTokens, estimateTokens, tokenUpperBound } from '.
 import { getEncoder } from './tokens/encoding';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost, type CostEstimate } from './tokens/cost';
 import { applyFileProfile, applyLineProfile, profileContext } from './profiles/apply';
-import { SystemPromptTracker, systemPromptKey, systemPromptText } from './rules/system-prompt';
+import {
+  MAX_GROUPS,
+  NEAR_IDENTICAL,
+  NO_SYSTEM,
+  SystemPromptTracker,
+  bigramSimilarity,
+  noSystemPromptProblem,
+  systemPromptKey,
+  systemPromptText,
+} from './rules/system-prompt';
 import { checkQuality } from './rules/quality';
 import type { Profile } from './profiles/types';
 
@@ -218,7 +227,7 @@ export function analyzeLine(
     estimate: a.shape === 'blank' || a.shape === 'invalid' ? 0 : estimateTokens(bytes, messages),
     overLimit,
     ...(deferred ? { deferred } : {}),
-    ...(systemKey !== undefined ? { systemKey } : {}),
+    systemKey,
   };
 }
 
@@ -462,6 +471,10 @@ export class DatasetIndex {
   private setting: MethodSetting;
   private ctx: EngineContext;
   private provider: string | undefined;
+  /** Chat examples per system-prompt key (`NO_SYSTEM` included), kept by add/remove. */
+  private sysKeys = new Map<number, number>();
+  /** The text of each system-prompt key seen (a key is a hash of its text, so this never goes stale). */
+  private sysTexts = new Map<number, string>();
   private current: Method;
   private shapes = emptyShapeCounts();
   private bytes = 0;
@@ -653,10 +666,45 @@ export class DatasetIndex {
     return this.cache.file;
   }
 
+  /** Whether a less common system prompt is a near-identical variant of the most common one. */
+  private hasNearIdenticalPrompts(): boolean {
+    const missing = [...this.sysKeys.keys()].filter((k) => k !== NO_SYSTEM && !this.sysTexts.has(k));
+    if (missing.length > 0) {
+      const want = new Set(missing);
+      for (const e of this.entries) {
+        const k = e.r.systemKey;
+        if (k === undefined || !want.has(k)) continue;
+        this.sysTexts.set(k, systemPromptText(parseLine(this.getText(e.line)).value) ?? '');
+        want.delete(k);
+        if (want.size === 0) break;
+      }
+    }
+    let main: number | undefined;
+    for (const [k, n] of this.sysKeys) if (k !== NO_SYSTEM && (main === undefined || n > this.sysKeys.get(main)!)) main = k;
+    const mainText = this.sysTexts.get(main!) ?? '';
+    const mainCount = this.sysKeys.get(main!)!;
+    for (const [k, n] of this.sysKeys) {
+      if (k === NO_SYSTEM || k === main || n >= mainCount) continue;
+      if (bigramSimilarity(mainText, this.sysTexts.get(k) ?? '') >= NEAR_IDENTICAL) return true;
+    }
+    return false;
+  }
+
   /** The system-prompt rule's problems (`rules/system-prompt.ts`), from each line's key; re-reads at most 64 prompts. */
   private systemPrompts(): { file: Problem[]; byLine: Map<number, Problem[]> } {
     this.ensureCache();
     if (this.cache.system) return this.cache.system;
+    // Consistent files (the common case) are decided from the counters, without a pass over the lines.
+    const none = this.sysKeys.get(NO_SYSTEM) ?? 0;
+    const distinct = this.sysKeys.size - (none > 0 ? 1 : 0);
+    if (distinct === 0) {
+      this.cache.system = { file: none > 0 ? [noSystemPromptProblem(none)] : [], byLine: new Map() };
+      return this.cache.system;
+    }
+    if (none === 0 && (distinct === 1 || distinct > MAX_GROUPS || !this.hasNearIdenticalPrompts())) {
+      this.cache.system = { file: [], byLine: new Map() };
+      return this.cache.system;
+    }
     const tracker = new SystemPromptTracker();
     let example = 0;
     for (const e of this.entries) {
@@ -897,6 +945,7 @@ export class DatasetIndex {
 
   private add(e: Entry): void {
     const r = e.r;
+    if (r.systemKey !== undefined) this.sysKeys.set(r.systemKey, (this.sysKeys.get(r.systemKey) ?? 0) + 1);
     this.shapes[r.shape]++;
     this.bytes += r.bytes;
     if (r.images > 0) this.imageExamples++;
@@ -918,6 +967,11 @@ export class DatasetIndex {
 
   private remove(e: Entry): void {
     const r = e.r;
+    if (r.systemKey !== undefined) {
+      const n = (this.sysKeys.get(r.systemKey) ?? 0) - 1;
+      if (n > 0) this.sysKeys.set(r.systemKey, n);
+      else this.sysKeys.delete(r.systemKey);
+    }
     this.shapes[r.shape]--;
     this.bytes -= r.bytes;
     if (r.images > 0) this.imageExamples--;

@@ -30,9 +30,11 @@ const COMPARE_CHARS = 4000;
 const crc32: ((data: string) => number) | undefined = (zlib as { crc32?: (data: string) => number }).crc32;
 
 function hashString(s: string): number {
-  if (crc32 !== undefined) return crc32(s) >>> 0;
+  // Long prompts: zlib's native CRC-32; short ones: FNV-1a in JS (no UTF-8 copy of the string).
+  if (crc32 !== undefined && s.length > 256) return (crc32(s) ^ s.length) >>> 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  // Never NO_SYSTEM (-1): the result is unsigned.
   return h >>> 0;
 }
 
@@ -106,6 +108,18 @@ export interface SystemPromptData {
   readonly overflow: boolean;
 }
 
+/** TL-09: the one file-level information of a file where no example has a system prompt. */
+export function noSystemPromptProblem(examples: number): Problem {
+  const r = ruleByCode('no-system-prompt');
+  return {
+    code: 'no-system-prompt',
+    ruleId: r?.id ?? 'TL-09',
+    severity: r?.severity ?? 'info',
+    message: `No example has a system prompt (${examples.toLocaleString('en-US')} example${examples === 1 ? '' : 's'}). That is fine if deliberate: the model learns to answer without one, so call it without a system message too.`,
+    data: { examples },
+  };
+}
+
 export class SystemPromptTracker {
   private withSystem: number[] = [];
   private without: number[] = [];
@@ -167,14 +181,7 @@ export class SystemPromptTracker {
     const out: Problem[] = [];
     if (nWith === 0 && nWithout === 0) return out;
     if (nWith === 0) {
-      const r = ruleByCode('no-system-prompt');
-      out.push({
-        code: 'no-system-prompt',
-        ruleId: r?.id ?? 'TL-09',
-        severity: r?.severity ?? 'info',
-        message: `No example has a system prompt (${nWithout.toLocaleString('en-US')} example${nWithout === 1 ? '' : 's'}). That is fine if deliberate: the model learns to answer without one, so call it without a system message too.`,
-        data: { examples: nWithout },
-      });
+      out.push(noSystemPromptProblem(nWithout));
       return out;
     }
     const r = ruleByCode('inconsistent-system-prompt');
