@@ -118,54 +118,55 @@ export function checkQuality(problems: readonly Problem[], value: object, text: 
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i];
       if (!isObj(m)) continue;
-      const calls: Array<[unknown, PathSegment[]]> = [];
-      if (Array.isArray(m.tool_calls)) {
-        m.tool_calls.forEach((c, j) => {
-          if (isObj(c) && isObj(c.function)) calls.push([c.function, [...base, i, 'tool_calls', j, 'function']]);
-        });
-      }
-      if (isObj(m.function_call)) calls.push([m.function_call, [...base, i, 'function_call']]);
-      for (const [fn, fp] of calls) {
-        const f = fn as Obj;
-        const args = f.arguments;
-        if (typeof args !== 'string') continue;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(args);
-        } catch {
-          continue; // arguments-not-json (TOOL-06) reports it
-        }
-        const ap = [...fp, 'arguments'];
-        if (typeof parsed === 'string') {
-          let inner: unknown;
-          try {
-            inner = JSON.parse(parsed);
-          } catch {
-            inner = undefined;
-          }
-          if (typeof inner === 'object' && inner !== null) {
-            added.push(
-              make('arguments-double-encoded', text, line, ap,
-                `Example ${example}: ${formatPath(ap)} is JSON encoded twice: it parses to a string that holds JSON. The model would learn to emit quoted JSON. Use the inner JSON as the arguments string.`,
-                { fix: parsed, path: formatPath(ap) }),
-            );
-          }
-          continue;
-        }
-        const name = f.name;
-        if (typeof name !== 'string') continue;
-        schemas ??= declaredSchemas(o);
-        const schema = schemas.get(name);
-        if (schema === undefined) continue;
-        const why = schemaMismatch(parsed, schema, '');
-        if (why) {
-          added.push(
-            make('arguments-schema-mismatch', text, line, ap,
-              `Example ${example}: the arguments of the call to ${name} do not match its parameters schema: ${why}. Fix the call or the tool's schema; the model learns both.`,
-              { tool: name, reason: why }),
-          );
+      const tc = m.tool_calls;
+      if (Array.isArray(tc)) {
+        for (let j = 0; j < tc.length; j++) {
+          const c = tc[j];
+          if (isObj(c) && isObj(c.function)) checkCall(c.function, () => [...base, i, 'tool_calls', j, 'function']);
         }
       }
+      if (isObj(m.function_call)) checkCall(m.function_call, () => [...base, i, 'function_call']);
+    }
+  }
+  function checkCall(f: Obj, fp: () => PathSegment[]): void {
+    const args = f.arguments;
+    if (typeof args !== 'string') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(args);
+    } catch {
+      return; // arguments-not-json (TOOL-06) reports it
+    }
+    if (typeof parsed === 'string') {
+      let inner: unknown;
+      try {
+        inner = JSON.parse(parsed);
+      } catch {
+        inner = undefined;
+      }
+      if (typeof inner === 'object' && inner !== null) {
+        const ap = [...fp(), 'arguments'];
+        added.push(
+          make('arguments-double-encoded', text, line, ap,
+            `Example ${example}: ${formatPath(ap)} is JSON encoded twice: it parses to a string that holds JSON. The model would learn to emit quoted JSON. Use the inner JSON as the arguments string.`,
+            { fix: parsed, path: formatPath(ap) }),
+        );
+      }
+      return;
+    }
+    const name = f.name;
+    if (typeof name !== 'string') return;
+    schemas ??= declaredSchemas(o);
+    const schema = schemas.get(name);
+    if (schema === undefined) return;
+    const why = schemaMismatch(parsed, schema, '');
+    if (why) {
+      const ap = [...fp(), 'arguments'];
+      added.push(
+        make('arguments-schema-mismatch', text, line, ap,
+          `Example ${example}: the arguments of the call to ${name} do not match its parameters schema: ${why}. Fix the call or the tool's schema; the model learns both.`,
+          { tool: name, reason: why }),
+      );
     }
   }
   if (added.length === 0) return problems;
