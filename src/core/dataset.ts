@@ -29,6 +29,7 @@ import {
   bigramSimilarity,
   noSystemPromptProblem,
   systemPromptKey,
+  variantProblem,
   systemPromptText,
 } from './rules/system-prompt';
 import { checkQuality } from './rules/quality';
@@ -666,8 +667,11 @@ export class DatasetIndex {
     return this.cache.file;
   }
 
-  /** Whether a less common system prompt is a near-identical variant of the most common one. */
-  private hasNearIdenticalPrompts(): boolean {
+  /**
+   * The keys whose prompt is a near-identical variant of the most common one (with their similarity); `tie`: two
+   * prompts share the highest count (the first in the file is then the common one: decided by the full pass).
+   */
+  private nearIdenticalPrompts(): { main: number; mainCount: number; keys: Map<number, number>; tie: boolean } {
     const missing = [...this.sysKeys.keys()].filter((k) => k !== NO_SYSTEM && !this.sysTexts.has(k));
     if (missing.length > 0) {
       const want = new Set(missing);
@@ -683,11 +687,16 @@ export class DatasetIndex {
     for (const [k, n] of this.sysKeys) if (k !== NO_SYSTEM && (main === undefined || n > this.sysKeys.get(main)!)) main = k;
     const mainText = this.sysTexts.get(main!) ?? '';
     const mainCount = this.sysKeys.get(main!)!;
+    let tie = false;
+    const keys = new Map<number, number>();
     for (const [k, n] of this.sysKeys) {
-      if (k === NO_SYSTEM || k === main || n >= mainCount) continue;
-      if (bigramSimilarity(mainText, this.sysTexts.get(k) ?? '') >= NEAR_IDENTICAL) return true;
+      if (k === NO_SYSTEM || k === main) continue;
+      if (n === mainCount) tie = true;
+      if (n >= mainCount) continue;
+      const sim = bigramSimilarity(mainText, this.sysTexts.get(k) ?? '');
+      if (sim >= NEAR_IDENTICAL) keys.set(k, sim);
     }
-    return false;
+    return { main: main!, mainCount, keys, tie };
   }
 
   /** The system-prompt rule's problems (`rules/system-prompt.ts`), from each line's key; re-reads at most 64 prompts. */
@@ -701,8 +710,31 @@ export class DatasetIndex {
       this.cache.system = { file: none > 0 ? [noSystemPromptProblem(none)] : [], byLine: new Map() };
       return this.cache.system;
     }
-    if (none === 0 && (distinct === 1 || distinct > MAX_GROUPS || !this.hasNearIdenticalPrompts())) {
+    const variants = none === 0 && distinct > 1 && distinct <= MAX_GROUPS ? this.nearIdenticalPrompts() : undefined;
+    if (none === 0 && (variants === undefined || (variants.keys.size === 0 && !variants.tie))) {
       this.cache.system = { file: [], byLine: new Map() };
+      return this.cache.system;
+    }
+    if (variants !== undefined && !variants.tie) {
+      // Only variants of one common prompt: one pass that keeps just their lines (no per-line arrays).
+      const byLine = new Map<number, Problem[]>();
+      const found: number[] = [];
+      let example = 0;
+      let firstMain = -1;
+      for (const e of this.entries) {
+        if (e.r.shape !== 'blank') example++;
+        const key = e.r.systemKey;
+        if (key === undefined) continue;
+        if (key === variants.main) {
+          if (firstMain < 0) firstMain = e.line;
+        } else if (variants.keys.has(key)) found.push(e.line, example, e.r.length, key);
+      }
+      const mainText = this.sysTexts.get(variants.main) ?? '';
+      for (let i = 0; i < found.length; i += 4) {
+        const p = variantProblem(found[i]!, found[i + 1]!, found[i + 2]!, variants.keys.get(found[i + 3]!)!, variants.mainCount, firstMain, mainText);
+        byLine.set(p.line!, [p]);
+      }
+      this.cache.system = { file: [], byLine };
       return this.cache.system;
     }
     const tracker = new SystemPromptTracker();

@@ -120,6 +120,22 @@ export function noSystemPromptProblem(examples: number): Problem {
   };
 }
 
+/** TL-08 on an example whose prompt is a near-identical variant of the common one (first used on line `other`). */
+export function variantProblem(line: number, example: number, length: number, sim: number, mainCount: number, other: number, mainText: string): Problem {
+  const r = ruleByCode('inconsistent-system-prompt');
+  return {
+    code: 'inconsistent-system-prompt',
+    ruleId: r?.id ?? 'TL-08',
+    severity: r?.severity ?? 'warning',
+    message: `Example ${example}'s system prompt is a near-identical variant (${Math.round(sim * 100)}% similar) of the one ${mainCount.toLocaleString('en-US')} examples share (line ${other + 1}). If the difference is not deliberate, use the common prompt.`,
+    line,
+    column: 0,
+    endColumn: length,
+    relatedLine: other,
+    data: { variant: true, similarity: Math.round(sim * 1000) / 1000, suggestion: mainText },
+  };
+}
+
 export class SystemPromptTracker {
   private withSystem: number[] = [];
   private without: number[] = [];
@@ -225,11 +241,7 @@ export class SystemPromptTracker {
         const sim = bigramSimilarity(main!.text, g.text);
         if (sim < NEAR_IDENTICAL) continue;
         const other = main!.lines[0]!;
-        for (let i = 0; i < g.lines.length; i += 3) {
-          warn(g.lines[i]!, g.lines[i + 1]!, g.lines[i + 2]!,
-            `Example ${g.lines[i + 1]!}'s system prompt is a near-identical variant (${Math.round(sim * 100)}% similar) of the one ${mainCount.toLocaleString('en-US')} examples share (line ${other + 1}). If the difference is not deliberate, use the common prompt.`,
-            { variant: true, similarity: Math.round(sim * 1000) / 1000, suggestion: main!.text }, other);
-        }
+        for (let i = 0; i < g.lines.length; i += 3) out.push(variantProblem(g.lines[i]!, g.lines[i + 1]!, g.lines[i + 2]!, sim, mainCount, other, main!.text));
       }
     }
     return out;

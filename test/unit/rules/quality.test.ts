@@ -60,6 +60,20 @@ describe('system prompt across the file (TL-08 inconsistent-system-prompt, TL-09
     assert.ok(bigramSimilarity(PROMPT, other) < 0.5);
   });
 
+  it('variants only (every example has a prompt): the index, the stream and an edit agree; a tie at the top too', async () => {
+    const typo = PROMPT.replace('travel', 'travle');
+    const text = file(70, (i) => ex(i, i === 10 || i === 61 ? typo : i % 3 ? PROMPT : 'Answer in French only, and be brief.'));
+    const a = validateText(text);
+    assert.deepEqual(of(a, 'inconsistent-system-prompt').map((p) => [p.line, p.relatedLine]), [[10, 1], [61, 1]]);
+    assert.deepEqual((await validateFile(tmp(text), { parallel: true, highWaterMark: 700 })).problems, a.problems);
+    const index = DatasetIndex.fromText(text);
+    index.setLines(10, 1, [ex(10, PROMPT)]);
+    assert.deepEqual(index.problems().filter((p) => p.code === 'inconsistent-system-prompt').map((p) => p.line), [61]);
+    const tie = file(41, (i) => ex(i, i === 40 ? typo : i % 2 ? PROMPT : 'Answer in French only, and be brief.'));
+    assert.deepEqual(DatasetIndex.fromText(tie).problems(), validateText(tie).problems);
+    assert.deepEqual((await validateFile(tmp(tie))).problems, validateText(tie).problems);
+  });
+
   it('the missing user message is still reported per line (SFT-09)', () => {
     const r = validateText(file(12, (i) => JSON.stringify({ messages: [{ role: 'system', content: PROMPT }, { role: 'assistant', content: `A${i}` }] })));
     assert.equal(of(r, 'missing-system-or-user').length, 12);
