@@ -297,7 +297,12 @@ describe('Playground', function () {
     });
     const report = validateText(doc.getText(), { model: vscode.workspace.getConfiguration('tuneline', uri).get('model') });
     assert.equal(report.method, 'dpo');
-    assert.deepEqual(report.problems.filter((p) => p.line === lines.length - 1), []);
+    // The line is a clean DPO example; the only remark is the file-level consistency rule (TL-08): every other
+    // example of this file has a system prompt and the conversation had none.
+    assert.deepEqual(
+      report.problems.filter((p) => p.line === lines.length - 1).map((p) => p.code),
+      ['inconsistent-system-prompt'],
+    );
 
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');

@@ -172,7 +172,10 @@ export class SystemPromptTracker {
     if (this.overflow) return;
     for (const [key, text, lines] of d.groups) {
       const g = this.groups.get(key);
-      if (g) g.lines.push(...lines);
+      if (g) {
+        // One push per item: spreading a large array overflows the stack.
+        for (let i = 0; i < lines.length; i++) g.lines.push(lines[i]!);
+      }
       else if (this.groups.size >= MAX_GROUPS) {
         this.overflow = true;
         this.groups.clear();

@@ -90,6 +90,19 @@ describe('system prompt across the file (TL-08 inconsistent-system-prompt, TL-09
     index.setLines(3, 1, [ex(3, PROMPT)]);
     assert.deepEqual(index.lineProblems(3), []);
   });
+
+  it('a big file on two threads: the halves merge (hundreds of thousands of lines of one prompt) and the one odd line is found', async () => {
+    const n = 200_000;
+    const odd = 150_000;
+    const text = file(n, (i) => (i === odd ? ex(i) : ex(i, 'S')));
+    const r = await validateFile(tmp(text), { parallel: true });
+    assert.ok((r.threads ?? 1) >= 2, 'checked in two parts');
+    assert.equal(r.examples, n);
+    assert.deepEqual(
+      of(r, 'inconsistent-system-prompt').map((p) => p.line),
+      [odd],
+    );
+  });
 });
 
 describe('tool-call arguments (TL-10 arguments-double-encoded, TL-11 arguments-schema-mismatch)', () => {
