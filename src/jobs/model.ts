@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
+import { providerFor, type Provider } from '../api/providers';
 import type { ProviderService } from '../connection/provider';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, Page, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
@@ -101,6 +102,11 @@ export class JobsModel extends Disposable {
   }
 
   // ------------------------------------------------------------------------------------------------ reading
+
+  /** The adapter of the provider the settings point at: which actions, results and serving the view offers. */
+  adapter(): Provider {
+    return providerFor(this.provider.currentEndpoint().provider);
+  }
 
   get state(): ListState {
     return this.listState;
