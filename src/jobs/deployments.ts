@@ -206,11 +206,15 @@ export class Deployments extends Disposable {
             sleep: (ms, signal) =>
               new Promise<void>((resolve, reject) => {
                 this.onPoll?.();
-                const t = setTimeout(resolve, ms);
-                signal?.addEventListener('abort', () => {
+                const onAbort = (): void => {
                   clearTimeout(t);
                   reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-                }, { once: true });
+                };
+                const t = setTimeout(() => {
+                  signal?.removeEventListener('abort', onAbort);
+                  resolve();
+                }, ms);
+                signal?.addEventListener('abort', onAbort, { once: true });
               }),
             onState: (info) => {
               progress.report({ message: String(info.state) });

@@ -105,7 +105,18 @@ export class JobsModel extends Disposable {
 
   /** The adapter of the provider the settings point at: which actions, results and serving the view offers. */
   adapter(): Provider {
-    return providerFor(this.provider.currentEndpoint().provider);
+    return this.adapterOverride ?? providerFor(this.provider.currentEndpoint().provider);
+  }
+
+  private adapterOverride: Provider | undefined;
+
+  /**
+   * Tests: show the jobs as another adapter's service would allow (e.g. one without pause, while the local API is
+   * OpenAI-shaped); `undefined` goes back to the settings' provider.
+   */
+  setAdapterOverride(adapter: Provider | undefined): void {
+    this.adapterOverride = adapter;
+    this.changed.fire(undefined);
   }
 
   get state(): ListState {

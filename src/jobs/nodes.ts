@@ -175,9 +175,7 @@ export class ModelIdNode extends BaseNode {
 /** The deployment nodes of a model (or checkpoint) node, interned, with their current data. */
 function deploymentNodes(parent: ModelIdNode | CheckpointNode, model: string, ctx: NodeContext): DeploymentNode[] {
   return ctx.deployments.forModel(model).map((d) => {
-    const n = ctx.intern(`${parent.id}/deployment/${d.name}`, () => new DeploymentNode(d, parent, ctx));
-    n.deployment = d;
-    return n;
+    return ctx.intern(`${parent.id}/deployment/${d.name}`, () => new DeploymentNode(d, parent, ctx));
   });
 }
 
@@ -185,19 +183,27 @@ function deploymentNodes(parent: ModelIdNode | CheckpointNode, model: string, ct
 export class DeploymentNode extends BaseNode {
   readonly kind = 'deployment';
   readonly #ctx: NodeContext;
+  #last: KnownDeployment;
   constructor(
-    public deployment: KnownDeployment,
+    deployment: KnownDeployment,
     parent: ModelIdNode | CheckpointNode,
     ctx: NodeContext,
   ) {
     super(`${parent.id}/deployment/${deployment.name}`, parent);
     this.#ctx = ctx;
+    this.#last = deployment;
+  }
+  /** What is known now (the deployments' current record; the last one seen once it is gone). */
+  get deployment(): KnownDeployment {
+    const now = this.#ctx.deployments.forModel(this.#last.model).find((d) => d.name === this.#last.name);
+    if (now) this.#last = now;
+    return this.#last;
   }
   get name(): string {
-    return this.deployment.name;
+    return this.#last.name;
   }
   get model(): string {
-    return this.deployment.model;
+    return this.#last.model;
   }
   treeItem(): vscode.TreeItem {
     const d = this.deployment;

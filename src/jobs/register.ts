@@ -4,6 +4,7 @@
  * view first becomes visible (or a command needs it).
  */
 import type * as vscode from 'vscode';
+import { providerFor, type ProviderId } from '../api/providers';
 import { feature, registerCommands, type Feature } from '../common/feature';
 import type { ConnectedContext } from '../connection';
 import type { JobCreatedEvent } from '../training/register';
@@ -24,6 +25,8 @@ export interface JobsApi {
   readonly notifier: JobNotifier;
   /** Azure deployments (tests: `setCredential`, `pollIntervalMs`, `onPoll`, `confirm`). */
   readonly deployments: Deployments;
+  /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
+  setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
   setPollTiming(timing: PollTiming | undefined): void;
   /** Tests: answer the cancel confirmation without the modal dialog; `undefined` restores the dialog. */
@@ -61,6 +64,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     notifier,
     deployments,
     setPollTiming: (t) => model.setTiming(t),
+    setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {
       confirm = c ?? confirmCancel;
     },
