@@ -70,6 +70,11 @@ export class ProviderService extends Disposable {
     this.deploymentLookup = lookup;
   }
 
+  /** Azure: the deployment Tuneline knows for `model` (created or found by the jobs view), if any. */
+  deploymentFor(model: string): string | undefined {
+    return this.deploymentLookup?.(model);
+  }
+
   /** Forgets every confirmed workspace endpoint. */
   async forgetConfirmedHosts(): Promise<void> {
     await this.state.update(CONFIRMED_HOSTS, undefined);

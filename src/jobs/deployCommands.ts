@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { AzureAccountRef } from '../api/azureDeploy';
 import type { DeploymentType } from '../api/providers/types';
 import { CancelledError, UserFacingError } from '../common/commands';
-import type { Logger } from '../common/logger';
+import { describeError, type Logger } from '../common/logger';
 import { defaultDeploymentName, deploymentNameProblem, deploymentTypeDescription, deploymentTypesFor } from './deployPlan';
 import type { Deployments, KnownDeployment } from './deployments';
 import type { JobsModel } from './model';
@@ -104,6 +104,14 @@ export function deployCommandHandlers(deps: DeployCommandDeps): Record<string, (
     },
     'tuneline.azure.changeResource': async (given?: Partial<AzureAccountRef>) => {
       const a = await deployments.pickAccount(true, given);
+      // what is deployed there already shows under its model (and chats go through it)
+      try {
+        const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Listing the deployments of ${a.account}…` }, () => deployments.refresh(a));
+        deps.log.info(`Azure: ${found.length} deployment(s) of fine-tuned models on ${a.account}`);
+      } catch (e) {
+        deps.log.warn(`Azure: could not list the deployments of ${a.account}: ${describeError(e)}`);
+        void vscode.window.showWarningMessage(`Tuneline will deploy to ${a.account}, but could not list its deployments: ${describeError(e)}`);
+      }
       void vscode.window.setStatusBarMessage(`Tuneline deploys to ${a.account} (${a.resourceGroup})`, 4000);
       return a;
     },

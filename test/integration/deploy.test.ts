@@ -152,6 +152,14 @@ describe('Deploy from the jobs view (Azure)', function () {
     const text = await waitForView(/tl-dev\s*Succeeded · Developer · expires in (24|23) h/, 'Succeeded with the expiry in the tree');
     if (text !== undefined) assert.match(text, new RegExp(ftModel.replace(/[.]/g, '\\.')));
     await screenshot(`${testName(this)}-succeeded`);
+    // Change Azure Resource lists what is deployed there (ARM's list): the deployment is found again
+    await jobs.deployments.setAccount(undefined);
+    assert.equal(jobs.deployments.forModel(ftModel).length, 0);
+    const lists = () => c.api.requests.count({ method: 'GET', path: /\/deployments\/?$/ });
+    const listed = lists();
+    await vscode.commands.executeCommand('tuneline.azure.changeResource', { subscriptionId: arm.subscriptionId, resourceGroup: arm.resourceGroup, account: arm.account });
+    assert.equal(lists(), listed + 1, 'the deployments were listed from ARM');
+    assert.deepEqual(jobs.deployments.forModel(ftModel).map((d) => `${d.name} ${d.state} ${d.skuName}`), ['tl-dev Succeeded developertier']);
 
     // the chat client reaches the fine-tuned model through the deployment (no tuneline.azure.deployments entry)
     assert.deepEqual(vscode.workspace.getConfiguration('tuneline').get('azure.deployments'), {});
