@@ -96,7 +96,10 @@ export function clientConfig(settings: EndpointSettings, apiKey: string): Client
   return { endpoint, apiKey, accountKey: accountKeyOf(endpoint, apiKey), label: providerLabel(endpoint), settings };
 }
 
-/** The one client implementation (the SDK client) as a factory, with an optional retry policy. */
-export function sdkClientFactory(retry?: Partial<RetryPolicy>): ClientFactory {
-  return (c, log) => new SdkClient({ ...c, log, deployments: c.settings.azureDeployments, ...(retry ? { retry } : {}) });
+/**
+ * The one client implementation (the SDK client) as a factory, with an optional retry policy and an optional lookup
+ * of the Azure deployments Tuneline knows (consulted before `tuneline.azure.deployments`).
+ */
+export function sdkClientFactory(retry?: Partial<RetryPolicy>, deploymentFor?: (model: string) => string | undefined): ClientFactory {
+  return (c, log) => new SdkClient({ ...c, log, deployments: c.settings.azureDeployments, ...(retry ? { retry } : {}), ...(deploymentFor ? { deploymentFor } : {}) });
 }

@@ -56,8 +56,13 @@ export interface SdkClientOptions {
   /** A short label of where requests go, for messages ("OpenAI", "Azure OpenAI (x.openai.azure.com)"). */
   readonly label: string;
   readonly log: ApiLog;
-  /** Azure: model id → deployment name (for chat). */
+  /** Azure: model id → deployment name (for chat), the manual mapping (`tuneline.azure.deployments`). */
   readonly deployments?: Readonly<Record<string, string>>;
+  /**
+   * Azure: the deployment Tuneline itself created or found for a model (the jobs view's Deploy), consulted on every
+   * chat request before `deployments`; undefined = none known.
+   */
+  readonly deploymentFor?: (model: string) => string | undefined;
   readonly retry?: Partial<RetryPolicy>;
   /** Default per-attempt timeouts (ms). */
   readonly timeoutMs?: number;
@@ -276,7 +281,8 @@ export class SdkClient implements TunelineClient {
   }
 
   private chatModel(model: string): string {
-    return this.endpoint.provider === 'azure' ? (this.options.deployments?.[model] ?? model) : model;
+    if (this.endpoint.provider !== 'azure') return model;
+    return this.options.deploymentFor?.(model) ?? this.options.deployments?.[model] ?? model;
   }
 
   chat(request: ChatRequest, opts?: RequestOptions): Promise<ChatCompletion> {

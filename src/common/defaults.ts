@@ -12,6 +12,7 @@ export const SETTING_DEFAULTS = {
   'tuneline.baseUrl': '',
   'tuneline.azure.endpoint': '',
   'tuneline.azure.deployments': {},
+  'tuneline.azure.armEndpoint': '',
   'tuneline.jobs.notifications': true,
   'tuneline.playground.codeLens': true,
   'tuneline.eval.batchThreshold': 2000,

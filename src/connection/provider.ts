@@ -33,6 +33,9 @@ export class ProviderService extends Disposable {
   private cached: { id: string; client: TunelineClient } | undefined;
   private prompt: HostPrompt;
   private factory: ClientFactory;
+  /** Azure: the deployments the jobs view knows (model → deployment name), for chat; set by the jobs feature. */
+  private deploymentLookup: ((model: string) => string | undefined) | undefined;
+  private readonly lookup = (model: string): string | undefined => this.deploymentLookup?.(model);
 
   constructor(
     private readonly keys: KeyStore,
@@ -42,7 +45,7 @@ export class ProviderService extends Disposable {
   ) {
     super();
     this.prompt = options.prompt ?? defaultPrompt;
-    this.factory = options.factory ?? sdkClientFactory(options.retry);
+    this.factory = options.factory ?? sdkClientFactory(options.retry, this.lookup);
     const reset = () => {
       this.cached = undefined;
       this.changed.fire();
@@ -58,8 +61,18 @@ export class ProviderService extends Disposable {
 
   /** Tests (and other providers): build clients differently; `undefined` restores the SDK client. */
   setFactory(factory: ClientFactory | undefined): void {
-    this.factory = factory ?? sdkClientFactory(this.options.retry);
+    this.factory = factory ?? sdkClientFactory(this.options.retry, this.lookup);
     this.cached = undefined;
+  }
+
+  /** The deployments Tuneline knows (jobs view), consulted by the chat client before `tuneline.azure.deployments`. */
+  setDeploymentLookup(lookup: ((model: string) => string | undefined) | undefined): void {
+    this.deploymentLookup = lookup;
+  }
+
+  /** Azure: the deployment Tuneline knows for `model` (created or found by the jobs view), if any. */
+  deploymentFor(model: string): string | undefined {
+    return this.deploymentLookup?.(model);
   }
 
   /** Forgets every confirmed workspace endpoint. */

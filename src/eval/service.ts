@@ -153,7 +153,7 @@ export class EvalService extends Disposable {
         token.onCancellationRequested(() => ac.abort());
         try {
           return await submitBatch(api, examples, models, EVAL_PARAMS, `${path.basename(dataset, path.extname(dataset))}.eval-batch.jsonl`, {
-            deployment: client.endpoint.provider === 'azure' ? (m) => deployments[m] ?? m : undefined,
+            deployment: client.endpoint.provider === 'azure' ? (m) => this.provider.deploymentFor(m) ?? deployments[m] ?? m : undefined,
             metadata: { tuneline: 'eval', dataset: path.basename(dataset).slice(0, 500) },
             signal: ac.signal,
           });

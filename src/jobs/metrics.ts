@@ -24,11 +24,35 @@ const FIELDS: Record<Exclude<keyof MetricsPoint, 'step'>, readonly string[]> = {
   validAccuracy: ['valid_mean_token_accuracy', 'full_valid_mean_token_accuracy', 'valid_accuracy'],
 };
 
-function pointFrom(record: Record<string, unknown>): MetricsPoint | undefined {
+type Fields = Readonly<Record<Exclude<keyof MetricsPoint, 'step'>, readonly string[]>>;
+
+/**
+ * The fields of each point from a provider's result-file column names (its adapter's `results.resultFile.columns`):
+ * Azure writes `validation_mean_token_accuracy` where OpenAI writes `valid_mean_token_accuracy`. A column is
+ * training or validation by its `train` / `valid` prefix and loss or accuracy by its name; the per-step columns come
+ * before the `full_` ones (full validation runs less often). Tuneline's own names stay as the fallback.
+ */
+export function fieldsFromColumns(columns: readonly string[] | undefined): Fields {
+  if (!columns?.length) return FIELDS;
+  const out: Record<keyof Fields, string[]> = { trainLoss: [], validLoss: [], trainAccuracy: [], validAccuracy: [] };
+  const cols = [...columns].map((c) => c.toLowerCase()).sort((a, b) => Number(a.startsWith('full_')) - Number(b.startsWith('full_')));
+  for (const c of cols) {
+    const bare = c.replace(/^full_/, '');
+    const valid = /^valid/.test(bare);
+    const train = /^train/.test(bare);
+    if (!valid && !train) continue;
+    if (/loss/.test(bare)) out[valid ? 'validLoss' : 'trainLoss'].push(c);
+    else if (/accuracy/.test(bare)) out[valid ? 'validAccuracy' : 'trainAccuracy'].push(c);
+  }
+  for (const k of Object.keys(out) as Array<keyof Fields>) for (const n of FIELDS[k]) if (!out[k].includes(n)) out[k].push(n);
+  return out;
+}
+
+function pointFrom(record: Record<string, unknown>, fields: Fields = FIELDS): MetricsPoint | undefined {
   const step = num(record['step']);
   if (step === undefined || step < 0) return undefined;
   const p: Mutable<MetricsPoint> = { step };
-  for (const [key, names] of Object.entries(FIELDS) as Array<[Exclude<keyof MetricsPoint, 'step'>, readonly string[]]>) {
+  for (const [key, names] of Object.entries(fields) as Array<[Exclude<keyof MetricsPoint, 'step'>, readonly string[]]>) {
     for (const n of names) {
       const v = num(record[n]);
       if (v !== undefined) {
@@ -69,8 +93,12 @@ export function decodeResultFile(bytes: Uint8Array): string {
   return text;
 }
 
-/** Points from a result CSV (`step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy`, blanks allowed). */
-export function pointsFromCsv(csv: string): MetricsPoint[] {
+/**
+ * Points from a result CSV (`step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy`, blanks allowed);
+ * `columns`: the provider's column names (see `fieldsFromColumns`).
+ */
+export function pointsFromCsv(csv: string, columns?: readonly string[]): MetricsPoint[] {
+  const fields = fieldsFromColumns(columns);
   const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (!lines.length) return [];
   const header = lines[0]!.split(',').map((h) => h.trim().toLowerCase());
@@ -82,7 +110,7 @@ export function pointsFromCsv(csv: string): MetricsPoint[] {
     header.forEach((h, i) => {
       record[h] = cells[i]?.trim();
     });
-    const p = pointFrom(record);
+    const p = pointFrom(record, fields);
     if (p) points.push(p);
   }
   return mergePoints(points);

@@ -182,7 +182,7 @@ export class MetricsPanel extends Disposable {
     const resultFile = job.status === 'succeeded' ? job.result_files?.[0] : undefined;
     if (resultFile && this.csvFileId !== resultFile) {
       try {
-        this.csvPoints = pointsFromCsv(decodeResultFile(await client.fileContent(resultFile, { signal })));
+        this.csvPoints = pointsFromCsv(decodeResultFile(await client.fileContent(resultFile, { signal })), this.model.adapter().capabilities.results.resultFile.columns);
         this.csvFileId = resultFile;
       } catch (e) {
         if (e instanceof CancelledError) throw e;

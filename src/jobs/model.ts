@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
+import { providerFor, type Provider } from '../api/providers';
 import type { ProviderService } from '../connection/provider';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, Page, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
@@ -101,6 +102,22 @@ export class JobsModel extends Disposable {
   }
 
   // ------------------------------------------------------------------------------------------------ reading
+
+  /** The adapter of the provider the settings point at: which actions, results and serving the view offers. */
+  adapter(): Provider {
+    return this.adapterOverride ?? providerFor(this.provider.currentEndpoint().provider);
+  }
+
+  private adapterOverride: Provider | undefined;
+
+  /**
+   * Tests: show the jobs as another adapter's service would allow (e.g. one without pause, while the local API is
+   * OpenAI-shaped); `undefined` goes back to the settings' provider.
+   */
+  setAdapterOverride(adapter: Provider | undefined): void {
+    this.adapterOverride = adapter;
+    this.changed.fire(undefined);
+  }
 
   get state(): ListState {
     return this.listState;

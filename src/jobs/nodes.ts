@@ -5,14 +5,29 @@
  */
 import * as vscode from 'vscode';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent } from '../api/types';
+import { deploymentDescription, deploymentIcon } from './deployPlan';
+import type { Deployments, KnownDeployment } from './deployments';
 import type { JobEntry, JobsModel } from './model';
-import { age, isActive, jobContextValue, jobMethod, jobSuffix, progressText, statusLook, statusOf } from './status';
+import { age, isActive, jobContextValue, jobMethod, jobSuffix, modelContextValue, normalStatus, progressText, statusLook } from './status';
 
-export type JobsNode = JobNode | EventsGroupNode | EventNode | CheckpointsGroupNode | CheckpointNode | FilesGroupNode | FileNode | ModelIdNode | LoadMoreNode | MessageNode;
+export type JobsNode =
+  | JobNode
+  | EventsGroupNode
+  | EventNode
+  | CheckpointsGroupNode
+  | CheckpointNode
+  | FilesGroupNode
+  | FileNode
+  | ModelIdNode
+  | DeploymentNode
+  | LoadMoreNode
+  | MessageNode;
 
 /** What the nodes need from their surroundings. */
 export interface NodeContext {
   readonly model: JobsModel;
+  /** The Azure deployments Tuneline knows (shown under their model). */
+  readonly deployments: Deployments;
   /** Now, in unix seconds (ages, progress). */
   now(): number;
   /** The one node instance for an id (created by `make` the first time). */
@@ -63,16 +78,17 @@ export class JobNode extends BaseNode {
     item.id = this.id;
     if (!entry) return item;
     const job = entry.job;
-    const look = statusLook(job.status);
+    const caps = this.#ctx.model.adapter().capabilities;
+    const look = statusLook(job.status, caps);
     const suffix = jobSuffix(job);
     item.label = suffix ? `${suffix} · ${job.model}` : job.model;
     const now = this.#ctx.now();
-    const status = statusOf(job);
+    const status = normalStatus(job.status, caps);
     const progress = status === 'running' || status === 'paused' ? progressText(job, entry.progress, now) : '';
     item.description = [look.label + (progress ? ` ${progress}` : ''), jobMethod(job), age(job.created_at, now)].join(' · ');
     item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-    item.contextValue = jobContextValue(job);
-    item.tooltip = jobTooltip(entry, now);
+    item.contextValue = jobContextValue(job, caps);
+    item.tooltip = jobTooltip(entry, now, look);
     item.accessibilityInformation = { label: `Job ${job.id}, ${look.label}${progress ? `, ${progress}` : ''}, ${job.model}, ${jobMethod(job)}, created ${age(job.created_at, now)}` };
     return item;
   }
@@ -84,8 +100,10 @@ export class JobNode extends BaseNode {
     const out: JobsNode[] = [];
     if (job.fine_tuned_model) out.push(c.intern(`${this.id}/model`, () => new ModelIdNode(this, c)));
     if (job.error?.message) out.push(c.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')));
-    out.push(c.intern(`${this.id}/events`, () => new EventsGroupNode(this, c)));
-    out.push(c.intern(`${this.id}/checkpoints`, () => new CheckpointsGroupNode(this, c)));
+    // what the service cannot do is not shown (issue 16): no Events node on Fireworks, for example
+    const ops = c.model.adapter().capabilities.operations;
+    if (ops.events.supported) out.push(c.intern(`${this.id}/events`, () => new EventsGroupNode(this, c)));
+    if (ops.checkpoints.supported) out.push(c.intern(`${this.id}/checkpoints`, () => new CheckpointsGroupNode(this, c)));
     out.push(c.intern(`${this.id}/files`, () => new FilesGroupNode(this, c)));
     const err = out.find((n): n is MessageNode => n instanceof MessageNode);
     if (err) err.text = `${job.error!.code ? `${job.error!.code}: ` : ''}${job.error!.message}`;
@@ -93,9 +111,8 @@ export class JobNode extends BaseNode {
   }
 }
 
-export function jobTooltip(entry: JobEntry, now: number): vscode.MarkdownString {
+export function jobTooltip(entry: JobEntry, now: number, look = statusLook(entry.job.status)): vscode.MarkdownString {
   const job = entry.job;
-  const look = statusLook(job.status);
   const hp = job.method?.[jobMethod(job) as 'supervised']?.hyperparameters ?? job.hyperparameters;
   const rows: Array<[string, string | number | null | undefined]> = [
     ['Status', look.label + (entry.progress ? ` (${progressText(job, entry.progress, now)})` : '')],
@@ -136,13 +153,74 @@ export class ModelIdNode extends BaseNode {
   get modelId(): string | undefined {
     return this.#ctx.model.get(this.jobNode.jobId)?.job.fine_tuned_model ?? undefined;
   }
+  /** The job's base model (which deployment types apply). */
+  get baseModel(): string | undefined {
+    return this.#ctx.model.get(this.jobNode.jobId)?.job.model;
+  }
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.modelId ?? '', vscode.TreeItemCollapsibleState.None);
+    const deployed = this.modelId ? this.#ctx.deployments.forModel(this.modelId) : [];
+    const item = new vscode.TreeItem(this.modelId ?? '', deployed.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.description = 'fine-tuned model';
+    item.description = deployed.length ? `fine-tuned model · ${deployed.length} deployment${deployed.length === 1 ? '' : 's'}` : 'fine-tuned model';
     item.iconPath = new vscode.ThemeIcon('symbol-class', new vscode.ThemeColor('charts.green'));
-    item.contextValue = 'modelId';
+    item.contextValue = modelContextValue('modelId', this.#ctx.model.adapter().capabilities);
     item.tooltip = `The fine-tuned model id: ${this.modelId ?? ''}`;
+    return item;
+  }
+  override children(): JobsNode[] {
+    return this.modelId ? deploymentNodes(this, this.modelId, this.#ctx) : [];
+  }
+}
+
+/** The deployment nodes of a model (or checkpoint) node, interned, with their current data. */
+function deploymentNodes(parent: ModelIdNode | CheckpointNode, model: string, ctx: NodeContext): DeploymentNode[] {
+  return ctx.deployments.forModel(model).map((d) => {
+    return ctx.intern(`${parent.id}/deployment/${d.name}`, () => new DeploymentNode(d, parent, ctx));
+  });
+}
+
+/** An Azure deployment of a fine-tuned model or checkpoint: its state, type and (Developer) expiry. */
+export class DeploymentNode extends BaseNode {
+  readonly kind = 'deployment';
+  readonly #ctx: NodeContext;
+  #last: KnownDeployment;
+  constructor(
+    deployment: KnownDeployment,
+    parent: ModelIdNode | CheckpointNode,
+    ctx: NodeContext,
+  ) {
+    super(`${parent.id}/deployment/${deployment.name}`, parent);
+    this.#ctx = ctx;
+    this.#last = deployment;
+  }
+  /** What is known now (the deployments' current record; the last one seen once it is gone). */
+  get deployment(): KnownDeployment {
+    const now = this.#ctx.deployments.forModel(this.#last.model).find((d) => d.name === this.#last.name);
+    if (now) this.#last = now;
+    return this.#last;
+  }
+  get name(): string {
+    return this.#last.name;
+  }
+  get model(): string {
+    return this.#last.model;
+  }
+  treeItem(): vscode.TreeItem {
+    const d = this.deployment;
+    const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const types = this.#ctx.model.adapter().capabilities.serving.deploymentTypes;
+    item.description = deploymentDescription(d, types, this.#ctx.now() * 1000);
+    const look = deploymentIcon(d.state);
+    item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+    item.contextValue = `deployment:${d.state}`;
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**Azure deployment \`${md(d.name)}\`** — ${md(item.description)}\n\n`);
+    tip.appendMarkdown(`Model: \`${md(d.model)}\`\n\n`);
+    if (d.expiresAt) tip.appendMarkdown(`Removed by Azure at ${md(new Date(d.expiresAt).toLocaleString())} (Developer deployments live 24 hours).\n\n`);
+    if (d.error) tip.appendMarkdown(`**Error**: ${md(d.error)}\n\n`);
+    item.tooltip = tip;
+    item.accessibilityInformation = { label: `Azure deployment ${d.name}, ${item.description}` };
     return item;
   }
 }
@@ -258,7 +336,7 @@ export class CheckpointsGroupNode extends PagedGroupNode<FineTuningJobCheckpoint
     return this.ctx.model.loadCheckpoints(this.jobNode.jobId, true);
   }
   protected itemNode(c: FineTuningJobCheckpoint): JobsNode {
-    const node = this.ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this));
+    const node = this.ctx.intern(`${this.id}/${c.id}`, () => new CheckpointNode(c, this, this.ctx));
     node.checkpoint = c;
     return node;
   }
@@ -266,11 +344,21 @@ export class CheckpointsGroupNode extends PagedGroupNode<FineTuningJobCheckpoint
 
 export class CheckpointNode extends BaseNode {
   readonly kind = 'checkpoint';
+  readonly #ctx: NodeContext;
   constructor(
     public checkpoint: FineTuningJobCheckpoint,
-    group: CheckpointsGroupNode,
+    readonly group: CheckpointsGroupNode,
+    ctx: NodeContext,
   ) {
     super(`${group.id}/${checkpoint.id}`, group);
+    this.#ctx = ctx;
+  }
+  /** The job's base model (which deployment types apply). */
+  get baseModel(): string | undefined {
+    return this.group.jobNode.job?.model;
+  }
+  override children(): JobsNode[] {
+    return deploymentNodes(this, this.modelId, this.#ctx);
   }
   get modelId(): string {
     return this.checkpoint.fine_tuned_model_checkpoint;
@@ -278,7 +366,8 @@ export class CheckpointNode extends BaseNode {
   treeItem(): vscode.TreeItem {
     const c = this.checkpoint;
     const m = c.metrics;
-    const item = new vscode.TreeItem(`Step ${c.step_number}`, vscode.TreeItemCollapsibleState.None);
+    const deployed = this.#ctx.deployments.forModel(this.modelId).length > 0;
+    const item = new vscode.TreeItem(`Step ${c.step_number}`, deployed ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const parts: string[] = [];
     if (typeof m.train_loss === 'number') parts.push(`train loss ${m.train_loss.toFixed(3)}`);
@@ -286,7 +375,7 @@ export class CheckpointNode extends BaseNode {
     if (typeof m.train_mean_token_accuracy === 'number') parts.push(`acc ${(m.train_mean_token_accuracy * 100).toFixed(1)}%`);
     item.description = parts.join(' · ');
     item.iconPath = new vscode.ThemeIcon('debug-stackframe-dot', new vscode.ThemeColor('charts.purple'));
-    item.contextValue = 'checkpoint';
+    item.contextValue = modelContextValue('checkpoint', this.#ctx.model.adapter().capabilities);
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown(`**Checkpoint at step ${c.step_number}**\n\n\`${md(c.fine_tuned_model_checkpoint)}\`\n\n`);
     tip.appendCodeblock(JSON.stringify(m, null, 2), 'json');

@@ -4,10 +4,13 @@
  * view first becomes visible (or a command needs it).
  */
 import type * as vscode from 'vscode';
+import { providerFor, type ProviderId } from '../api/providers';
 import { feature, registerCommands, type Feature } from '../common/feature';
 import type { ConnectedContext } from '../connection';
 import type { JobCreatedEvent } from '../training/register';
 import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './commands';
+import { deployCommandHandlers } from './deployCommands';
+import { Deployments } from './deployments';
 import { JobDocuments } from './documents';
 import { MetricsPanels } from './metricsPanel';
 import { JobsModel, type PollTiming } from './model';
@@ -20,6 +23,10 @@ export interface JobsApi {
   readonly tree: JobsTree;
   readonly panels: MetricsPanels;
   readonly notifier: JobNotifier;
+  /** Azure deployments (tests: `setCredential`, `pollIntervalMs`, `onPoll`, `confirm`). */
+  readonly deployments: Deployments;
+  /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
+  setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
   setPollTiming(timing: PollTiming | undefined): void;
   /** Tests: answer the cancel confirmation without the modal dialog; `undefined` restores the dialog. */
@@ -30,15 +37,20 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const { provider, log, onDidCreateJob } = ctx;
   const extensionUri = ctx.extension.extensionUri;
   const model = new JobsModel(provider, log);
-  const tree = new JobsTree(model);
+  const deployments = new Deployments(ctx.extension.globalState, log);
+  // the chat client (playground, evaluation) reaches a model through the deployment the tree created or found
+  provider.setDeploymentLookup((m) => deployments.deploymentFor(m));
+  const tree = new JobsTree(model, deployments);
   const panels = new MetricsPanels(extensionUri, model, log);
   const documents = new JobDocuments(model);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
   let confirm: CancelConfirmation = confirmCancel;
-  const handlers = jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm });
+  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm }), ...deployCommandHandlers({ model, deployments, log }) };
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
+    deployments,
+    { dispose: () => provider.setDeploymentLookup(undefined) },
     tree,
     panels,
     documents,
@@ -50,7 +62,9 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     tree,
     panels,
     notifier,
+    deployments,
     setPollTiming: (t) => model.setTiming(t),
+    setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {
       confirm = c ?? confirmCancel;
     },

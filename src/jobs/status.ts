@@ -2,6 +2,7 @@
  * Pure parts of the jobs view: what a job's status means (active or finished, its icon and colour), progress,
  * relative ages, and the polling backoff. No `vscode` import, so unit tests can run them in plain Node.
  */
+import { tunelineStatus, type JobOperation, type ProviderCapabilities, type Support } from '../api/providers/types';
 import type { FineTuningJob, FineTuningJobEvent } from '../api/types';
 
 /** A job status as the service reports it: the SDK's union plus `paused` (and anything newer, kept as text). */
@@ -40,20 +41,44 @@ const LOOKS: Readonly<Record<string, StatusLook>> = {
   cancelled: { icon: 'circle-slash', color: 'disabledForeground', label: 'Cancelled' },
 };
 
-export function statusLook(status: JobStatus): StatusLook {
-  return LOOKS[status] ?? { icon: 'question', label: String(status) };
+/**
+ * How a status looks. With the provider's capabilities, the service's own status goes through its adapter's table
+ * first (`tunelineStatus`: Together's `running`, Fireworks' `JOB_STATE_RUNNING` → Tuneline's `running`); an unknown
+ * status is shown as it is, with a question mark.
+ */
+export function statusLook(status: JobStatus, capabilities?: ProviderCapabilities): StatusLook {
+  const mapped = capabilities ? tunelineStatus(capabilities, String(status))?.tuneline : undefined;
+  return LOOKS[mapped ?? status] ?? { icon: 'question', label: String(status) };
 }
 
-/** The `contextValue` of a job node: `job:<status>` plus one `:can<Action>` flag per action that applies. */
-export function jobContextValue(job: Pick<FineTuningJob, 'status' | 'fine_tuned_model' | 'result_files'>): string {
-  const s: JobStatus = job.status;
+/** Tuneline's status for a service status (the adapter's table), else the status as it is. */
+export function normalStatus(status: JobStatus, capabilities?: ProviderCapabilities): JobStatus {
+  return (capabilities ? tunelineStatus(capabilities, String(status))?.tuneline : undefined) ?? status;
+}
+
+const allows = (ops: Readonly<Partial<Record<JobOperation, Support>>> | undefined, op: JobOperation): boolean => !ops || ops[op]?.supported !== false;
+
+/**
+ * The `contextValue` of a job node: `job:<status>` plus one `:can<Action>` flag per action that applies — to the
+ * job's status, and to the provider (`operations`: an action the service does not have is never offered).
+ */
+export function jobContextValue(job: Pick<FineTuningJob, 'status' | 'fine_tuned_model' | 'result_files'>, capabilities?: ProviderCapabilities): string {
+  const ops = capabilities?.operations;
+  const s: JobStatus = normalStatus(job.status, capabilities);
   const parts = [`job:${s}`];
-  if (isActive(s)) parts.push('canCancel');
-  if (s === 'running') parts.push('canPause');
-  if (s === 'paused') parts.push('canResume');
+  if (isActive(s) && allows(ops, 'cancel')) parts.push('canCancel');
+  if (s === 'running' && allows(ops, 'pause')) parts.push('canPause');
+  if (s === 'paused' && allows(ops, 'resume')) parts.push('canResume');
   if (job.fine_tuned_model) parts.push('hasModel');
-  parts.push('hasMetrics');
+  if (allows(ops, 'metrics') || allows(ops, 'events')) parts.push('hasMetrics');
   return parts.join(':');
+}
+
+/** The `contextValue` of a model or checkpoint node: `modelId` / `checkpoint`, plus `:canDeploy` where serving needs a deployment. */
+export function modelContextValue(kind: 'modelId' | 'checkpoint', capabilities?: ProviderCapabilities): string {
+  const s = capabilities?.serving;
+  const deployable = s?.kind === 'deployment' && (kind === 'modelId' || s.checkpoints.supported);
+  return deployable ? `${kind}:canDeploy` : kind;
 }
 
 /** The training progress a metrics event reports: `{ step, total }`. */

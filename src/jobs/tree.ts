@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { ContextKeys, setContext } from '../common/contextKeys';
 import { Disposable } from '../common/dispose';
+import type { Deployments } from './deployments';
 import type { JobsModel } from './model';
 import { JobNode, LoadMoreNode, MessageNode, type JobsNode, type NodeContext } from './nodes';
 
@@ -20,10 +21,14 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   /** Ids of the nodes the user expanded: a refreshed node keeps its children open. */
   private readonly expanded = new Set<string>();
 
-  constructor(private readonly model: JobsModel) {
+  constructor(
+    private readonly model: JobsModel,
+    deployments: Deployments,
+  ) {
     super();
     this.ctx = {
       model,
+      deployments,
       now: () => Date.now() / 1000,
       intern: <T extends JobsNode>(id: string, make: () => T): T => {
         let n = this.nodes.get(id) as T | undefined;
@@ -45,6 +50,8 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
         this.updateEmpty();
       }),
     );
+    // a deployment appeared, changed state or went: its model's node (and the rest) re-render
+    this._register(deployments.onDidChange(() => this.changed.fire(undefined)));
     if (this.view.visible) model.setVisible(true);
   }
 
@@ -104,6 +111,12 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   jobNode(jobId: string): JobNode | undefined {
     const n = this.nodes.get(`job/${jobId}`);
     return n instanceof JobNode ? n : undefined;
+  }
+
+  /** The node of a deployment, if the tree holds it (found by its name). */
+  deploymentNode(name: string): JobsNode | undefined {
+    for (const [id, n] of this.nodes) if (n.kind === 'deployment' && id.endsWith(`/deployment/${name}`)) return n;
+    return undefined;
   }
 
   /** Reveals (and expands) a node; the job's own node when given a job id. */
