@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { duplicateKey } from '../../../src/core/rules/check';
 import { validateFile, validateText } from '../../../src/core/validate';
 import { LineSplitter } from '../../../src/core/tokens/lines';
-import { DupTable, countLinesBefore } from '../../../src/core/scan';
+import { DupTable, countLinesBefore, lineFingerprint } from '../../../src/core/scan';
 import { parseLine } from '../../../src/core/parse';
 import type { MethodSetting } from '../../../src/core/types';
 import { POOL, chat, comp, pref, rft } from '../dataset/fixtures';
@@ -19,6 +19,9 @@ function tmp(content: string | Buffer): string {
   fs.writeFileSync(p, content);
   return p;
 }
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const isPad = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
 
 function same(a: ReturnType<typeof validateText>, b: Awaited<ReturnType<typeof validateFile>>): void {
   assert.deepEqual(b.problems, a.problems);
@@ -228,6 +231,49 @@ describe('validateText / validateFile', () => {
     } finally {
       u.close();
     }
+  });
+
+  it('the line fingerprint hashes every trimmed byte, wherever the bytes sit in a buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 90 }),
+        fc.nat(17),
+        fc.nat(89),
+        fc.nat(255),
+        fc.constantFrom('', ' ', '\t', '\r', '\uFEFF', ' \uFEFF\t'),
+        (bytes, shift, at, xor, pad) => {
+          const body = Buffer.from(bytes);
+          const fp = lineFingerprint(body, 0, body.length);
+          // The same bytes at another offset of a bigger buffer (another alignment), with trimmable padding.
+          const p = Buffer.from(pad);
+          const big = Buffer.concat([Buffer.alloc(shift, 7), p, body, p, Buffer.alloc(3, 9)]);
+          const trims = (b: Buffer) => b.length > 0 && (isPad(b[0]!) || isPad(b[b.length - 1]!) || b.subarray(0, 3).equals(BOM) || b.subarray(-3).equals(BOM));
+          if (!trims(body)) assert.equal(lineFingerprint(big, shift, shift + 2 * p.length + body.length), fp);
+          // Any one changed byte (past the trimmed ends) changes it: each byte is hashed, not a sample.
+          if (body.length > 0 && xor !== 0 && !trims(body)) {
+            const changed = Buffer.from(body);
+            changed[at % body.length] ^= xor;
+            if (!trims(changed)) assert.notEqual(lineFingerprint(changed, 0, changed.length), fp);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('streaming finds exactly the duplicates the editor index finds (one or two threads, any chunk size)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.nat(40).map((i) => chat(i)), fc.constantFrom('', ' ', '{bad', '\uFEFF' + chat(1), chat(1) + ' ', chat(2).replace('"}', '" }'))), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom(7, 64, 512, 1 << 16),
+        async (lines, hwm) => {
+          const text = lines.join('\n') + '\n';
+          const expected = validateText(text);
+          for (const parallel of [false, true]) same(expected, await validateFile(tmp(text), { parallel, highWaterMark: hwm }));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('the duplicate table keeps every line through growth and an up-front reservation', () => {
