@@ -23,6 +23,8 @@ const SCOPE_NAMES: Record<string, string> = {
   tokens: 'token counts',
   job: 'the job request',
   info: 'not checkable (information)',
+  profile: 'a provider\'s profile',
+  quality: 'each line (data quality)',
 };
 
 /** A fenced block that survives backticks inside the example. */

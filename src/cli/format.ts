@@ -29,6 +29,8 @@ export function textSummary(file: string, r: ValidationReport): string {
     `${fmtInt(r.examples)} example${r.examples === 1 ? '' : 's'}`,
     `method ${r.method}${r.methodInferred ? ' (inferred)' : ''}`,
     `model ${r.model}${r.modelKnown ? '' : ' (unknown model: fallback limits, no price)'}`,
+    // The default (OpenAI) output is unchanged; another provider's profile is named.
+    ...(r.profile.provider !== 'openai' ? [`checked against ${r.profile.label}${r.profile.tokensExact ? '' : ' (token counts are estimates)'}`] : []),
     `${fmtInt(r.counts.error)} error${r.counts.error === 1 ? '' : 's'}, ${fmtInt(r.counts.warning)} warning${r.counts.warning === 1 ? '' : 's'}, ${fmtInt(r.counts.info)} info`,
   ];
   if (r.tokens) {
@@ -86,6 +88,7 @@ export function formatJson(results: readonly FileResult[]): string {
     path: file,
     method: r.method,
     model: r.model,
+    ...(r.profile.provider !== 'openai' ? { profile: r.profile } : {}),
     examples: r.examples,
     tokens: r.tokens ?? null,
     estimatedCost: r.estimatedCost ?? null,

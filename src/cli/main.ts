@@ -2,7 +2,7 @@
  * `tuneline` command line. `main(argv, io)` is the testable core (no `process.exit`, no spawning); the bottom of
  * this file runs it when the module is the program (`dist/cli.js`, or `tsx src/cli/main.ts`).
  *
- *   tuneline validate FILE... [--method auto|supervised|dpo|reinforcement|completion] [--model ID]
+ *   tuneline validate FILE... [--method auto|supervised|dpo|reinforcement|completion] [--provider NAME] [--model ID]
  *                             [--format text|json|sarif] [--max-problems N] [--no-tokens] [--grader FILE]
  *   tuneline --help | --version
  *
@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MODEL, METHODS, validateFile, type MethodSetting, type ValidationReport } from '../core';
+import { PROVIDER_IDS, providerId } from '../core/profiles';
 import { formatJson, formatSarif, formatText, textProblemLine, textSummary, type FileResult } from './format';
 
 export interface CliIo {
@@ -38,6 +39,7 @@ then a summary (examples, problems, tokens, estimated cost).
 Options:
   --method auto|supervised|dpo|reinforcement|completion
                        fine-tuning method (default: auto, inferred from the file as a whole)
+  --provider NAME      judge the file by that service's dataset rules: ${PROVIDER_IDS.join(', ')} (default: openai)
   --model ID           target model (default: ${DEFAULT_MODEL}); aliases and ft: ids map to their base
   --format text|json|sarif
                        output format (default: text); sarif is SARIF 2.1.0 for code scanning
@@ -58,6 +60,7 @@ interface Parsed {
   readonly files: string[];
   readonly method: MethodSetting;
   readonly model?: string;
+  readonly provider?: string;
   readonly format: 'text' | 'json' | 'sarif';
   readonly maxProblems?: number;
   readonly tokens: boolean;
@@ -69,6 +72,7 @@ function parseArgs(args: readonly string[]): Parsed {
   const files: string[] = [];
   let method: MethodSetting = 'auto';
   let model: string | undefined;
+  let provider: string | undefined;
   let format: Parsed['format'] = 'text';
   let maxProblems: number | undefined;
   let tokens = true;
@@ -110,6 +114,12 @@ function parseArgs(args: readonly string[]): Parsed {
         model = value();
         if (!model.trim()) throw new UsageError('--model needs a model id');
         break;
+      case '--provider': {
+        const v = value();
+        provider = providerId(v);
+        if (provider === undefined) throw new UsageError(`--provider must be one of ${PROVIDER_IDS.join(', ')} (got "${v}")`);
+        break;
+      }
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}")`);
@@ -142,7 +152,7 @@ function parseArgs(args: readonly string[]): Parsed {
         throw new UsageError(`unknown option ${a}`);
     }
   }
-  return { files, method, model, format, maxProblems, tokens, grader, workers };
+  return { files, method, model, provider, format, maxProblems, tokens, grader, workers };
 }
 
 function errMessage(e: unknown, file: string): string {
@@ -233,6 +243,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         report = await validateFile(path.resolve(cwd, file), {
           method: opts.method,
           model: opts.model,
+          provider: opts.provider,
           tokens: opts.tokens,
           workers: opts.workers,
           maxProblems: opts.maxProblems,

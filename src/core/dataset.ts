@@ -14,12 +14,26 @@
 import { parseLine, type ParsedLine } from './parse';
 import { checkLine } from './rules';
 import { duplicateText } from './rules/check';
-import { resolveModel, type ResolvedModel } from './models';
+import type { ResolvedModel } from './models';
 import type { LineAnalysis, LineStats, Method, MethodSetting, Problem, Shape } from './types';
 import { ruleById, type RuleInfo } from './rules/catalog';
 import { exampleImages, exampleTokens, estimateTokens, tokenUpperBound } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost, type CostEstimate } from './tokens/cost';
+import { applyFileProfile, applyLineProfile, profileContext } from './profiles/apply';
+import {
+  MAX_GROUPS,
+  NEAR_IDENTICAL,
+  NO_SYSTEM,
+  SystemPromptTracker,
+  bigramSimilarity,
+  noSystemPromptProblem,
+  systemPromptKey,
+  variantProblem,
+  systemPromptText,
+} from './rules/system-prompt';
+import { checkQuality } from './rules/quality';
+import type { Profile } from './profiles/types';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rules this module reports (file-level and cross-line). Codes and severities come from the catalogue.
@@ -106,11 +120,35 @@ export interface LineResult {
    * `overLimit` is then false until `DatasetIndex.setExactTokens` brings the count.
    */
   readonly deferred?: boolean;
+  /** The system prompt's key (`rules/system-prompt.ts`): a hash, `NO_SYSTEM`, or undefined for a non-chat line. */
+  readonly systemKey?: number;
+}
+
+/**
+ * SFT-09's per-line warning for a missing system prompt is replaced by the file-wide rule (`rules/system-prompt.ts`):
+ * the line keeps the problem only when it also lacks a user message.
+ */
+function withoutSystemOnly(problems: readonly Problem[]): readonly Problem[] {
+  let i = 0;
+  for (; i < problems.length; i++) if (isSystemOnly(problems[i]!)) break;
+  if (i === problems.length) return problems;
+  return problems.filter((p) => !isSystemOnly(p));
+}
+
+function isSystemOnly(p: Problem): boolean {
+  if (p.code !== 'missing-system-or-user') return false;
+  const missing = p.data?.missing;
+  return Array.isArray(missing) && missing.length === 1 && missing[0] === 'system';
 }
 
 export interface EngineContext {
   readonly model: ResolvedModel;
   readonly grader?: unknown;
+  /**
+   * The dataset profile that judges the file (`profiles/`): each line's and the file's problems are adjusted to it.
+   * Absent or OpenAI's: today's rules, unchanged.
+   */
+  readonly profile?: Profile;
   /**
    * Lines of more than this many UTF-8 bytes are not tokenized for TOK-01 on this thread; their limit check waits for
    * exact counts from the workers (`DatasetIndex.setExactTokens`). The editor sets it: tokenizing a 2 MB line took
@@ -171,9 +209,16 @@ export function analyzeLine(
     }
   }
   const messages = a.stats?.messages ?? 0;
+  let problems = withoutSystemOnly(a.problems);
+  let systemKey: number | undefined;
+  if (value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    systemKey = systemPromptKey(value);
+    problems = checkQuality(problems, value, text, line, example);
+  }
+  if (ctx.profile !== undefined) problems = applyLineProfile(ctx.profile, problems, value, images, line, example, text.length, method);
   return {
     shape: a.shape,
-    problems: a.problems,
+    problems,
     dupKey: a.dupKey,
     stats: a.stats,
     bytes,
@@ -183,6 +228,7 @@ export function analyzeLine(
     estimate: a.shape === 'blank' || a.shape === 'invalid' ? 0 : estimateTokens(bytes, messages),
     overLimit,
     ...(deferred ? { deferred } : {}),
+    systemKey,
   };
 }
 
@@ -246,6 +292,8 @@ export interface FileFacts {
   /** Examples with at least one image. */
   readonly imageExamples: number;
   readonly model: ResolvedModel;
+  /** The profile judging the file (absent: OpenAI's rules). */
+  readonly profile?: Profile;
 }
 
 const MB = 1024 * 1024;
@@ -295,7 +343,8 @@ export function fileLevelProblems(f: FileFacts): Problem[] {
   if (f.method === 'reinforcement' && f.model.known && f.model.id !== 'o4-mini-2025-04-16' && n > 0) {
     out.push(fileProblem('RFT-07', `Reinforcement fine-tuning is supported only on o4-mini-2025-04-16; the target model is ${f.model.id}. Choose o4-mini with --model or the tuneline.model setting.`, { model: f.model.id }));
   }
-  return out.sort(compareProblems);
+  out.sort(compareProblems);
+  return f.profile === undefined ? out : applyFileProfile(f.profile, out, f).sort(compareProblems);
 }
 
 function methodFormat(m: Method): string {
@@ -363,6 +412,8 @@ interface Entry {
 export interface DatasetIndexOptions {
   readonly method?: MethodSetting;
   readonly model?: string;
+  /** The provider whose dataset profile judges the file (`profiles/`; default: OpenAI, today's rules). */
+  readonly provider?: string;
   readonly grader?: unknown;
   /**
    * Returns the current text of a line. Needed only when lines must be re-checked (the method flips, or the model,
@@ -382,6 +433,8 @@ export interface DatasetStats {
   readonly methodInferred: boolean;
   readonly model: string;
   readonly modelKnown: boolean;
+  /** The profile that judged the file: its id and what to show ("Azure AI Foundry · gpt-4.1-mini-2025-04-14"). */
+  readonly profile: { readonly id: string; readonly label: string };
   readonly shapes: Readonly<ShapeCounts>;
   /** Token count per example (exact where known, else the estimate), in example order. */
   readonly tokensPerExample: readonly number[];
@@ -418,6 +471,11 @@ export class DatasetIndex {
   private readonly getText: (line: number) => string;
   private setting: MethodSetting;
   private ctx: EngineContext;
+  private provider: string | undefined;
+  /** Chat examples per system-prompt key (`NO_SYSTEM` included), kept by add/remove. */
+  private sysKeys = new Map<number, number>();
+  /** The text of each system-prompt key seen (a key is a hash of its text, so this never goes stale). */
+  private sysTexts = new Map<number, string>();
   private current: Method;
   private shapes = emptyShapeCounts();
   private bytes = 0;
@@ -429,13 +487,20 @@ export class DatasetIndex {
   private dupVers = new Map<string, number>();
   private dupVerNext = 1;
   private ver = 0;
-  private cache: { version: number; problems?: Problem[]; file?: Problem[]; stats?: DatasetStats } = { version: -1 };
+  private cache: {
+    version: number;
+    problems?: Problem[];
+    file?: Problem[];
+    stats?: DatasetStats;
+    system?: { file: Problem[]; byLine: Map<number, Problem[]> };
+  } = { version: -1 };
   private listeners = new Set<(version: number) => void>();
 
   constructor(options: DatasetIndexOptions = {}) {
     this.setting = options.method ?? 'auto';
+    this.provider = options.provider;
     this.ctx = {
-      model: resolveModel(options.model),
+      ...profileContext(options.provider, options.model),
       grader: options.grader,
       ...(options.deferTokensAboveBytes !== undefined ? { deferTokensAboveBytes: options.deferTokensAboveBytes } : {}),
     };
@@ -542,9 +607,22 @@ export class DatasetIndex {
   }
 
   setModel(model: string | undefined): void {
-    this.ctx = { ...this.ctx, model: resolveModel(model) };
+    this.ctx = { ...this.ctx, ...profileContext(this.provider, model) };
     this.recheck(() => true);
     this.changed();
+  }
+
+  /** Judges the file against another provider's profile (and, when given, model); re-checks every line. */
+  setProfile(provider: string | undefined, model?: string): void {
+    this.provider = provider;
+    this.ctx = { ...this.ctx, ...profileContext(provider, model ?? this.ctx.model.requested) };
+    this.recheck(() => true);
+    this.changed();
+  }
+
+  /** The profile judging the file. */
+  get profile(): Profile {
+    return this.ctx.profile!;
   }
 
   setGrader(grader: unknown): void {
@@ -573,16 +651,112 @@ export class DatasetIndex {
   lineProblems(line: number): Problem[] {
     const e = this.entries[line];
     if (!e) return [];
-    return this.problemsOf(e, this.dupGroups(), this.exampleNumberOf(line));
+    const own = this.problemsOf(e, this.dupGroups(), this.exampleNumberOf(line));
+    const sys = this.systemPrompts().byLine.get(line);
+    return sys ? [...own, ...sys] : own;
   }
 
   /** File-level problems (no `line`). */
   fileProblems(): Problem[] {
     this.ensureCache();
     if (!this.cache.file) {
-      this.cache.file = fileLevelProblems(this.facts());
+      const sys = this.systemPrompts().file;
+      const file = fileLevelProblems(this.facts());
+      this.cache.file = sys.length ? [...file, ...sys].sort(compareProblems) : file;
     }
     return this.cache.file;
+  }
+
+  /**
+   * The keys whose prompt is a near-identical variant of the most common one (with their similarity); `tie`: two
+   * prompts share the highest count (the first in the file is then the common one: decided by the full pass).
+   */
+  private nearIdenticalPrompts(): { main: number; mainCount: number; keys: Map<number, number>; tie: boolean } {
+    const missing = [...this.sysKeys.keys()].filter((k) => k !== NO_SYSTEM && !this.sysTexts.has(k));
+    if (missing.length > 0) {
+      const want = new Set(missing);
+      for (const e of this.entries) {
+        const k = e.r.systemKey;
+        if (k === undefined || !want.has(k)) continue;
+        this.sysTexts.set(k, systemPromptText(parseLine(this.getText(e.line)).value) ?? '');
+        want.delete(k);
+        if (want.size === 0) break;
+      }
+    }
+    let main: number | undefined;
+    for (const [k, n] of this.sysKeys) if (k !== NO_SYSTEM && (main === undefined || n > this.sysKeys.get(main)!)) main = k;
+    const mainText = this.sysTexts.get(main!) ?? '';
+    const mainCount = this.sysKeys.get(main!)!;
+    let tie = false;
+    const keys = new Map<number, number>();
+    for (const [k, n] of this.sysKeys) {
+      if (k === NO_SYSTEM || k === main) continue;
+      if (n === mainCount) tie = true;
+      if (n >= mainCount) continue;
+      const sim = bigramSimilarity(mainText, this.sysTexts.get(k) ?? '');
+      if (sim >= NEAR_IDENTICAL) keys.set(k, sim);
+    }
+    return { main: main!, mainCount, keys, tie };
+  }
+
+  /** The system-prompt rule's problems (`rules/system-prompt.ts`), from each line's key; re-reads at most 64 prompts. */
+  private systemPrompts(): { file: Problem[]; byLine: Map<number, Problem[]> } {
+    this.ensureCache();
+    if (this.cache.system) return this.cache.system;
+    // Consistent files (the common case) are decided from the counters, without a pass over the lines.
+    const none = this.sysKeys.get(NO_SYSTEM) ?? 0;
+    const distinct = this.sysKeys.size - (none > 0 ? 1 : 0);
+    if (distinct === 0) {
+      this.cache.system = { file: none > 0 ? [noSystemPromptProblem(none)] : [], byLine: new Map() };
+      return this.cache.system;
+    }
+    const variants = none === 0 && distinct > 1 && distinct <= MAX_GROUPS ? this.nearIdenticalPrompts() : undefined;
+    if (none === 0 && (variants === undefined || (variants.keys.size === 0 && !variants.tie))) {
+      this.cache.system = { file: [], byLine: new Map() };
+      return this.cache.system;
+    }
+    if (variants !== undefined && !variants.tie) {
+      // Only variants of one common prompt: one pass that keeps just their lines (no per-line arrays).
+      const byLine = new Map<number, Problem[]>();
+      const found: number[] = [];
+      let example = 0;
+      let firstMain = -1;
+      for (const e of this.entries) {
+        if (e.r.shape !== 'blank') example++;
+        const key = e.r.systemKey;
+        if (key === undefined) continue;
+        if (key === variants.main) {
+          if (firstMain < 0) firstMain = e.line;
+        } else if (variants.keys.has(key)) found.push(e.line, example, e.r.length, key);
+      }
+      const mainText = this.sysTexts.get(variants.main) ?? '';
+      for (let i = 0; i < found.length; i += 4) {
+        const p = variantProblem(found[i]!, found[i + 1]!, found[i + 2]!, variants.keys.get(found[i + 3]!)!, variants.mainCount, firstMain, mainText);
+        byLine.set(p.line!, [p]);
+      }
+      this.cache.system = { file: [], byLine };
+      return this.cache.system;
+    }
+    const tracker = new SystemPromptTracker();
+    let example = 0;
+    for (const e of this.entries) {
+      if (e.r.shape !== 'blank') example++;
+      const key = e.r.systemKey;
+      if (key === undefined) continue;
+      tracker.add(e.line, example, e.r.length, key, () => systemPromptText(parseLine(this.getText(e.line)).value) ?? '');
+    }
+    const file: Problem[] = [];
+    const byLine = new Map<number, Problem[]>();
+    for (const p of tracker.problems()) {
+      if (p.line === undefined) file.push(p);
+      else {
+        const list = byLine.get(p.line);
+        if (list) list.push(p);
+        else byLine.set(p.line, [p]);
+      }
+    }
+    this.cache.system = { file, byLine };
+    return this.cache.system;
   }
 
   /** All problems: file-level first, then by line and column. */
@@ -591,6 +765,7 @@ export class DatasetIndex {
     if (!this.cache.problems) {
       const out: Problem[] = [...this.fileProblems()];
       const groups = this.dupGroups();
+      const sys = this.systemPrompts().byLine;
       let example = 0;
       for (const e of this.entries) {
         if (e.r.shape !== 'blank') example++;
@@ -598,7 +773,10 @@ export class DatasetIndex {
         if (own) {
           for (const p of this.problemsOf(e, groups, example)) out.push(p);
         }
+        const more = sys.size > 0 ? sys.get(e.line) : undefined;
+        if (more) for (const p of more) out.push(p);
       }
+      if (sys.size > 0) out.sort(compareProblems);
       this.cache.problems = out;
     }
     return this.cache.problems;
@@ -647,6 +825,7 @@ export class DatasetIndex {
       methodInferred: this.methodInferred,
       model: this.ctx.model.id,
       modelKnown: this.ctx.model.known,
+      profile: { id: this.ctx.profile!.id, label: this.ctx.profile!.label },
       shapes: { ...this.shapes },
       tokensPerExample,
       exampleLines,
@@ -693,6 +872,7 @@ export class DatasetIndex {
       bytes: this.fileBytes(),
       imageExamples: this.imageExamples,
       model: this.ctx.model,
+      profile: this.ctx.profile,
     };
   }
 
@@ -797,6 +977,7 @@ export class DatasetIndex {
 
   private add(e: Entry): void {
     const r = e.r;
+    if (r.systemKey !== undefined) this.sysKeys.set(r.systemKey, (this.sysKeys.get(r.systemKey) ?? 0) + 1);
     this.shapes[r.shape]++;
     this.bytes += r.bytes;
     if (r.images > 0) this.imageExamples++;
@@ -818,6 +999,11 @@ export class DatasetIndex {
 
   private remove(e: Entry): void {
     const r = e.r;
+    if (r.systemKey !== undefined) {
+      const n = (this.sysKeys.get(r.systemKey) ?? 0) - 1;
+      if (n > 0) this.sysKeys.set(r.systemKey, n);
+      else this.sysKeys.delete(r.systemKey);
+    }
     this.shapes[r.shape]--;
     this.bytes -= r.bytes;
     if (r.images > 0) this.imageExamples--;

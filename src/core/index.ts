@@ -44,7 +44,9 @@ export {
   type ValidateFileOptions,
   type ValidationReport,
   type TokenSummary,
+  type ProfileSummary,
 } from './validate';
+export { resolveProfile, providerId, PROVIDER_IDS, type Profile, type ProviderId } from './profiles';
 export {
   countTokensInWorkers,
   exampleTokens,

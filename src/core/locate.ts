@@ -4,6 +4,22 @@
  */
 import { createScanner, parseTree, type Node } from 'jsonc-parser';
 import type { PathSegment } from './types';
+import {
+  T_OPEN_BRACE,
+  T_CLOSE_BRACE,
+  T_OPEN_BRACKET,
+  T_CLOSE_BRACKET,
+  T_COMMA,
+  T_COLON,
+  T_NULL,
+  T_TRUE,
+  T_FALSE,
+  T_STRING,
+  T_NUMBER,
+  T_LINE_COMMENT,
+  T_BLOCK_COMMENT,
+  T_EOF,
+} from './jsoncKinds';
 
 export type LocateTarget = 'key' | 'value';
 
@@ -31,22 +47,6 @@ export function parseLineTree(text: string): LineTree {
   }
   return { root, length: text.length, shift };
 }
-
-// jsonc-parser's `SyntaxKind` values (a const enum in its typings).
-const T_OPEN_BRACE = 1;
-const T_CLOSE_BRACE = 2;
-const T_OPEN_BRACKET = 3;
-const T_CLOSE_BRACKET = 4;
-const T_COMMA = 5;
-const T_COLON = 6;
-const T_NULL = 7;
-const T_TRUE = 8;
-const T_FALSE = 9;
-const T_STRING = 10;
-const T_NUMBER = 11;
-const T_LINE_COMMENT = 12;
-const T_BLOCK_COMMENT = 13;
-const T_EOF = 17;
 
 /**
  * The tree `parseTree` gives for valid JSON (same node types, offsets, lengths, parents, children and scalar
@@ -79,6 +79,14 @@ export function buildTree(text: string): Node | undefined {
   };
   let t = scan();
   let expectKey = false;
+  /** Ends the open container `node` at `end` and reads the next token. */
+  const close = (node: MutableNode, end: number): void => {
+    node.length = end - node.offset;
+    parent = node.parent;
+    ended(end);
+    expectKey = parent?.type === 'object';
+    t = scan();
+  };
   for (;;) {
     if (t === T_EOF) break;
     const offset = sc.getTokenOffset();
@@ -86,11 +94,7 @@ export function buildTree(text: string): Node | undefined {
     if (expectKey) {
       // In an object: a key, a comma or the closing brace.
       if (t === T_CLOSE_BRACE && parent?.type === 'object') {
-        parent.length = offset + length - parent.offset;
-        parent = parent.parent;
-        ended(offset + length);
-        expectKey = parent?.type === 'object';
-        t = scan();
+        close(parent, offset + length);
         continue;
       }
       if (t === T_COMMA) {
@@ -113,11 +117,7 @@ export function buildTree(text: string): Node | undefined {
       continue;
     }
     if (t === T_CLOSE_BRACKET && parent?.type === 'array') {
-      parent.length = offset + length - parent.offset;
-      parent = parent.parent;
-      ended(offset + length);
-      expectKey = parent?.type === 'object';
-      t = scan();
+      close(parent, offset + length);
       continue;
     }
     if (t === T_OPEN_BRACE || t === T_OPEN_BRACKET) {

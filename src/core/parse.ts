@@ -5,6 +5,25 @@
 import { createScanner, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Shape } from './types';
 import { isObj, type Obj } from './rules/util';
+import {
+  T_OPEN_BRACE,
+  T_CLOSE_BRACE,
+  T_OPEN_BRACKET,
+  T_CLOSE_BRACKET,
+  T_COMMA,
+  T_COLON,
+  T_NULL,
+  T_TRUE,
+  T_FALSE,
+  T_STRING,
+  T_NUMBER,
+  T_LINE_COMMENT,
+  T_BLOCK_COMMENT,
+  T_LINE_BREAK,
+  T_TRIVIA,
+  T_UNKNOWN,
+  T_EOF,
+} from './jsoncKinds';
 
 export interface ParsedLine {
   readonly shape: Shape;
@@ -116,24 +135,7 @@ const JSONC_MESSAGES: Readonly<Record<string, string>> = {
   InvalidCharacter: 'control character in a string (escape it, e.g. \\n or \\t)',
 };
 
-// jsonc-parser's `SyntaxKind`, `ScanError` and `ParseErrorCode` values (const enums in its typings).
-const T_OPEN_BRACE = 1;
-const T_CLOSE_BRACE = 2;
-const T_OPEN_BRACKET = 3;
-const T_CLOSE_BRACKET = 4;
-const T_COMMA = 5;
-const T_COLON = 6;
-const T_NULL = 7;
-const T_TRUE = 8;
-const T_FALSE = 9;
-const T_STRING = 10;
-const T_NUMBER = 11;
-const T_LINE_COMMENT = 12;
-const T_BLOCK_COMMENT = 13;
-const T_LINE_BREAK = 14;
-const T_TRIVIA = 15;
-const T_UNKNOWN = 16;
-const T_EOF = 17;
+// jsonc-parser's `ScanError` and `ParseErrorCode` values (const enums in its typings); its `SyntaxKind` values are in jsoncKinds.ts.
 /** ScanError -> ParseErrorCode, as jsonc-parser's `visit` maps them (UnexpectedEndOfComment only with comments on). */
 const SCAN_ERRORS: Readonly<Record<number, number>> = { 4: 14, 5: 15, 3: 13, 2: 12, 6: 16 };
 const E_INVALID_SYMBOL = 1;

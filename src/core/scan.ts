@@ -20,6 +20,8 @@ import {
 } from './dataset';
 import { parseLine, type ParsedLine } from './parse';
 import { ruleByCode } from './rules/catalog';
+import { SystemPromptTracker, systemPromptText, type SystemPromptData } from './rules/system-prompt';
+import { addBadUtf8, hasInvalidUtf8, type BadUtf8 } from './encoding';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
 import type { Method, Problem, Severity } from './types';
 
@@ -388,6 +390,10 @@ export interface RangeResult {
   readonly pendingBlank?: { readonly line: number; readonly length: number };
   /** Duplicate candidates (compared by `findDuplicates` once every part is scanned). */
   readonly dups: DupEntries;
+  /** The system prompts of the range's chat examples (`rules/system-prompt.ts`). */
+  readonly system: SystemPromptData;
+  /** Lines whose bytes are not UTF-8 (`encoding.ts`). */
+  readonly badUtf8: BadUtf8;
 }
 
 
@@ -444,6 +450,8 @@ export class RangeScanner {
   private pendingBlank: { line: number; length: number } | undefined;
   private readonly blankLines: number[] = [];
   private lines = 0;
+  private readonly system = new SystemPromptTracker();
+  private readonly badUtf8: BadUtf8 = { count: 0, lines: [] };
 
   /**
    * `firstLine`: the range's first line number; `examplesBefore`: the examples (non-blank lines) before it, so that
@@ -493,9 +501,11 @@ export class RangeScanner {
     shapes[parsed.shape]++;
     const b = this.bucket(this.opts.fixed ?? inferMethod(shapes));
     if (parsed.shape !== 'blank') this.examples++;
+    if (hasInvalidUtf8(text, raw, rawStart, rawStart + bytes)) addBadUtf8(this.badUtf8, line, this.examples, text);
     const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed, offset);
     b.cover(line, offset, offset + bytes);
     if (r.images > 0) this.imageExamples++;
+    if (r.systemKey !== undefined) this.system.add(line, this.examples, r.length, r.systemKey, () => systemPromptText(parsed.value) ?? '');
     if (r.shape === 'blank') {
       this.pendingBlank = { line, length: r.length };
       this.blankLines.push(line);
@@ -518,6 +528,8 @@ export class RangeScanner {
       common: this.common.data(),
       ...(this.pendingBlank ? { pendingBlank: this.pendingBlank } : {}),
       dups: this.dups.entries(),
+      system: this.system.data(),
+      badUtf8: this.badUtf8,
     };
   }
 }

@@ -29,7 +29,11 @@ import {
   type EngineContext,
 } from './dataset';
 import { parseLine } from './parse';
-import { resolveModel, type ResolvedModel } from './models';
+import { SystemPromptTracker } from './rules/system-prompt';
+import { badUtf8Problems, fileNotUtf8Problem, mergeBadUtf8, sniffFileEncoding, type BadUtf8 } from './encoding';
+import type { ResolvedModel } from './models';
+import { profileContext } from './profiles/apply';
+import type { Profile } from './profiles/types';
 import type { Method, MethodSetting, Problem, Severity } from './types';
 import { LineSplitter, readChunks } from './tokens/lines';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost } from './tokens/cost';
@@ -42,6 +46,11 @@ import { Bucket, DEFERRED_FIELDS, DupCollector, RangeScanner, checkInto, findDup
 export interface ValidateOptions {
   readonly method?: MethodSetting;
   readonly model?: string;
+  /**
+   * The provider whose dataset profile judges the file (`profiles/`: `openai`, `azure`, `together`, `fireworks`,
+   * `bedrock-mantle`). Default: OpenAI, today's rules.
+   */
+  readonly provider?: string;
   /** Count exact tokens (TOK-02) for the totals: on worker threads for files, on this thread for texts. */
   readonly tokens?: boolean;
   /** Keep at most this many problems (file-level first, then by line). Counts still cover every problem. */
@@ -88,6 +97,8 @@ export interface ValidationReport {
   /** The resolved model snapshot. */
   readonly model: string;
   readonly modelKnown: boolean;
+  /** The profile that judged the file ("checked against Azure AI Foundry · gpt-4.1-mini-2025-04-14"). */
+  readonly profile: ProfileSummary;
   /** Non-blank lines. */
   readonly examples: number;
   readonly problems: Problem[];
@@ -102,6 +113,28 @@ export interface ValidationReport {
   readonly bytes: number;
   /** Threads that validated the file (`validateFile`: 2 when a worker took the second half). */
   readonly threads?: number;
+}
+
+/** What a report says about the profile that judged the file. */
+export interface ProfileSummary {
+  readonly id: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly label: string;
+  /** Token counts use the model's own tokenizer (false: an estimate, `tokenizerEstimate` says how). */
+  readonly tokensExact: boolean;
+  readonly tokenizerEstimate?: string;
+}
+
+export function profileSummary(p: Profile): ProfileSummary {
+  return {
+    id: p.id,
+    provider: p.provider,
+    model: p.model,
+    label: p.label,
+    tokensExact: p.tokenizer.exact,
+    ...(p.tokenizer.estimate !== undefined ? { tokenizerEstimate: p.tokenizer.estimate } : {}),
+  };
 }
 
 function countSeverities(problems: readonly Problem[]): Record<Severity, number> {
@@ -134,7 +167,7 @@ function tokenSummary(
 
 /** Validates a whole text (lines split on `\n` / `\r\n`). Synchronous. */
 export function validateText(text: string, options: ValidateOptions = {}): ValidationReport {
-  const index = DatasetIndex.fromText(text, { method: options.method, model: options.model, grader: options.grader });
+  const index = DatasetIndex.fromText(text, { method: options.method, model: options.model, provider: options.provider, grader: options.grader });
   const all = index.problems();
   const stats = index.stats();
   const model = index.model;
@@ -162,6 +195,7 @@ export function validateText(text: string, options: ValidateOptions = {}): Valid
     methodInferred: index.methodInferred,
     model: model.id,
     modelKnown: model.known,
+    profile: profileSummary(index.profile),
     examples: stats.examples,
     problems,
     counts: countSeverities(all),
@@ -291,7 +325,7 @@ function scanRangeInWorker(
   path: string,
   start: number,
   end: number,
-  request: { model: string; fixed?: Method; keep: number; grader?: unknown; deferTokens?: boolean },
+  request: { model: string; provider?: string; fixed?: Method; keep: number; grader?: unknown; deferTokens?: boolean },
   onChunk: (bytes: number) => void,
   signal: AbortSignal | undefined,
   workerPath: string | undefined,
@@ -369,10 +403,30 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     throw e;
   }
   const totalBytes = stat.size;
-  const model = resolveModel(options.model);
+  const { model, profile } = profileContext(options.provider, options.model);
+  // UTF-16/32: one file-level error; the lines are not read (each would be an error of its own).
+  const encoding = totalBytes > 0 ? sniffFileEncoding(path) : undefined;
+  if (encoding !== undefined) {
+    const p = fileNotUtf8Problem(`The file is ${encoding}, not UTF-8. Save it as UTF-8 (without a byte-order mark) and check again; its lines were not checked.`, { encoding });
+    const fixed = options.method && options.method !== 'auto' ? options.method : 'supervised';
+    return {
+      path,
+      method: fixed,
+      methodInferred: !(options.method && options.method !== 'auto'),
+      model: model.id,
+      modelKnown: model.known,
+      profile: profileSummary(profile),
+      examples: 0,
+      problems: options.maxProblems === 0 ? [] : [p],
+      counts: countSeverities([p]),
+      truncated: options.maxProblems === 0,
+      bytes: totalBytes,
+      threads: 1,
+    };
+  }
   // With exact tokens on, the token workers count every line anyway: lines whose TOK-01 check needs exact tokens
   // wait for those counts instead of being tokenized a second time here (and this thread never loads an encoding).
-  const ctx: EngineContext = { model, grader: options.grader, ...(options.tokens ? { deferTokensAboveBytes: 0 } : {}) };
+  const ctx: EngineContext = { model, grader: options.grader, profile, ...(options.tokens ? { deferTokensAboveBytes: 0 } : {}) };
   const fixed: Method | undefined = options.method && options.method !== 'auto' ? options.method : undefined;
   const keep = options.maxProblems !== undefined && options.maxProblems >= 0 ? options.maxProblems : Infinity;
   const highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
@@ -406,7 +460,14 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     let worker: ReturnType<typeof scanRangeInWorker> | undefined;
     if (cut > 0 && cut < totalBytes) {
       try {
-        const request = { model: model.requested, keep, grader: options.grader, ...(fixed ? { fixed } : {}), ...(options.tokens ? { deferTokens: true } : {}) };
+        const request = {
+          model: model.requested,
+          keep,
+          grader: options.grader,
+          ...(fixed ? { fixed } : {}),
+          ...(options.provider !== undefined ? { provider: options.provider } : {}),
+          ...(options.tokens ? { deferTokens: true } : {}),
+        };
         worker = scanRangeInWorker(path, cut, totalBytes, request, onWorkerChunk, signal, options.workerPath);
       } catch (e) {
         worker = undefined; // no worker script: this thread does both parts
@@ -484,6 +545,18 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     addCommon(p.common);
   }
   addCommon(dupProblems);
+  // The system prompt across the file: the parts' trackers in line order.
+  const system = new SystemPromptTracker();
+  for (const p of parts) system.merge(p.system);
+  const systemBucket = new Bucket('supervised', keep);
+  for (const p of system.problems()) systemBucket.add(p);
+  addCommon(systemBucket);
+  // Bytes that are not UTF-8: per line when a few lines have them, else one file-level error.
+  const bad: BadUtf8 = { count: 0, lines: [] };
+  for (const p of parts) mergeBadUtf8(bad, p.badUtf8);
+  const badBucket = new Bucket('supervised', keep);
+  for (const p of badUtf8Problems(bad)) badBucket.add(p);
+  addCommon(badBucket);
   // A blank line followed by a line break is reported; the document's last line (no break after it) is not. The
   // first part's last line is always followed by one.
   const pendingBlanks: Problem[] = [];
@@ -547,6 +620,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     bytes: totalBytes,
     imageExamples,
     model,
+    profile,
   });
   let exact = false;
   let tokensError: string | undefined;
@@ -608,6 +682,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     methodInferred: !fixed,
     model: model.id,
     modelKnown: model.known,
+    profile: profileSummary(profile),
     examples,
     problems: limited.problems,
     counts,

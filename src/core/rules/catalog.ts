@@ -11,6 +11,7 @@
  * reported as `error` unless evidence says otherwise; each such entry's `notes` records the decision and its basis.
  */
 import type { Method, Severity } from '../types';
+import { PROFILE_RULES } from './catalog-profiles';
 
 /** Who checks a rule. */
 export type RuleScope =
@@ -27,7 +28,11 @@ export type RuleScope =
   /** The job-creation request, not the training file. */
   | 'job'
   /** A fact that cannot be checked locally; documentation only. */
-  | 'info';
+  | 'info'
+  /** Under a provider's dataset profile only (`../profiles/apply.ts`). */
+  | 'profile'
+  /** Data quality, per line after the format rules (`./quality.ts`). */
+  | 'quality';
 
 export interface RuleInfo {
   /** Reference id, e.g. `SFT-11` (`TL-*` = Tuneline's own rule, not in the reference). */
@@ -1207,6 +1212,8 @@ const R: RuleInfo[] = [
     source: 'Tuneline (issue 4 requirement)',
   },
 ];
+
+R.push(...PROFILE_RULES);
 
 export const RULES: readonly RuleInfo[] = R;
 

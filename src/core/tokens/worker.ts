@@ -10,13 +10,13 @@ import { getEncoder } from './encoding';
 import { lineTokens } from './count';
 import { LineSplitter } from './lines';
 import type { ValidateWorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
-import { resolveModel } from '../models';
+import { profileContext } from '../profiles/apply';
 import { dupEntriesBuffers, scanFileRange } from '../scan';
 
 type TokenRequest = Exclude<WorkerRequest, { kind: 'validate' }>;
 
 function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: (m: ValidateWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
-  const ctx = { model: resolveModel(req.model), grader: req.grader, ...(req.deferTokens ? { deferTokensAboveBytes: 0 } : {}) };
+  const ctx = { ...profileContext(req.provider, req.model), grader: req.grader, ...(req.deferTokens ? { deferTokensAboveBytes: 0 } : {}) };
   let pending = 0;
   const result = scanFileRange(req.path, req.start, req.end, { ctx, fixed: req.fixed, keep: req.keep }, (bytes) => {
     pending += bytes;

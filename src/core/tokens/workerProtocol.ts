@@ -20,6 +20,8 @@ export type WorkerRequest =
       readonly end: number;
       /** The requested model id. */
       readonly model: string;
+      /** The provider whose dataset profile judges the file (absent: OpenAI). */
+      readonly provider?: string;
       readonly fixed?: Method;
       /** Problems kept per bucket (Infinity: all). */
       readonly keep: number;

@@ -149,6 +149,22 @@ describe('tuneline CLI', () => {
     assert.equal(m.code, 1);
   });
 
+  it('--provider judges the file by that service\'s profile and says so; a bad name is a usage error', async () => {
+    const five = file('five.jsonl', good.slice(0, 5));
+    const o = await run(['validate', five, '--no-tokens']);
+    assert.equal(o.code, 1);
+    assert.match(o.out, /error too-few-examples .*at least 10/);
+    assert.doesNotMatch(o.out, /checked against/);
+    const f = await run(['validate', five, '--no-tokens', '--provider', 'fireworks', '--model', 'accounts/fireworks/models/qwen3-8b']);
+    assert.equal(f.code, 0, f.out);
+    assert.match(f.out, /; checked against Fireworks AI · accounts\/fireworks\/models\/qwen3-8b \(token counts are estimates\);/);
+    const j = await run(['validate', five, '--no-tokens', '--provider', 'azure', '--format', 'json']);
+    assert.equal(JSON.parse(j.out).files[0].profile.label, 'Azure AI Foundry · gpt-4.1-mini-2025-04-14');
+    const bad = await run(['validate', five, '--provider', 'nope']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--provider must be one of openai, azure, together, fireworks, bedrock-mantle/);
+  });
+
   it('progress goes to stderr only on a TTY', async () => {
     const big = file('big.jsonl', Array.from({ length: 30000 }, (_, i) => chat(i)));
     const plain = await run(['validate', big, '--no-tokens']);

@@ -1,0 +1,161 @@
+/**
+ * Catalogue entries of the rules added with dataset profiles (`../profiles/`) and the data-quality checks
+ * (`./quality.ts`, `./system-prompt.ts`). Kept apart from `catalog.ts` (OpenAI's reference) and appended to it.
+ */
+import type { Method } from '../types';
+import type { RuleInfo } from './catalog';
+
+const ALL: readonly Method[] = ['supervised', 'dpo', 'reinforcement', 'completion'];
+const CHAT: readonly Method[] = ['supervised', 'dpo', 'reinforcement'];
+const SFT_DPO: readonly Method[] = ['supervised', 'dpo'];
+const RFT: readonly Method[] = ['reinforcement'];
+
+const TOOLS =
+  '"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]';
+const Q = '{"role":"user","content":"Weather in Paris?"}';
+const CALL = (args: string) => `{"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":${args}}}]}`;
+const REPLY = '{"role":"tool","tool_call_id":"call_1","content":"18 C"}';
+
+export const PROFILE_RULES: readonly RuleInfo[] = [
+  {
+    id: 'TL-04',
+    code: 'ambiguous-line-format',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'A line matches two formats',
+    description:
+      'The line has the keys of two formats (for example both `text` and `messages`). Together AI rejects such a file ("If the same file has two possible formats (for example both text and messages), the server rejects it"). Checked under profiles that say so.',
+    bad: '{"text":"Paris is the capital of France.","messages":[{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris."}]}',
+    good: '{"messages":[{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris."}]}',
+    appliesTo: ALL,
+    scope: 'profile',
+    source: 'https://docs.together.ai/docs/fine-tuning/data-preparation (read 2026-12-03)',
+  },
+  {
+    id: 'TL-05',
+    code: 'image-not-base64',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'Image given as a URL where only base64 is accepted',
+    description:
+      'The service takes images only as base64 data URLs with a MIME type prefix (`data:image/jpeg;base64,...`); an http(s) URL must be downloaded and embedded first. Checked under profiles that say so (Together AI).',
+    bad: '{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]},{"role":"assistant","content":"A cat."}]}',
+    good: '{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},{"role":"assistant","content":"A cat."}]}',
+    appliesTo: CHAT,
+    scope: 'profile',
+    source: 'https://docs.together.ai/docs/fine-tuning/vision (read 2026-12-03)',
+  },
+  {
+    id: 'TL-06',
+    code: 'missing-required-field',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'A field the service requires on every example is missing',
+    description:
+      'The profile requires a top-level field on every example, such as Amazon Bedrock\'s `reference_answer` for reinforcement fine-tuning ("Each training example contains: messages ... reference_answer").',
+    bad: '{"messages":[{"role":"user","content":"Solve 2x + 5 = 13"}]}',
+    good: '{"messages":[{"role":"user","content":"Solve 2x + 5 = 13"}],"reference_answer":"x = 4"}',
+    appliesTo: RFT,
+    scope: 'profile',
+    source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/rft-prepare-data-open-weight.html (read 2026-12-03)',
+  },
+  {
+    id: 'TL-07',
+    code: 'too-many-examples',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'More examples than the service takes',
+    description:
+      'The file has more examples than the service accepts in one training file (Amazon Bedrock reinforcement fine-tuning: 20,000; Fireworks: 3 million).',
+    bad: 'A Bedrock Mantle reinforcement file with 25,000 examples.',
+    good: 'At most 20,000 examples.',
+    appliesTo: ALL,
+    scope: 'profile',
+    source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/rft-prepare-data-open-weight.html, https://docs.fireworks.ai/fine-tuning/fine-tuning-models (read 2026-12-03)',
+  },
+  {
+    id: 'TL-08',
+    code: 'inconsistent-system-prompt',
+    severity: 'warning',
+    referenceSeverity: '(not in the reference)',
+    title: 'The system prompt is inconsistent across the file',
+    description:
+      'Some examples have a system prompt and others do not (the smaller side is warned), or a few examples have a near-identical variant (85% or more similar by character bigrams) of the prompt most examples share. The model is trained for the prompt it will be called with: give every example the same one, or none to all. A file where no example has a system prompt gets one information (`no-system-prompt`), not a warning per line.',
+    bad: 'Lines 1-40 start with the system prompt "You are a terse assistant."; line 41 has none, line 42 says "You are a terse asistant."',
+    good: 'Every example starts with the same system prompt (or none does).',
+    appliesTo: CHAT,
+    scope: 'file',
+    source: 'Tuneline (issue 17); Azure troubleshooting: "you\'ll want to provide that same system message when you use the fine-tuned model" (learn.microsoft.com/azure/ai-services/openai/how-to/fine-tuning-troubleshoot, read 2026-12-03)',
+    notes: 'Replaces the per-line warning of SFT-09 (missing-system-or-user) when only the system prompt is missing; a missing user message is still reported per line.',
+  },
+  {
+    id: 'TL-09',
+    code: 'no-system-prompt',
+    severity: 'info',
+    referenceSeverity: '(not in the reference)',
+    title: 'No example has a system prompt',
+    description:
+      'No example of the file has a system (or developer) message. That is a consistent choice: the model learns to answer without one, so call it without a system message too.',
+    bad: 'Every example is only user and assistant turns.',
+    good: 'The same, deliberately; or the same system prompt on every example.',
+    appliesTo: CHAT,
+    scope: 'file',
+    source: 'Tuneline (issue 17)',
+  },
+  {
+    id: 'TL-10',
+    code: 'arguments-double-encoded',
+    severity: 'warning',
+    referenceSeverity: '(not in the reference)',
+    title: 'Tool-call arguments are JSON encoded twice',
+    description:
+      'The `arguments` string parses to a string that itself holds JSON, so the model learns to emit quoted JSON that callers cannot parse as arguments. The problem carries the fix (`data.fix`: the arguments encoded once).',
+    bad: `{${TOOLS},"messages":[${Q},${CALL('"\\"{\\\\\\"city\\\\\\":\\\\\\"Paris\\\\\\"}\\""')},${REPLY},{"role":"assistant","content":"18 C in Paris."}]}`,
+    good: `{${TOOLS},"messages":[${Q},${CALL('"{\\"city\\":\\"Paris\\"}"')},${REPLY},{"role":"assistant","content":"18 C in Paris."}]}`,
+    appliesTo: SFT_DPO,
+    scope: 'quality',
+    source: 'Tuneline (issue 17: a real dataset from the OpenAI Cookbook has such lines)',
+  },
+  {
+    id: 'TL-11',
+    code: 'arguments-schema-mismatch',
+    severity: 'warning',
+    referenceSeverity: '(not in the reference)',
+    title: 'Tool-call arguments do not match the tool\'s parameters schema',
+    description:
+      'The arguments of a call parse to JSON that the called tool\'s `parameters` schema (declared in the same example) rejects: a required property is missing, a property has the wrong type or is outside its `enum`, or an undeclared property where `additionalProperties` is false. Keywords other than type, enum, required, properties, additionalProperties and items are not checked.',
+    bad: `{${TOOLS},"messages":[${Q},${CALL('"{\\"town\\":\\"Paris\\"}"')},${REPLY},{"role":"assistant","content":"18 C in Paris."}]}`,
+    good: `{${TOOLS},"messages":[${Q},${CALL('"{\\"city\\":\\"Paris\\"}"')},${REPLY},{"role":"assistant","content":"18 C in Paris."}]}`,
+    appliesTo: SFT_DPO,
+    scope: 'quality',
+    source: 'Tuneline (issue 17)',
+  },
+  {
+    id: 'TL-12',
+    code: 'invalid-utf8',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'A line holds bytes that are not UTF-8',
+    description:
+      'The line has bytes that do not decode as UTF-8. Readers replace them with U+FFFD (the model then trains on "�"), or reject the file. Reported per line when a few lines have such bytes; many such lines are one file-level `file-not-utf8` error instead. Checked on files read from disk (the editor shows the text its own decoding made).',
+    bad: 'A line with the byte E9 (é in Latin-1) inside a string: {"messages":[{"role":"user","content":"caf\\xE9"}, ...]}',
+    good: 'The same text saved as UTF-8 (C3 A9 for é).',
+    appliesTo: ALL,
+    scope: 'file',
+    source: 'Tuneline (issue 17); services require UTF-8 JSONL (docs.together.ai/docs/fine-tuning/data-preparation; Azure and OpenAI: JSONL in UTF-8)',
+  },
+  {
+    id: 'TL-13',
+    code: 'file-not-utf8',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'The file is not UTF-8',
+    description:
+      'The file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes in its first 4 KB), or more than 10 of its lines hold bytes that are not UTF-8 (another 8-bit encoding such as Latin-1). One file-level error, not one per line: save the file as UTF-8 and check again.',
+    bad: 'A file saved as "Unicode" (UTF-16 LE) by a Windows editor.',
+    good: 'The same file saved as UTF-8.',
+    appliesTo: ALL,
+    scope: 'file',
+    source: 'Tuneline (issue 17)',
+  },
+];
