@@ -9,7 +9,7 @@
  * lastLine, endOffset]`, so a homogeneous file needs one run). At the end the method is inferred from the whole file;
  * the runs checked against any other guess are read again (by byte range, not the whole file) and re-checked against
  * the final method. The result is exactly what `validateText` gives on the same text, while memory holds only the
- * problems, per-method counters, the runs and a duplicate table of some 30 bytes an example (`scan.ts`).
+ * problems, per-method counters, the runs and the duplicate candidates, 24 bytes an example (`scan.ts`).
  * Big files are validated in two parts at once (see `validateFile`).
  */
 import * as fs from 'node:fs';
@@ -41,7 +41,7 @@ import { lineTokens } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
 import { countTokensInWorkers, resolveWorkerScript } from './tokens/workers';
 import type { ValidateWorkerMessage, WorkerRequest } from './tokens/workerProtocol';
-import { Bucket, DEFERRED_FIELDS, DupTable, RangeScanner, checkInto, type BucketData, type RangeResult, type ScanOptions } from './scan';
+import { Bucket, DEFERRED_FIELDS, DupCollector, RangeScanner, checkInto, findDuplicates, type BucketData, type RangeResult, type ScanOptions } from './scan';
 
 export interface ValidateOptions {
   readonly method?: MethodSetting;
@@ -390,7 +390,7 @@ function scanRangeInWorker(
  * A file of `PARALLEL_MIN_BYTES` or more is validated in two parts at once: the first half on this thread, the second
  * on a worker thread, which first counts the lines and blank lines before its part (a native search for line breaks)
  * so that its problems carry the right line and example numbers. The parts' findings are merged in line order, and
- * the duplicates of the second part are looked up after the first part's (so "a copy of line N" names the first copy
+ * the duplicate candidates of both parts are compared together at the end (so "a copy of line N" names the first copy
  * in the file). If the worker cannot run, this thread validates the second part too. The result is the same either way.
  */
 export async function validateFile(path: string, options: ValidateFileOptions = {}): Promise<ValidationReport> {
@@ -437,8 +437,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   // Never leave a rejection unhandled while the validation runs.
   tokensPromise?.catch(() => undefined);
 
-  const scanOpts: ScanOptions = { ctx, fixed, keep, fileBytes: totalBytes };
-  const dups = new DupTable(path);
+  const scanOpts: ScanOptions = { ctx, fixed, keep };
   let bytesRead = 0;
   const onChunk = (n: number): void => {
     bytesRead += n;
@@ -457,9 +456,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   let first: RangeResult;
   let threads = 1;
   let second: RangeResult | undefined;
-  /** Duplicates of the second part, found when its fingerprints are looked up after the first part's. */
-  const secondDups = new Bucket('supervised', keep);
-  try {
+  {
     let worker: ReturnType<typeof scanRangeInWorker> | undefined;
     if (cut > 0 && cut < totalBytes) {
       try {
@@ -478,7 +475,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
       }
     }
     try {
-      const own = new RangeScanner(scanOpts, { table: dups });
+      const own = new RangeScanner({ ...scanOpts, rangeBytes: cut }, new DupCollector());
       await streamRange(path, 0, cut, new LineSplitter(own.onLine), highWaterMark, onChunk, signal);
       first = own.result();
       if (cut < totalBytes) {
@@ -498,32 +495,35 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
           // Without a worker (or if it failed): this thread validates the second part as well.
           bytesRead -= workerBytes;
           workerBytes = 0;
-          const rest = new RangeScanner(scanOpts, { table: dups }, first.lines, first.examples);
+          const rest = new RangeScanner({ ...scanOpts, rangeBytes: totalBytes - cut }, new DupCollector(), first.lines, first.examples);
           await streamRange(path, cut, totalBytes, new LineSplitter(rest.onLine, first.lines, cut), highWaterMark, onChunk, signal);
           second = rest.result();
-        } else if (second.dups) {
-          const d = second.dups;
-          // Example numbers: the line number minus the blank lines before it (both parts' blank lines are known).
-          const blanks = second.blankLines;
-          let k = 0;
-          for (let i = 0; i < d.count; i++) {
-            const line = d.line[i]!;
-            const firstLine = dups.firstOrInsertEntry(d.fingerprint[i]!, d.start[i]!, d.bytes[i]!, line);
-            if (firstLine !== line) {
-              while (k < blanks.length && blanks[k]! < line) k++;
-              const example = line + 1 - first.blankLines.length - k;
-              secondDups.add(duplicateProblem(line, d.length[i]!, firstLine, example));
-            }
-          }
         }
       }
     } finally {
       await worker?.stop();
     }
-  } finally {
-    dups.close();
   }
   const parts = second ? [first, second] : [first];
+  // Duplicates, over both parts at once (so "a copy of line N" names the first copy in the file), in line order.
+  const dupProblems = new Bucket('supervised', keep);
+  {
+    const firsts = findDuplicates(path, parts.map((p) => p.dups));
+    const allBlanks = parts.flatMap((p) => p.blankLines);
+    let k = 0;
+    let b = 0;
+    for (const p of parts) {
+      const d = p.dups;
+      for (let i = 0; i < d.count; i++, k++) {
+        const copyOf = firsts[k]!;
+        if (copyOf < 0) continue;
+        const line = d.line[i]!;
+        // Example numbers: the line number minus the blank lines before it.
+        while (b < allBlanks.length && allBlanks[b]! < line) b++;
+        dupProblems.add(duplicateProblem(line, d.length[i]!, copyOf, line + 1 - b));
+      }
+    }
+  }
 
   const shapes = emptyShapeCounts();
   let examples = 0;
@@ -544,7 +544,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     for (const x of p.blankLines) blankLines.push(x);
     addCommon(p.common);
   }
-  addCommon(secondDups);
+  addCommon(dupProblems);
   // The system prompt across the file: the parts' trackers in line order.
   const system = new SystemPromptTracker();
   for (const p of parts) system.merge(p.system);

@@ -26,7 +26,7 @@ function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: 
     }
   });
   if (pending > 0) post({ id: req.id, progress: pending });
-  post({ id: req.id, result }, result.dups ? dupEntriesBuffers(result.dups) : []);
+  post({ id: req.id, result }, dupEntriesBuffers(result.dups));
 }
 
 function countLines(req: TokenRequest, post: (r: WorkerResponse) => void): void {

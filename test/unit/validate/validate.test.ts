@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { duplicateKey } from '../../../src/core/rules/check';
 import { validateFile, validateText } from '../../../src/core/validate';
 import { LineSplitter } from '../../../src/core/tokens/lines';
-import { DupTable, countLinesBefore } from '../../../src/core/scan';
+import { DupCollector, countLinesBefore, findDuplicates, lineFingerprint, type DupEntries } from '../../../src/core/scan';
 import { parseLine } from '../../../src/core/parse';
 import type { MethodSetting } from '../../../src/core/types';
 import { POOL, chat, comp, pref, rft } from '../dataset/fixtures';
@@ -18,6 +18,21 @@ function tmp(content: string | Buffer): string {
   const p = path.join(dir, `f${n++}.jsonl`);
   fs.writeFileSync(p, content);
   return p;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const isPad = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+
+/** Duplicate candidates with the given fingerprints, lines, file offsets and byte lengths. */
+function entries(fp: number[], line: number[], start: number[], bytes: number[]): DupEntries {
+  return {
+    count: fp.length,
+    fingerprint: Uint32Array.from(fp),
+    line: Uint32Array.from(line),
+    start: Float64Array.from(start),
+    bytes: Uint32Array.from(bytes),
+    length: Uint32Array.from(bytes),
+  };
 }
 
 function same(a: ReturnType<typeof validateText>, b: Awaited<ReturnType<typeof validateFile>>): void {
@@ -203,52 +218,85 @@ describe('validateText / validateFile', () => {
     );
   });
 
-  it('the duplicate table confirms a fingerprint match by comparing bytes: a chance match is not a copy', () => {
+  it('findDuplicates confirms a fingerprint match by comparing bytes: a chance match is not a copy', () => {
     const a = '{"a":1}';
     const b = '{"b":2}'; // same length, different bytes
     const file = tmp(a + '\n' + b + '\n' + a + '\n');
-    const t = new DupTable(file);
-    try {
-      // Forge one fingerprint for all three lines: only the real copy (line 2) matches line 0.
-      assert.equal(t.firstOrInsertEntry(42, 0, 7, 0), 0);
-      assert.equal(t.firstOrInsertEntry(42, 8, 7, 1), 1);
-      assert.equal(t.firstOrInsertEntry(42, 16, 7, 2), 0);
-    } finally {
-      t.close();
-    }
-    // From bytes in memory: trimmed (spaces, tabs, BOMs) before hashing and comparing.
-    const u = new DupTable(file);
-    try {
-      const line1 = Buffer.from(b + '\n');
-      assert.equal(u.firstOrInsert(line1, 0, 7, 8, 1), 1);
-      const raw = Buffer.from(' \uFEFF' + b + '\t');
-      assert.equal(u.firstOrInsert(raw, 0, raw.length, 100, 3), 1);
-      const other = Buffer.from(a);
-      assert.equal(u.firstOrInsert(other, 0, 7, 0, 4), 4);
-    } finally {
-      u.close();
-    }
+    // Forge one fingerprint for all three lines: only the real copy (line 2) matches line 0.
+    const forged = entries([42, 42, 42], [0, 1, 2], [0, 8, 16], [7, 7, 7]);
+    assert.deepEqual([...findDuplicates(file, [forged])], [-1, -1, 0]);
+    // Across parts, in order: the second part's copies name the first part's lines.
+    assert.deepEqual([...findDuplicates(file, [entries([42], [0], [0], [7]), entries([42, 42], [1, 2], [8, 16], [7, 7])])], [-1, -1, 0]);
+    // From the scanner's bytes: trimmed (spaces, tabs, BOMs) before hashing and comparing.
+    const padded = Buffer.from(a + '\n \uFEFF' + b + '\t\n' + b + '\n');
+    const file2 = tmp(padded);
+    const c = new DupCollector();
+    c.add(padded, 0, 7, 0, 0, 7);
+    c.add(padded, 8, 8 + Buffer.byteLength(' \uFEFF' + b + '\t'), 8, 1, 10);
+    const last = padded.lastIndexOf(b);
+    c.add(padded, last, last + 7, last, 2, 7);
+    assert.deepEqual([...findDuplicates(file2, [c.entries()])], [-1, -1, 1]);
   });
 
-  it('the duplicate table keeps every line through growth and an up-front reservation', () => {
+  it('the line fingerprint hashes every trimmed byte, wherever the bytes sit in a buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 90 }),
+        fc.nat(17),
+        fc.nat(89),
+        fc.nat(255),
+        fc.constantFrom('', ' ', '\t', '\r', '\uFEFF', ' \uFEFF\t'),
+        (bytes, shift, at, xor, pad) => {
+          const body = Buffer.from(bytes);
+          const fp = lineFingerprint(body, 0, body.length);
+          // The same bytes at another offset of a bigger buffer (another alignment), with trimmable padding.
+          const p = Buffer.from(pad);
+          const big = Buffer.concat([Buffer.alloc(shift, 7), p, body, p, Buffer.alloc(3, 9)]);
+          const trims = (b: Buffer) => b.length > 0 && (isPad(b[0]!) || isPad(b[b.length - 1]!) || b.subarray(0, 3).equals(BOM) || b.subarray(-3).equals(BOM));
+          if (!trims(body)) assert.equal(lineFingerprint(big, shift, shift + 2 * p.length + body.length), fp);
+          // Any one changed byte (past the trimmed ends) changes it: each byte is hashed, not a sample.
+          if (body.length > 0 && xor !== 0 && !trims(body)) {
+            const changed = Buffer.from(body);
+            changed[at % body.length] ^= xor;
+            if (!trims(changed)) assert.notEqual(lineFingerprint(changed, 0, changed.length), fp);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('streaming finds exactly the duplicates the editor index finds (one or two threads, any chunk size)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.nat(40).map((i) => chat(i)), fc.constantFrom('', ' ', '{bad', '\uFEFF' + chat(1), chat(1) + ' ', chat(2).replace('"}', '" }'))), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom(7, 64, 512, 1 << 16),
+        async (lines, hwm) => {
+          const text = lines.join('\n') + '\n';
+          const expected = validateText(text);
+          for (const parallel of [false, true]) same(expected, await validateFile(tmp(text), { parallel, highWaterMark: hwm }));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('the duplicate candidates keep every line through growth and an up-front reservation', () => {
     const lines = Array.from({ length: 3000 }, (_, i) => `{"i":${i}}`);
-    const text = lines.join('\n') + '\n';
-    const file = tmp(text);
-    const t = new DupTable(file);
-    try {
-      let offset = 0;
-      const offsets: number[] = [];
+    const file = tmp(lines.join('\n') + '\n' + lines.join('\n') + '\n');
+    const c = new DupCollector();
+    let offset = 0;
+    for (let copy = 0; copy < 2; copy++) {
       lines.forEach((l, i) => {
-        offsets.push(offset);
-        assert.equal(t.firstOrInsert(Buffer.from(l), 0, Buffer.byteLength(l), offset, i), i);
-        offset += Buffer.byteLength(l) + 1;
-        if (i === 1000) t.reserve(200_000);
+        const raw = Buffer.from(l);
+        c.add(raw, 0, raw.length, offset, copy * 3000 + i, l.length);
+        offset += raw.length + 1;
+        if (i === 1000 && copy === 0) c.reserve(200_000);
       });
-      // Every line is found again (as a later copy), after the rehash of the reservation and any growth.
-      lines.forEach((l, i) => assert.equal(t.firstOrInsert(Buffer.from(l), 0, Buffer.byteLength(l), offsets[i]!, 5000 + i), i));
-    } finally {
-      t.close();
     }
+    // Every line is found again (as a later copy), after the reservation and any growth.
+    const firsts = findDuplicates(file, [c.entries()]);
+    assert.deepEqual([...firsts], [...lines.map(() => -1), ...lines.map((_, i) => i)]);
   });
 
   it('two different lines that share a duplicate hash are not copies (editor index and streaming, one or two threads)', async () => {
