@@ -27,7 +27,7 @@ import { providerFor, type Provider, type TrainingPlan as ProviderTrainingPlan }
 import type { Endpoint, FileObject, FineTuningJob, JobCreateParams, TunelineClient } from '../api/types';
 import type { Uploader } from '../api/upload';
 import { checkBeforeUpload, saveIfDirty, uploadWithProgress, type UploadDeps } from './uploadFile';
-import { checkPlan, jobParams, TRAINING_METHODS, type Hyperparameters, type TrainingMethod, type TrainingPlan } from './plan';
+import { checkPlan, HYPERPARAMETER_RANGES, jobParams, TRAINING_METHODS, type Hyperparameters, type TrainingMethod, type TrainingPlan } from './plan';
 
 /** A training or validation file: a local one (uploaded first) or one already on the service. */
 export type FileChoice = { readonly kind: 'local'; readonly uri: vscode.Uri } | { readonly kind: 'remote'; readonly file: FileObject | { id: string; filename?: string; bytes?: number } };
@@ -228,7 +228,9 @@ export class TrainingService extends Disposable {
       ...(draft.suffix ? { suffix: draft.suffix } : {}),
       ...(draft.seed !== undefined ? { seed: draft.seed } : {}),
     };
-    const problems = checkPlan(plan);
+    // Hyperparameters: the reference's JOB-02 ranges for OpenAI's names everywhere; names only a service has (Nebius'
+    // lora_rank, Together's per-model batch sizes...) are the adapter's to check (adapter.check below).
+    const problems = checkPlan(usesAdapterRequest(client) ? { ...plan, hyperparameters: openAINamed(plan.hyperparameters) } : plan);
     if (problems.length) throw new UserFacingError(`Tuneline cannot start this job: ${problems.join(' ')}`);
     const adapter = adapterOf(client);
     const providerPlan = toProviderPlan(plan, draft);
@@ -295,6 +297,13 @@ export function adapterOf(client: TunelineClient): Provider {
  */
 function usesAdapterRequest(client: TunelineClient): boolean {
   return client.endpoint.provider !== 'openai' && client.endpoint.provider !== 'custom';
+}
+
+/** Only the hyperparameters OpenAI's API names (plan.ts), for the reference's checks. */
+function openAINamed(h: Hyperparameters | undefined): Hyperparameters {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (k in HYPERPARAMETER_RANGES || k === 'reasoning_effort') out[k] = v;
+  return out as Hyperparameters;
 }
 
 /** The plan as the adapters take it (files by id, hyperparameters without the unset ones, the options). */

@@ -8,7 +8,7 @@ import { checkGrader, MODELS, parseModelId, resolveModel } from '../core';
 import { CancelledError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
-import type { Provider, TrainingOption, TunableModel } from '../api/providers';
+import { checkHyperparameter, narrowed, type HyperparameterSpec, type Provider, type TrainingOption, type TunableModel } from '../api/providers';
 import type { TunelineClient } from '../api/types';
 import { hyperparametersFor, HYPERPARAMETER_RANGES, parseHyperparameter, TRAINING_METHODS, type Hyperparameters, type TrainingMethod } from './plan';
 import { adapterOf, fileLabel, readGrader, type CostSummary, type Draft, type FileChoice } from './training';
@@ -274,6 +274,68 @@ function optionsText(draft: Draft, provider: Provider): string {
   return parts.join(' · ');
 }
 
+/** The hyperparameters of `method` on `model` with their ranges, from `provider.methodsFor(model)` (narrowed per model). */
+function hyperparameterSpecs(provider: Provider, model: string, method: TrainingMethod): HyperparameterSpec[] | undefined {
+  const cap = provider.methodsFor(model).find((m) => m.method === method);
+  if (!cap) return undefined;
+  const limits = provider.model(model)?.hyperparameterLimits;
+  return cap.hyperparameters.map((h) => (limits?.[h.name] ? narrowed(h, limits[h.name]!) : h));
+}
+
+/** A spec's range in words: `"auto" or an integer from 1 to 50 (recommended 0.02–0.2)`. */
+export function specText(spec: HyperparameterSpec): string {
+  const auto = spec.auto ? '"auto" or ' : '';
+  if (spec.kind === 'enum') return `${auto}one of ${(spec.values ?? []).join(', ')}`;
+  const what = spec.kind === 'integer' ? 'an integer' : 'a number';
+  const from = spec.min === undefined ? '' : spec.exclusiveMin ? ` above ${spec.min}` : ` from ${spec.min}`;
+  const to = spec.max === undefined ? '' : spec.min === undefined || spec.exclusiveMin ? `, at most ${spec.max}` : ` to ${spec.max}`;
+  const rec = spec.recommended ? ` (recommended ${spec.recommended.min}–${spec.recommended.max})` : '';
+  return `${auto}${what}${from}${to}${rec}`;
+}
+
+/** A typed value against a spec: '' / 'auto' → 'auto' (when allowed), else the number or enum value, or the problem. */
+export function parseSpecValue(spec: HyperparameterSpec, raw: string): { value: number | string } | { error: string } {
+  const text = raw.trim();
+  const value: number | string = text === '' ? 'auto' : text === 'auto' || spec.kind === 'enum' ? text : Number(text);
+  const problem = checkHyperparameter(spec, value);
+  return problem ? { error: problem } : { value };
+}
+
+/** The hyperparameters step for a provider adapter: its names and ranges; resolves 'continue', BACK, or 'stay'. */
+async function adapterHyperparameters(step: number, total: number, draft: Draft, specs: HyperparameterSpec[]): Promise<'continue' | 'stay' | Back> {
+  const values = draft.hyperparameters as Record<string, number | string | undefined>;
+  type Choice = 'continue' | 'auto' | string;
+  const items: Item<Choice>[] = [
+    { label: '$(check) Continue', description: hpText(draft.hyperparameters), value: 'continue' },
+    { label: '$(sparkle) All defaults', description: 'let the service choose', value: 'auto' },
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    ...specs.map((h) => ({
+      label: h.name,
+      description: `${h.label}: ${String(values[h.name] ?? (h.auto ? 'auto' : (h.default ?? 'default')))}`,
+      detail: specText(h),
+      value: h.name as Choice,
+    })),
+  ];
+  const r = await pick(step, total, 'Hyperparameters: Continue, or pick one to set it', items);
+  if (r === BACK) return BACK;
+  if (r.value === 'continue') return 'continue';
+  if (r.value === 'auto') {
+    draft.hyperparameters = {};
+    return 'stay';
+  }
+  const spec = specs.find((h) => h.name === r.value);
+  if (!spec) return 'stay';
+  const v = await input(step, total, `${spec.name} (${spec.label}): ${specText(spec)}`, String(values[spec.name] ?? (spec.auto ? 'auto' : '')), (s) => {
+    const p = parseSpecValue(spec, s);
+    return 'error' in p ? p.error : undefined;
+  });
+  if (v !== BACK) {
+    const p = parseSpecValue(spec, v);
+    if ('value' in p) values[spec.name] = p.value === 'auto' ? undefined : p.value;
+  }
+  return 'stay';
+}
+
 function hpText(h: Hyperparameters): string {
   const set = Object.entries(h).filter(([, v]) => v !== undefined && v !== 'auto');
   return set.length ? set.map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'auto';
@@ -410,6 +472,13 @@ export async function runWizard(draft: Draft, deps: WizardDeps, start: StepName 
       }
       case 'hyperparameters': {
         const method = draft.method ?? 'supervised';
+        const specs = usesAdapterModels(deps.client) ? hyperparameterSpecs(provider, draft.model ?? '', method) : undefined;
+        if (specs) {
+          const r = await adapterHyperparameters(n(step), total, draft, specs);
+          if (r === BACK) back();
+          else if (r === 'continue') go('suffix');
+          break;
+        }
         const names = hyperparametersFor(method);
         type Choice = 'continue' | 'auto' | keyof Hyperparameters;
         const items: Item<Choice>[] = [

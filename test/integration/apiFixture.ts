@@ -52,7 +52,7 @@ export function randomKey(): string {
  */
 export async function connect(
   flavour: FlavourName,
-  options: { provider?: 'openai' | 'custom'; allowHost?: boolean; api?: Omit<LocalApiOptions, 'flavour' | 'key'> } = {},
+  options: { provider?: 'openai' | 'custom' | 'nebius' | 'bedrock-mantle'; allowHost?: boolean; api?: Omit<LocalApiOptions, 'flavour' | 'key'> } = {},
 ): Promise<Connected> {
   const t = await activateExtension();
   const key = randomKey();
