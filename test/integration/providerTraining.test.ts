@@ -135,3 +135,44 @@ describe('Provider training: OpenAI wind-down (issue 16)', function () {
     assert.equal(c.api.requests.count({ method: 'POST', path: '^/fine_tuning/jobs$' }), 1, 'a 403 is not retried');
   });
 });
+
+describe('Provider training: Nebius Token Factory on the OpenAI-shaped client (issue 20)', function () {
+  this.timeout(90_000);
+  let c: Connected;
+  let creates: ReturnType<typeof recordCreates>;
+  const steps: string[] = [];
+  beforeEach(async () => {
+    creates = recordCreates();
+    steps.length = 0;
+    c = await connect('nebius', { provider: 'nebius', api: { onResponse: creates.onResponse } });
+    c.t.connection.setWizardListener((s) => steps.push(s));
+  });
+  afterEach(async () => {
+    c.t.connection.setWizardListener(undefined);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await c.close();
+  });
+
+  it('asks LoRA or full weights, checks Nebius\' own hyperparameters, and sends its job body', async () => {
+    assertUserSettingCounts('nebius');
+    const model = 'meta-llama/Meta-Llama-3.1-8B-Instruct';
+    const bad = await start({ trainingFile: fixtureUri('datasets', 'good.jsonl'), model, hyperparameters: { lora_r: 0 }, ifProblems: 'stop' });
+    assert.equal(bad, undefined);
+    assert.equal(creates.bodies.length, 0, 'refused before sending');
+    assert.ok(c.lines.some((l) => /LoRA rank must be at least 1/.test(l)), c.lines.slice(-4).join('\n'));
+
+    const pending = start({ trainingFile: fixtureUri('datasets', 'good.jsonl'), model, hyperparameters: { lora_r: 16 }, confirm: 'options', ifProblems: 'stop' });
+    await waitFor(() => steps.includes('options'), 'the LoRA / full step');
+    await waitFor(async () => /Full weights/.test(await listText()), 'the adapter choices');
+    assert.match(await listText(), /LoRA/);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await waitFor(() => steps.includes('summary'), 'the summary');
+    await waitFor(async () => /Training options.*LoRA/s.test(await listText()), 'the summary with LoRA', 45_000);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const job = await pending;
+    assert.ok(job, c.lines.slice(-6).join('\n'));
+    const hp = creates.bodies[0]!['hyperparameters'] as Record<string, unknown>;
+    assert.equal(hp['lora'], true, 'LoRA (the default) as Nebius takes it');
+    assert.equal(hp['lora_r'], 16);
+  });
+});
