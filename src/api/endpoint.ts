@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError, openSettingsAction } from './errors';
+import { bedrockMantleBaseUrl, providerFor } from './providers';
 import { SdkClient, type RetryPolicy } from './sdkClient';
 import type { ApiLog, Endpoint, ProviderKind, TunelineClient } from './types';
 
@@ -15,13 +16,21 @@ export const PROVIDER_LABELS: Readonly<Record<ProviderKind, string>> = {
   openai: 'OpenAI',
   azure: 'Azure OpenAI',
   custom: 'the custom endpoint',
+  together: 'Together AI',
+  fireworks: 'Fireworks AI',
+  nebius: 'Nebius Token Factory',
+  'bedrock-mantle': 'Amazon Bedrock (Mantle)',
 };
 
-/** The environment variables a key is read from when none is stored, by provider. */
+/** The environment variables a key is read from when none is stored, by provider (the adapter's `auth.keyEnvVar`). */
 export const KEY_ENV: Readonly<Record<ProviderKind, readonly string[]>> = {
-  openai: ['OPENAI_API_KEY'],
-  azure: ['AZURE_OPENAI_API_KEY'],
+  openai: [providerFor('openai').capabilities.auth.keyEnvVar],
+  azure: [providerFor('azure').capabilities.auth.keyEnvVar],
   custom: ['OPENAI_API_KEY'],
+  together: [providerFor('together').capabilities.auth.keyEnvVar],
+  fireworks: [providerFor('fireworks').capabilities.auth.keyEnvVar],
+  nebius: [providerFor('nebius').capabilities.auth.keyEnvVar],
+  'bedrock-mantle': [providerFor('bedrock-mantle').capabilities.auth.keyEnvVar],
 };
 
 /** The settings an endpoint is made of (a subset of the extension's `Settings`). */
@@ -32,6 +41,10 @@ export interface EndpointSettings {
   readonly azureDeployments: Readonly<Record<string, string>>;
   /** Where `baseUrl` / `azure.endpoint` came from. */
   readonly endpointOrigin: 'default' | 'user' | 'workspace';
+  /** Amazon Bedrock (Mantle): the AWS region of the default endpoint (`tuneline.bedrock.region`). */
+  readonly bedrockRegion?: string;
+  /** Fireworks AI: the account id its paths take (`tuneline.fireworks.account`). */
+  readonly fireworksAccount?: string;
 }
 
 /** Everything a client is built from (the key included: factories are in-process only). */
@@ -63,8 +76,11 @@ export function endpointFromSettings(s: EndpointSettings): Endpoint {
       throw new ApiError('Tuneline needs the base URL of the OpenAI-compatible endpoint: set "tuneline.baseUrl".', 'config', undefined, undefined, undefined, undefined, openSettingsAction('tuneline.baseUrl'));
     }
     baseURL = s.baseUrl;
+  } else if (s.provider === 'bedrock-mantle') {
+    baseURL = s.baseUrl || bedrockMantleBaseUrl(s.bedrockRegion || 'us-east-1');
   } else {
-    baseURL = s.baseUrl || OPENAI_BASE_URL;
+    // OpenAI, Together, Fireworks, Nebius: the adapter's one public endpoint unless tuneline.baseUrl says otherwise.
+    baseURL = s.baseUrl || (providerFor(s.provider).capabilities.baseUrl.default ?? OPENAI_BASE_URL);
   }
   let origin: string;
   try {
@@ -75,14 +91,16 @@ export function endpointFromSettings(s: EndpointSettings): Endpoint {
   } catch {
     throw new ApiError(`Tuneline cannot use the endpoint "${baseURL}": it is not an http(s) URL without credentials.`, 'config');
   }
-  const settingOrigin = s.provider === 'openai' && !s.baseUrl ? 'default' : s.endpointOrigin;
+  const settingOrigin = s.provider !== 'azure' && s.provider !== 'custom' && !s.baseUrl ? 'default' : s.endpointOrigin;
   return { provider: s.provider, baseURL, origin, settingOrigin };
 }
 
 export function providerLabel(e: Endpoint): string {
   if (e.provider === 'openai' && e.baseURL === OPENAI_BASE_URL) return 'OpenAI';
   const host = new URL(e.origin).host;
-  return e.provider === 'azure' ? `Azure OpenAI (${host})` : host;
+  if (e.provider === 'azure') return `Azure OpenAI (${host})`;
+  if (e.provider !== 'openai' && e.provider !== 'custom' && e.settingOrigin === 'default') return PROVIDER_LABELS[e.provider];
+  return host;
 }
 
 /** The account key of an endpoint + key: keys caches of uploaded file ids (a short hash, never the key). */
@@ -97,9 +115,30 @@ export function clientConfig(settings: EndpointSettings, apiKey: string): Client
 }
 
 /**
- * The one client implementation (the SDK client) as a factory, with an optional retry policy and an optional lookup
- * of the Azure deployments Tuneline knows (consulted before `tuneline.azure.deployments`).
+ * Providers whose API is not OpenAI-shaped: their clients (`providers/together/client.ts`,
+ * `providers/fireworks/client.ts`) do not implement `TunelineClient` yet, so the extension's factory refuses them
+ * with this message rather than send OpenAI-shaped requests to them.
+ */
+export const NOT_OPENAI_SHAPED: readonly ProviderKind[] = ['together', 'fireworks'];
+
+/**
+ * The client of a provider: `SdkClient` for the OpenAI-shaped services (OpenAI, Azure v1, custom, Nebius, Bedrock
+ * Mantle) at the adapter's base URL (endpointFromSettings), with an optional retry policy and an optional lookup of
+ * the Azure deployments Tuneline knows (consulted before `tuneline.azure.deployments`).
  */
 export function sdkClientFactory(retry?: Partial<RetryPolicy>, deploymentFor?: (model: string) => string | undefined): ClientFactory {
-  return (c, log) => new SdkClient({ ...c, log, deployments: c.settings.azureDeployments, ...(retry ? { retry } : {}), ...(deploymentFor ? { deploymentFor } : {}) });
+  return (c, log) => {
+    if (NOT_OPENAI_SHAPED.includes(c.endpoint.provider)) {
+      throw new ApiError(
+        `Tuneline cannot connect to ${PROVIDER_LABELS[c.endpoint.provider]} from the editor yet: its upload and job API is not OpenAI-shaped, and this build does not wire its client into uploads, jobs and the training wizard. Use the CLI, or another provider.`,
+        'config',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        openSettingsAction('tuneline.provider'),
+      );
+    }
+    return new SdkClient({ ...c, log, deployments: c.settings.azureDeployments, ...(retry ? { retry } : {}), ...(deploymentFor ? { deploymentFor } : {}) });
+  };
 }

@@ -36,6 +36,9 @@ export function networkCause(error: Error): string {
   return causeCode(error) ?? (/terminated/i.test(error.message) ? 'the connection was dropped' : '');
 }
 
+/** 429 codes that say a quota is reached (retrying never succeeds): OpenAI's billing quota, Azure's job quota. */
+export const QUOTA_CODES: readonly string[] = ['insufficient_quota', 'quota_exceeded'];
+
 /** Whether a failed attempt may be retried: 408/409/429 (not quota), 5xx; connection errors when `network`. */
 export function isRetryable(error: unknown, network: boolean): boolean {
   if (error instanceof OpenAI.APIUserAbortError) return false;
@@ -43,7 +46,8 @@ export function isRetryable(error: unknown, network: boolean): boolean {
     const s = error.status;
     if (s === 429) {
       const body = (error.error ?? {}) as { code?: unknown; type?: unknown };
-      return body.code !== 'insufficient_quota' && body.type !== 'insufficient_quota' && error.code !== 'insufficient_quota';
+      const quota = (v: unknown): boolean => typeof v === 'string' && QUOTA_CODES.includes(v);
+      return !quota(body.code) && !quota(body.type) && !quota(error.code);
     }
     return s === 408 || s === 409 || s >= 500;
   }

@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import { CancelledError, UserFacingError, type ErrorAction } from '../core/errors';
 import { isNetworkError, networkCause, scrubKeys } from './errorInfo';
+import type { ErrorExplanation, ErrorFacts } from './providers/types';
 
 export { exampleNumber, exampleToLine, isNetworkError, isRetryable, retryAfterMs, scrubKeys } from './errorInfo';
 
@@ -59,8 +60,17 @@ function retryNote(retries: number): string {
   return retries > 0 ? ` Tuneline tried ${retries + 1} times.` : '';
 }
 
-/** Turns anything a call threw into an `ApiError` or `CancelledError`. `what` names the action ("upload the file"). */
-export function toApiError(error: unknown, where: ProviderLabel, what: string, retries = 0, signal?: AbortSignal): Error {
+/** The part of a provider adapter `toApiError` asks first (`Provider.explainError`). */
+export interface ErrorExplainer {
+  explainError(facts: ErrorFacts): ErrorExplanation | undefined;
+}
+
+/**
+ * Turns anything a call threw into an `ApiError` or `CancelledError`. `what` names the action ("upload the file").
+ * `explainer`: the active provider's adapter, asked first for an HTTP failure it knows (OpenAI's `403
+ * training_not_available` wind-down, Azure's job quota); its explanation and next step become the message.
+ */
+export function toApiError(error: unknown, where: ProviderLabel, what: string, retries = 0, signal?: AbortSignal, explainer?: ErrorExplainer): Error {
   if (error instanceof ApiError || error instanceof CancelledError) return error;
   if (signal?.aborted || error instanceof OpenAI.APIUserAbortError || (error instanceof Error && error.name === 'AbortError')) {
     return new CancelledError();
@@ -81,6 +91,7 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
     );
   }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    const adapter = explainer;
     const status = error.status;
     const body = (error.error ?? {}) as { message?: unknown; code?: unknown; param?: unknown; type?: unknown };
     const provider = scrubKeys(typeof body.message === 'string' ? body.message : stripStatus(error.message));
@@ -88,6 +99,11 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
     const param = typeof body.param === 'string' ? body.param : (error.param ?? undefined) || undefined;
     const said = provider ? ` ${where} said: "${provider}"` : '';
     const make = (kind: ApiErrorKind, text: string, actions: Record<string, ErrorAction> = {}) => new ApiError(text, kind, status, code, param, provider, actions);
+    const explained = adapterExplanation(adapter, { status, ...(code !== undefined ? { code } : {}), ...(provider ? { message: provider } : {}) });
+    if (explained) {
+      const kind: ApiErrorKind = status === 403 ? 'forbidden' : status === 429 ? 'quota' : status === 401 ? 'auth' : status >= 500 ? 'server' : 'other';
+      return make(kind, `Tuneline could not ${what}: ${explained.message} ${explained.next}${said}`, status === 429 ? { 'Show jobs': { command: 'tuneline.jobs.refresh' } } : {});
+    }
     if (status === 401) {
       return make('auth', `Tuneline could not ${what}: ${where} rejected the API key (401). Set the right key with "Tuneline: Set API Key".${said}`, setKeyAction);
     }
@@ -101,6 +117,9 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
       return make('not-found', `Tuneline could not ${what}: ${where} does not know it, or this key has no access to it (404).${said}`);
     }
     if (status === 429) {
+      if (code === 'quota_exceeded') {
+        return make('quota', `Tuneline could not ${what}: ${where} refused it: a quota of the account or resource is reached (429 quota_exceeded). Retrying now will not help: wait for running work to finish, or cancel some.${said}`);
+      }
       if (code === 'insufficient_quota' || body.type === 'insufficient_quota') {
         return make('quota', `Tuneline could not ${what}: the account's quota is used up on ${where} (429 insufficient_quota). Check the plan and billing details; retrying will not help.${said}`);
       }
@@ -116,6 +135,15 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(`Tuneline could not ${what}: ${scrubKeys(message)}`, 'other');
+}
+
+/** The adapter's explanation, if it has one; an adapter that throws is ignored (the generic message applies). */
+function adapterExplanation(adapter: ErrorExplainer | undefined, facts: ErrorFacts): ErrorExplanation | undefined {
+  try {
+    return adapter?.explainError(facts);
+  } catch {
+    return undefined;
+  }
 }
 
 function stripStatus(message: string): string {

@@ -16,6 +16,8 @@
  */
 import OpenAI from 'openai';
 import { CancelledError } from '../core/errors';
+import { providerFor, type Provider } from './providers';
+import { DEFAULT_RETRY, sleep, type RetryPolicy } from './providers/retry';
 import { isRetryable, retryAfterMs, toApiError } from './errors';
 import type {
   ApiLog,
@@ -38,16 +40,8 @@ import type {
   UploadPart,
 } from './types';
 
-export interface RetryPolicy {
-  readonly maxRetries: number;
-  /** First backoff (ms); doubles per attempt, with up to 25 % jitter. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** The longest `retry-after` Tuneline waits; a longer one fails at once with the rate-limit message. */
-  readonly maxWaitMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxWaitMs: 60_000 };
+/** Tuneline's one retry policy and its cancellable sleep: defined in providers/retry.ts (shared with the non-SDK clients). */
+export { DEFAULT_RETRY, sleep, type RetryPolicy } from './providers/retry';
 
 export interface SdkClientOptions {
   readonly endpoint: Endpoint;
@@ -64,25 +58,11 @@ export interface SdkClientOptions {
    */
   readonly deploymentFor?: (model: string) => string | undefined;
   readonly retry?: Partial<RetryPolicy>;
+  /** The provider adapter that explains failures; default: `providerFor(endpoint.provider)`. */
+  readonly adapter?: Provider;
   /** Default per-attempt timeouts (ms). */
   readonly timeoutMs?: number;
   readonly uploadTimeoutMs?: number;
-}
-
-/** Sleeps `ms`, waking at once (rejecting with `CancelledError`) when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function page<T extends { id: string }>(p: { data: T[]; has_more?: boolean; hasNextPage?: () => boolean }): Page<T> {
@@ -97,6 +77,8 @@ export class SdkClient implements TunelineClient {
   readonly accountKey: string;
   private readonly sdk: OpenAI;
   private readonly retry: RetryPolicy;
+  /** The provider's adapter: asked first to explain a failure (`toApiError`). */
+  private readonly adapter: Provider;
   private readonly timeoutMs: number;
   private readonly uploadTimeoutMs: number;
 
@@ -105,6 +87,7 @@ export class SdkClient implements TunelineClient {
     this.accountKey = options.accountKey;
     this.batchChatUrl = options.endpoint.provider === 'azure' ? '/chat/completions' : '/v1/chat/completions';
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.adapter = options.adapter ?? providerFor(options.endpoint.provider);
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? 10 * 60_000;
     const log = options.log;
@@ -150,11 +133,11 @@ export class SdkClient implements TunelineClient {
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         const retryable = isRetryable(error, network);
-        if (!retryable || n >= maxRetries) throw toApiError(error, this.options.label, what, n, signal);
+        if (!retryable || n >= maxRetries) throw toApiError(error, this.options.label, what, n, signal, this.adapter);
         const asked = retryAfterMs(error);
         if (asked !== undefined && asked > this.retry.maxWaitMs) {
           this.options.log.warn(`${what}: the service asked to wait ${Math.round(asked / 1000)} s; not retrying`);
-          throw toApiError(error, this.options.label, what, n, signal);
+          throw toApiError(error, this.options.label, what, n, signal, this.adapter);
         }
         const backoff = Math.min(this.retry.baseDelayMs * 2 ** n, this.retry.maxDelayMs) * (1 - Math.random() * 0.25);
         const wait = asked ?? backoff;
@@ -318,7 +301,7 @@ export class SdkClient implements TunelineClient {
     try {
       for await (const chunk of stream) yield chunk;
     } catch (error) {
-      throw toApiError(error, this.options.label, 'get a chat reply', 0, opts?.signal);
+      throw toApiError(error, this.options.label, 'get a chat reply', 0, opts?.signal, this.adapter);
     }
   }
 

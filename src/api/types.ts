@@ -7,9 +7,10 @@
  * anything, so callers describe errors with `describeError`, not by their type. No `vscode` here.
  */
 import type OpenAI from 'openai';
+import type { ProviderId } from './providers/types';
 
-/** The provider families Tuneline talks to (`tuneline.provider`). */
-export type ProviderKind = 'openai' | 'azure' | 'custom';
+/** A `tuneline.provider` value: every service a provider adapter exists for (src/api/providers). */
+export type ProviderKind = ProviderId;
 
 /** What the client layer logs through (the extension's `Logger`, or the CLI's stderr). */
 export interface ApiLog {

@@ -11,6 +11,8 @@ export const SETTING_DEFAULTS = {
   'tuneline.provider': 'openai',
   'tuneline.baseUrl': '',
   'tuneline.azure.endpoint': '',
+  'tuneline.fireworks.account': '',
+  'tuneline.bedrock.region': 'us-east-1',
   'tuneline.azure.deployments': {},
   'tuneline.azure.armEndpoint': '',
   'tuneline.jobs.notifications': true,

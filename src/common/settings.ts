@@ -22,6 +22,10 @@ export interface Settings {
   readonly azureEndpoint: string;
   readonly azureDeployments: Readonly<Record<string, string>>;
   readonly jobNotifications: boolean;
+  /** Fireworks AI account id (`tuneline.fireworks.account`; restricted). */
+  readonly fireworksAccount: string;
+  /** Amazon Bedrock (Mantle) region (`tuneline.bedrock.region`; restricted). */
+  readonly bedrockRegion: string;
   /** Where `baseUrl` / `azure.endpoint` came from. */
   readonly endpointOrigin: 'default' | 'user' | 'workspace';
 }
@@ -37,10 +41,10 @@ export const DEFAULTS = {
   azureEndpoint: D['tuneline.azure.endpoint'],
   azureDeployments: D['tuneline.azure.deployments'],
   jobNotifications: D['tuneline.jobs.notifications'],
-} as const satisfies Omit<Settings, 'endpointOrigin'>;
+} as const satisfies Omit<Settings, 'endpointOrigin' | 'fireworksAccount' | 'bedrockRegion'>;
 
 const METHODS: readonly string[] = ['auto', 'supervised', 'dpo', 'reinforcement', 'completion'];
-const PROVIDERS: readonly string[] = ['openai', 'azure', 'custom'];
+const PROVIDERS: readonly ProviderKind[] = ['openai', 'azure', 'custom', 'together', 'fireworks', 'nebius', 'bedrock-mantle'];
 
 function originOf(config: vscode.WorkspaceConfiguration, key: string): Settings['endpointOrigin'] {
   const info = config.inspect(key);
@@ -57,11 +61,12 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const include = c.get<unknown>('validate.include', DEFAULTS.validateInclude);
   const deployments = c.get<unknown>('azure.deployments', DEFAULTS.azureDeployments);
   const endpointKey = provider === 'azure' ? 'azure.endpoint' : 'baseUrl';
+  // Restricted (like provider / baseUrl): in Restricted Mode VS Code reads these from user settings only.
   return {
     method: (METHODS.includes(method) ? method : DEFAULTS.method) as MethodSetting,
     model: c.get<string>('model', DEFAULTS.model).trim() || DEFAULTS.model,
     validateInclude: Array.isArray(include) ? include.filter((g): g is string => typeof g === 'string') : [],
-    provider: (PROVIDERS.includes(provider) ? provider : DEFAULTS.provider) as ProviderKind,
+    provider: ((PROVIDERS as readonly string[]).includes(provider) ? provider : DEFAULTS.provider) as ProviderKind,
     baseUrl: c.get<string>('baseUrl', DEFAULTS.baseUrl).trim(),
     azureEndpoint: c.get<string>('azure.endpoint', DEFAULTS.azureEndpoint).trim(),
     azureDeployments:
@@ -69,6 +74,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
         ? Object.fromEntries(Object.entries(deployments).filter(([, v]) => typeof v === 'string'))
         : {},
     jobNotifications: c.get<boolean>('jobs.notifications', DEFAULTS.jobNotifications),
+    fireworksAccount: c.get<string>('fireworks.account', D['tuneline.fireworks.account']).trim(),
+    bedrockRegion: c.get<string>('bedrock.region', D['tuneline.bedrock.region']).trim() || D['tuneline.bedrock.region'],
     endpointOrigin: originOf(c, endpointKey),
   };
 }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { PROVIDER_LABELS } from '../api/endpoint';
+import { PROVIDERS } from '../api/providers';
 import type { ProviderKind } from '../api/types';
 import { readSettings } from '../common/settings';
 import type { KeyStore } from './keys';
 
 function targetOf(provider: unknown): ProviderKind {
-  return provider === 'openai' || provider === 'azure' || provider === 'custom' ? provider : readSettings().provider;
+  return PROVIDERS.find((p) => p.id === provider)?.id ?? readSettings().provider;
 }
 
 /**

@@ -2,7 +2,12 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
 import { KEY_ENV } from '../api/endpoint';
+import { PROVIDERS } from '../api/providers';
 import type { ProviderKind } from '../api/types';
+
+/** The one key of early builds (before keys per provider): an OpenAI key, moved to `tuneline.apiKey.openai`. */
+const LEGACY_KEY = 'tuneline.apiKey';
+const PREFIX = 'tuneline.apiKey.';
 
 /**
  * API keys, one per provider, in VS Code's SecretStorage (the OS keychain on desktop); the environment
@@ -21,17 +26,29 @@ export class KeyStore extends Disposable {
     super();
     this._register(
       secrets.onDidChange((e) => {
-        const provider = e.key.startsWith('tuneline.apiKey.') ? e.key.slice('tuneline.apiKey.'.length) : '';
-        if (provider === 'openai' || provider === 'azure' || provider === 'custom') this.changed.fire(provider);
+        const provider = e.key.startsWith(PREFIX) ? e.key.slice(PREFIX.length) : '';
+        const known = PROVIDERS.find((p) => p.id === provider);
+        if (known) this.changed.fire(known.id);
       }),
     );
   }
 
-  private static secretKey(provider: ProviderKind): string {
-    return `tuneline.apiKey.${provider}`;
+  /** The SecretStorage name of a provider's key: one per provider id (`tuneline.apiKey.azure`, `...together`). */
+  static secretKey(provider: ProviderKind): string {
+    return `${PREFIX}${provider}`;
+  }
+
+  /** Moves the single key of early builds to the OpenAI slot (once; a key already there wins). */
+  private async migrateLegacy(): Promise<void> {
+    const legacy = await this.secrets.get(LEGACY_KEY);
+    if (!legacy) return;
+    if (!(await this.secrets.get(KeyStore.secretKey('openai')))) await this.secrets.store(KeyStore.secretKey('openai'), legacy);
+    await this.secrets.delete(LEGACY_KEY);
+    this.log.info('Moved the stored API key to the OpenAI key (keys are now kept per provider)');
   }
 
   async get(provider: ProviderKind): Promise<{ key: string; source: 'secret-storage' | 'environment' } | undefined> {
+    if (provider === 'openai') await this.migrateLegacy();
     const stored = await this.secrets.get(KeyStore.secretKey(provider));
     if (stored) {
       this.log.addSecret(stored);

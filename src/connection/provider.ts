@@ -6,7 +6,7 @@
  * the endpoint there always comes from the user.
  */
 import * as vscode from 'vscode';
-import { clientConfig, endpointFromSettings, keyFingerprint, PROVIDER_LABELS, sdkClientFactory, type ClientFactory } from '../api/endpoint';
+import { clientConfig, endpointFromSettings, KEY_ENV, keyFingerprint, PROVIDER_LABELS, sdkClientFactory, type ClientFactory } from '../api/endpoint';
 import { ApiError, setKeyAction } from '../api/errors';
 import type { RetryPolicy } from '../api/sdkClient';
 import type { Endpoint, ProviderKind, TunelineClient } from '../api/types';
@@ -95,7 +95,7 @@ export class ProviderService extends Disposable {
     const found = await this.keys.get(settings.provider);
     if (!found) {
       throw new ApiError(
-        `Tuneline has no API key for ${PROVIDER_LABELS[settings.provider]}. Set one with "Tuneline: Set API Key" (or the ${settings.provider === 'azure' ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY'} environment variable).`,
+        `Tuneline has no API key for ${PROVIDER_LABELS[settings.provider]}. Set one with "Tuneline: Set API Key" (or the ${KEY_ENV[settings.provider].join(' / ')} environment variable).`,
         'config',
         undefined,
         undefined,

@@ -26,8 +26,8 @@ export async function startTraining(
   if (isArgs(arg)) {
     draft = await training.draftFromArgs(arg);
     ifProblems = arg.ifProblems ?? 'ask';
-    if (arg.confirm === 'summary') {
-      draft = await runWizard(draft, { client, log, estimate: (d) => training.estimate(d, client), ...(onStep ? { onStep } : {}) }, 'summary');
+    if (arg.confirm === 'summary' || arg.confirm === 'options') {
+      draft = await runWizard(draft, { client, log, estimate: (d) => training.estimate(d, client), ...(onStep ? { onStep } : {}) }, arg.confirm);
     }
   } else {
     // From the explorer / editor title: the Uri is the training file.

@@ -23,10 +23,11 @@ import { ApiError } from '../api/errors';
 import { exampleNote, locateExample, openLineAction } from '../common/exampleLine';
 import type { Notifier } from '../connection/notify';
 import type { ProviderService } from '../connection/provider';
-import type { Endpoint, FileObject, FineTuningJob, TunelineClient } from '../api/types';
+import { providerFor, type Provider, type TrainingPlan as ProviderTrainingPlan } from '../api/providers';
+import type { Endpoint, FileObject, FineTuningJob, JobCreateParams, TunelineClient } from '../api/types';
 import type { Uploader } from '../api/upload';
 import { checkBeforeUpload, saveIfDirty, uploadWithProgress, type UploadDeps } from './uploadFile';
-import { checkPlan, jobParams, TRAINING_METHODS, type Hyperparameters, type TrainingMethod, type TrainingPlan } from './plan';
+import { checkPlan, HYPERPARAMETER_RANGES, jobParams, TRAINING_METHODS, type Hyperparameters, type TrainingMethod, type TrainingPlan } from './plan';
 
 /** A training or validation file: a local one (uploaded first) or one already on the service. */
 export type FileChoice = { readonly kind: 'local'; readonly uri: vscode.Uri } | { readonly kind: 'remote'; readonly file: FileObject | { id: string; filename?: string; bytes?: number } };
@@ -45,8 +46,13 @@ export interface StartTrainingArgs {
   readonly hyperparameters?: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
-  /** `summary`: show the summary (with the cost) and wait for "Start training". Default: send at once. */
-  readonly confirm?: 'summary' | 'none';
+  /** Training options by `TrainingOption.id` (Azure: `{ trainingType: 'global' }`; open-model services: `adapter`). */
+  readonly options?: Readonly<Record<string, string>>;
+  /**
+   * `summary`: show the summary (with the cost) and wait for "Start training"; `options`: ask the provider's training
+   * options (Azure training type) first, then the summary. Default: send at once.
+   */
+  readonly confirm?: 'summary' | 'options' | 'none';
   /** When the engine finds errors in a local file: stop, upload anyway, or ask (default). */
   readonly ifProblems?: 'stop' | 'upload' | 'ask';
 }
@@ -60,6 +66,10 @@ export interface Draft {
   grader?: unknown;
   graderName?: string;
   hyperparameters: Hyperparameters;
+  /** Chosen training options by `TrainingOption.id` (e.g. `{ trainingType: 'global' }`). */
+  options?: Record<string, string>;
+  /** Why an option was set without asking (an open model on Azure trains with Global only), for the summary. */
+  optionNotes?: Record<string, string>;
   suffix?: string;
   seed?: number;
 }
@@ -137,6 +147,7 @@ export class TrainingService extends Disposable {
       model: args.model ?? readSettings().model,
       method,
       hyperparameters: { ...(args.hyperparameters ?? {}) },
+      ...(args.options ? { options: { ...args.options } } : {}),
       ...(args.suffix !== undefined ? { suffix: args.suffix } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
     };
@@ -217,12 +228,22 @@ export class TrainingService extends Disposable {
       ...(draft.suffix ? { suffix: draft.suffix } : {}),
       ...(draft.seed !== undefined ? { seed: draft.seed } : {}),
     };
-    const problems = checkPlan(plan);
+    // Hyperparameters: the reference's JOB-02 ranges for OpenAI's names everywhere; names only a service has (Nebius'
+    // lora_rank, Together's per-model batch sizes...) are the adapter's to check (adapter.check below).
+    const problems = checkPlan(usesAdapterRequest(client) ? { ...plan, hyperparameters: openAINamed(plan.hyperparameters) } : plan);
     if (problems.length) throw new UserFacingError(`Tuneline cannot start this job: ${problems.join(' ')}`);
-    this.log.info(`Creating a ${plan.method} job on ${plan.model} with ${trainingFileId}${validationFileId ? ` and ${validationFileId}` : ''}`);
+    const adapter = adapterOf(client);
+    const providerPlan = toProviderPlan(plan, draft);
+    // The service's own rules (validation file for Azure RFT, training type per model, LoRA/Full...). OpenAI and
+    // custom endpoints keep the reference's JOB-01/02 checks above and their create body, as before.
+    const adapterProblems = usesAdapterRequest(client) ? adapter.check(providerPlan) : [];
+    if (adapterProblems.length) throw new UserFacingError(`Tuneline cannot start this job on ${adapter.label}: ${adapterProblems.map((p) => p.message).join(' ')}`);
+    const body = usesAdapterRequest(client) ? (adapter.jobRequest(providerPlan) as unknown as JobCreateParams) : jobParams(plan);
+    const trainingType = (body as { trainingType?: unknown }).trainingType;
+    this.log.info(`Creating a ${plan.method} job on ${plan.model} with ${trainingFileId}${validationFileId ? ` and ${validationFileId}` : ''}${typeof trainingType === 'string' ? ` (trainingType ${trainingType})` : ''}`);
     let job: FineTuningJob;
     try {
-      job = await client.createJob(jobParams(plan));
+      job = await client.createJob(body);
     } catch (e) {
       if (e instanceof ApiError && (e.kind === 'connection' || e.kind === 'timeout')) {
         // Sent, but no answer: the job may exist. Say so rather than leave it unannounced (not retried: no duplicates).
@@ -253,6 +274,7 @@ export class TrainingService extends Disposable {
       ...(draft.method ? { method: draft.method } : {}),
       ...(draft.model ? { model: draft.model } : {}),
       ...(draft.grader !== undefined ? { grader: draft.grader } : {}),
+      provider: client.endpoint.provider,
     });
     if (!ok) throw new CancelledError();
     const result = await uploadWithProgress(choice.uri, client, this.uploadDeps, () => undefined);
@@ -262,6 +284,43 @@ export class TrainingService extends Disposable {
     this.log.info(`${fileLabel(choice)} → ${result.file.id} (${result.via})`);
     return result.file.id;
   }
+}
+
+/** The provider adapter of a client's endpoint (src/api/providers). */
+export function adapterOf(client: TunelineClient): Provider {
+  return providerFor(client.endpoint.provider);
+}
+
+/**
+ * Whether the adapter builds the create body and checks the plan: every provider but OpenAI and custom endpoints,
+ * whose body and checks stay the reference's (`plan.ts`: JOB-01/02), as the existing tests pin them.
+ */
+function usesAdapterRequest(client: TunelineClient): boolean {
+  return client.endpoint.provider !== 'openai' && client.endpoint.provider !== 'custom';
+}
+
+/** Only the hyperparameters OpenAI's API names (plan.ts), for the reference's checks. */
+function openAINamed(h: Hyperparameters | undefined): Hyperparameters {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (k in HYPERPARAMETER_RANGES || k === 'reasoning_effort') out[k] = v;
+  return out as Hyperparameters;
+}
+
+/** The plan as the adapters take it (files by id, hyperparameters without the unset ones, the options). */
+function toProviderPlan(plan: TrainingPlan, draft: Draft): ProviderTrainingPlan {
+  const hp: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(plan.hyperparameters ?? {})) if (v !== undefined && v !== 'default') hp[k] = v;
+  return {
+    model: plan.model,
+    method: plan.method,
+    trainingFile: plan.trainingFileId,
+    ...(plan.validationFileId ? { validationFile: plan.validationFileId } : {}),
+    ...(Object.keys(hp).length ? { hyperparameters: hp } : {}),
+    ...(plan.grader !== undefined ? { grader: plan.grader } : {}),
+    ...(plan.suffix ? { suffix: plan.suffix } : {}),
+    ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
+    ...(draft.options && Object.keys(draft.options).length ? { options: draft.options } : {}),
+  };
 }
 
 function toChoice(v: vscode.Uri | string): FileChoice {

@@ -3,6 +3,7 @@
  * API in parts for big files), reusing the same bytes if they are already on the account, and reports the service's
  * verdict. Returns an `UploadOutcome` (tests read it); `undefined` when the user stopped.
  */
+import type { ProviderKind } from '../api/types';
 import * as vscode from 'vscode';
 import { validateFile, type MethodSetting, type ValidationReport } from '../core';
 import { CancelledError, UserFacingError } from '../common/commands';
@@ -69,22 +70,34 @@ export async function saveIfDirty(uri: vscode.Uri, log: Logger): Promise<void> {
 }
 
 /** Runs the engine; resolves false when the user chose not to upload. */
+/**
+ * THE provider seam of the training flow's dataset check (issue 16): the one place the engine's options are built
+ * for a file about to be uploaded for `provider` and `model`. The engine has no per-provider dataset profile yet
+ * (the rules issue adds core profiles from `providerFor(provider).capabilities.dataset`: Azure's BOM, 64 images,
+ * Bedrock's `reference_answer`...); when it does, pass the profile here and nowhere else.
+ */
+export function datasetCheckOptions(provider: ProviderKind, model: string, method: MethodSetting, grader: unknown, signal: AbortSignal | undefined): Parameters<typeof validateFile>[1] {
+  void provider; // not taken by the engine yet: see above
+  return {
+    method,
+    model,
+    maxProblems: 20,
+    ...(grader !== undefined ? { grader } : {}),
+    ...(signal ? { signal } : {}),
+  };
+}
+
 export async function checkBeforeUpload(
   uri: vscode.Uri,
   mode: UploadOptions['ifProblems'],
   deps: Pick<UploadDeps, 'log' | 'notify'>,
   signal?: AbortSignal,
   /** The job's method, model and grader when starting training (default: the settings). */
-  job?: { method?: MethodSetting; model?: string; grader?: unknown },
+  job?: { method?: MethodSetting; model?: string; grader?: unknown; provider?: ProviderKind },
 ): Promise<{ ok: boolean; report: ValidationReport }> {
   const s = readSettings(uri);
-  const report = await validateFile(uri.fsPath, {
-    method: job?.method ?? s.method,
-    model: job?.model ?? s.model,
-    maxProblems: 20,
-    ...(job?.grader !== undefined ? { grader: job.grader } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const report = await validateFile(uri.fsPath, datasetCheckOptions(job?.provider ?? s.provider, job?.model ?? s.model, job?.method ?? s.method, job?.grader, signal));
+
   const errors = report.counts.error;
   if (errors === 0) return { ok: true, report };
   const first = report.problems.find((p) => p.severity === 'error');

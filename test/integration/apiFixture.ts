@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { startLocalApi, type FlavourName, type LocalApi } from '../../tools/local-api';
+import { startLocalApi, type FlavourName, type LocalApi, type LocalApiOptions } from '../../tools/local-api';
 import type { TunelineApi } from '../../src/extension';
 import { activateExtension, trustMode } from './helpers';
 
@@ -50,10 +50,13 @@ export function randomKey(): string {
  * Starts a local API of `flavour` and points Tuneline at it with a fresh key. `provider` (openai flavour only):
  * `custom` (default) or `openai` (OpenAI with a base URL, e.g. for the wind-down notice).
  */
-export async function connect(flavour: FlavourName, options: { provider?: 'openai' | 'custom'; allowHost?: boolean } = {}): Promise<Connected> {
+export async function connect(
+  flavour: FlavourName,
+  options: { provider?: 'openai' | 'custom' | 'nebius' | 'bedrock-mantle'; allowHost?: boolean; api?: Omit<LocalApiOptions, 'flavour' | 'key'> } = {},
+): Promise<Connected> {
   const t = await activateExtension();
   const key = randomKey();
-  const api = await startLocalApi({ flavour, key });
+  const api = await startLocalApi({ ...options.api, flavour, key });
   const lines: string[] = [];
   const tap = t.log.tap((_level, line) => lines.push(line));
   const prompts: string[] = [];

@@ -90,8 +90,23 @@ for (const flavour of ['openai', 'azure'] as const) {
       assert.equal(jobPosts(c), 0, 'nothing sent with a broken grader');
       assert.ok(c.lines.some((l) => /The grader has 1 error/.test(l)));
 
+      if (flavour === 'azure') {
+        // Azure's rule (reinforcement-fine-tuning.md: "Both a training and a validation dataset must be provided"),
+        // from its adapter: refused before anything is sent.
+        const noValidation = await start({
+          trainingFile: fixtureUri('datasets', 'rft.jsonl'),
+          model: 'o4-mini-2025-04-16',
+          method: 'reinforcement',
+          grader: fixtureUri('graders', 'exact-answer.json'),
+          ifProblems: 'stop',
+        });
+        assert.equal(noValidation, undefined);
+        assert.equal(jobPosts(c), 0, 'nothing sent without the validation file Azure requires');
+        assert.ok(c.lines.some((l) => /needs a validation file for Reinforcement/.test(l)));
+      }
       const job = await start({
         trainingFile: fixtureUri('datasets', 'rft.jsonl'),
+        ...(flavour === 'azure' ? { validationFile: fixtureUri('datasets', 'rft.jsonl') } : {}),
         model: 'o4-mini-2025-04-16',
         method: 'reinforcement',
         grader: fixtureUri('graders', 'exact-answer.json'),

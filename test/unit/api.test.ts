@@ -2,12 +2,39 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import OpenAI from 'openai';
 import { exampleNumber, exampleToLine, isRetryable, retryAfterMs, scrubKeys } from '../../src/api/errorInfo';
+import { ApiError, toApiError } from '../../src/api/errors';
+import { AZURE, openAIProvider } from '../../src/api/providers';
+import { retryableStatus } from '../../src/api/providers/retry';
 import { checkPlan, hyperparametersFor, jobParams, parseHyperparameter } from '../../src/training/plan';
 
 const apiError = (status: number, body: object, headers: Record<string, string> = {}) =>
   OpenAI.APIError.generate(status, { error: body }, undefined, new Headers(headers));
 
 describe('API errors (pure)', () => {
+  it('does not retry a 429 quota_exceeded (Azure job quota) either', () => {
+    assert.equal(isRetryable(apiError(429, { code: 'quota_exceeded', type: 'invalid_request_error' }), true), false);
+    assert.equal(retryableStatus(429, 'quota_exceeded'), false);
+    assert.equal(retryableStatus(429, 'rate_limit_exceeded'), true);
+  });
+
+  it('toApiError asks the provider adapter first: OpenAI 403 training_not_available, Azure 429 quota', () => {
+    const openai = openAIProvider({ now: () => Date.parse('2026-12-03T08:00:00Z') });
+    const refused = toApiError(apiError(403, { code: 'training_not_available', message: 'Fine-tuning is not available for this organization.' }), 'OpenAI', 'start the job', 0, undefined, openai) as ApiError;
+    assert.equal(refused.kind, 'forbidden');
+    assert.match(refused.message, /winding down fine-tuning/);
+    assert.match(refused.message, /2027-01-06/);
+    assert.match(refused.message, /tuneline\.provider/, 'the next step');
+    assert.equal(refused.code, 'training_not_available');
+    const generic = toApiError(apiError(403, { code: 'training_not_available' }), 'OpenAI', 'start the job', 0, undefined, AZURE) as ApiError;
+    assert.doesNotMatch(generic.message, /winding down/, 'Azure does not explain an OpenAI refusal');
+    const quota = toApiError(apiError(429, { code: 'quota_exceeded', message: 'The maximum number of queued fine-tuning jobs (0) for this resource has been reached' }), 'Azure OpenAI (x)', 'start the job', 0, undefined, AZURE) as ApiError;
+    assert.equal(quota.kind, 'quota');
+    assert.match(quota.message, /fine-tuning job quota/);
+    assert.match(quota.message, /cancel one/);
+    const none = toApiError(apiError(429, { code: 'quota_exceeded' }), 'h', 'start the job') as ApiError;
+    assert.equal(none.kind, 'quota', 'quota_exceeded is a quota without an adapter too');
+  });
+
   it('retries rate limits and server errors, not quota, auth or bad requests', () => {
     assert.equal(isRetryable(apiError(429, { code: 'rate_limit_exceeded', type: 'requests' }), true), true);
     assert.equal(isRetryable(apiError(429, { code: 'insufficient_quota', type: 'insufficient_quota' }), true), false);

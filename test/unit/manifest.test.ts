@@ -1,6 +1,7 @@
 // Checks of package.json as a manifest: every user-facing string is localised in package.nls.json, every command and
 // setting is complete (with the default the code uses), every contributed command is registered by the code (and the
 // other way round), and the commands that need a tree item are not in the command palette.
+import { PROVIDERS } from '../../src/api/providers';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -92,9 +93,15 @@ describe('package.json manifest', () => {
     }
   });
 
+  it('tuneline.provider offers every provider adapter, each with a description', () => {
+    const p = pkg.contributes.configuration.properties['tuneline.provider'];
+    assert.deepEqual([...p.enum].sort(), PROVIDERS.map((x: { id: string }) => x.id).sort());
+    assert.equal(p.enumDescriptions.length, p.enum.length);
+  });
+
   it('settings that choose where requests and keys go are restricted in untrusted workspaces', () => {
     const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
-    for (const key of ['tuneline.provider', 'tuneline.baseUrl', 'tuneline.azure.endpoint', 'tuneline.azure.armEndpoint']) {
+    for (const key of ['tuneline.provider', 'tuneline.baseUrl', 'tuneline.azure.endpoint', 'tuneline.azure.armEndpoint', 'tuneline.fireworks.account', 'tuneline.bedrock.region']) {
       assert.ok(restricted.includes(key), `${key} is a restricted configuration`);
       assert.ok(c.configuration.properties[key], `${key} is declared`);
     }

@@ -23,6 +23,9 @@ import {
   tunelineStatus,
   type TrainingPlan,
 } from '../../src/api/providers';
+import * as sdkModule from '../../src/api/sdkClient';
+import * as retryModule from '../../src/api/providers/retry';
+import { CancelledError } from '../../src/core/errors';
 import { DEFAULT_RETRY, ProviderHttpError, exampleLine, retryAfterFromHeaders, retryableStatus, errorBodyFacts } from '../../src/api/providers/retry';
 
 const root = join(__dirname, '..', '..');
@@ -165,12 +168,23 @@ describe('open-model adapters (issue 20)', () => {
   });
 
   describe('shared retry layer (providers/retry.ts)', () => {
-    it('uses SdkClient\'s policy (the values of DEFAULT_RETRY in src/api/sdkClient.ts)', () => {
+    it('is the one retry policy: SdkClient takes DEFAULT_RETRY and sleep from providers/retry.ts, defining none of its own', () => {
+      const sdk = sdkModule;
+      const retry = retryModule;
+      assert.equal(sdk.DEFAULT_RETRY, retry.DEFAULT_RETRY, 'the same object, not a copy');
+      assert.equal(sdk.sleep, retry.sleep, 'the same sleep');
       const src = readFileSync(join(root, 'src/api/sdkClient.ts'), 'utf8');
-      const m = /DEFAULT_RETRY: RetryPolicy = (\{[^}]+\})/.exec(src);
-      assert.ok(m, 'DEFAULT_RETRY in sdkClient.ts');
-      const values = Object.fromEntries([...m[1]!.matchAll(/(\w+): ([\d_]+)/g)].map(([, k, v]) => [k, Number(v!.replace(/_/g, ''))]));
-      assert.deepEqual(values, { ...DEFAULT_RETRY });
+      assert.doesNotMatch(src, /DEFAULT_RETRY\s*(:\s*RetryPolicy)?\s*=/, 'no second definition in sdkClient.ts');
+      assert.doesNotMatch(src, /function sleep\(/, 'no second sleep in sdkClient.ts');
+      assert.deepEqual({ ...DEFAULT_RETRY }, { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxWaitMs: 60_000 });
+    });
+
+    it('a cancelled wait rejects with the core CancelledError', async () => {
+      const { sleep } = retryModule;
+      const ac = new AbortController();
+      const p = sleep(10_000, ac.signal);
+      ac.abort();
+      await assert.rejects(p, (e: unknown) => e instanceof CancelledError);
     });
 
     it('reads retry-after-ms, retry-after in seconds and as an HTTP date', () => {

@@ -39,7 +39,7 @@ export interface FaultSpec {
   readonly job?: string;
   /** job-failure: the step at which the job fails (default: half of its steps). */
   readonly afterSteps?: number;
-  /** job-failure: the `error.code` of the failed job (default `server_error`). */
+  /** job-failure: the `error.code` of the failed job (default `server_error`); error: the body's `error.code`. */
   readonly code?: string;
 }
 

@@ -90,7 +90,8 @@ function faultError(f: ActiveFault): ApiError {
       : status === 502
         ? 'Bad gateway.'
         : 'The server had an error while processing your request. Sorry about that!');
-  return new ApiError(status, message, status >= 500 ? 'server_error' : 'invalid_request_error', null, null);
+  // `code` (e.g. 403 `training_not_available`, OpenAI's wind-down refusal) goes in the error body when given.
+  return new ApiError(status, message, status >= 500 ? 'server_error' : 'invalid_request_error', null, f.code ?? null);
 }
 
 export class LocalApiServer {

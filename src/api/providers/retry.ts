@@ -3,14 +3,15 @@
  * Fireworks): the same policy as `SdkClient` (sdkClient.ts `DEFAULT_RETRY`: retry 408/409/429-not-quota/5xx and
  * dropped connections of calls safe to repeat; wait the server's `retry-after(-ms)`, capped at `maxWaitMs`, else
  * exponential backoff with jitter; waits end at once on cancel), without `vscode` or the OpenAI SDK, so the CLI, the
- * extension and the tests share it. `sdkClient.ts` keeps its own loop around the OpenAI SDK's errors; its
- * `DEFAULT_RETRY` is this one (a unit test checks they agree) until it imports it from here.
+ * extension and the tests share it. `sdkClient.ts` keeps its own loop around the OpenAI SDK's errors but takes its
+ * policy (`DEFAULT_RETRY`) and `sleep` from here: one definition.
  *
  * Errors: `ProviderHttpError` carries the status, the service's code and message (keys scrubbed, never the key), the
  * `retry-after` it asked for, and the example number a failed-job message names (`errorInfo.exampleNumber`), which
  * `exampleLine()` maps to the dataset line (`errorInfo.exampleToLine`).
  */
-import { exampleNumber, exampleToLine, isNetworkError, isRetryable, retryAfterMs, scrubKeys } from '../errorInfo';
+import { CancelledError } from '../../core/errors';
+import { exampleNumber, exampleToLine, isNetworkError, isRetryable, QUOTA_CODES, retryAfterMs, scrubKeys } from '../errorInfo';
 
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -21,16 +22,11 @@ export interface RetryPolicy {
   readonly maxWaitMs: number;
 }
 
-/** Tuneline's retry policy (the same values as `SdkClient`'s DEFAULT_RETRY). */
+/** Tuneline's retry policy: the one definition (SdkClient and the REST clients use it). */
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxWaitMs: 60_000 };
 
-/** A request stopped by its AbortSignal (the extension maps it to its CancelledError). */
-export class RequestCancelledError extends Error {
-  constructor() {
-    super('Cancelled.');
-    this.name = 'CancelledError';
-  }
-}
+/** A request stopped by its AbortSignal: a core `CancelledError` (the command boundary shows nothing for it). */
+export class RequestCancelledError extends CancelledError {}
 
 /** Sleeps `ms`, waking at once (rejecting with `RequestCancelledError`) when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -98,7 +94,7 @@ export function exampleLine(message: string | undefined, text: string): number |
 
 /** Whether a status may be retried: 408, 409, 429 (not a quota), 5xx. */
 export function retryableStatus(status: number, code?: string): boolean {
-  if (status === 429) return code !== 'insufficient_quota';
+  if (status === 429) return code === undefined || !QUOTA_CODES.includes(code);
   return status === 408 || status === 409 || status >= 500;
 }
 
