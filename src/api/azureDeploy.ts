@@ -3,7 +3,7 @@
  * `@azure/arm-cognitiveservices` SDK (Deployments_CreateOrUpdate / Get / List / Delete): create, follow its
  * provisioning state to the end, list, delete. A Developer deployment's expiry (24 hours after creation) is computed
  * from `systemData.createdAt`. Free of `vscode`: the caller passes a `TokenCredential` (in the extension, one over
- * VS Code's Microsoft sign-in; in the CLI, `@azure/identity`) and, for tests, the ARM base URL of the local API.
+ * VS Code's Microsoft sign-in; elsewhere any `@azure/core-auth` credential, such as `@azure/identity`'s) and, for tests, the ARM base URL of the local API.
  *
  * Pointing the SDK at the local API: the SDK's client always installs core-rest-pipeline's
  * `bearerTokenAuthenticationPolicy`, which refuses any `http://` URL ("Bearer token authentication is not permitted
@@ -15,7 +15,7 @@
  * like a token cut out); never the token.
  */
 import type { Deployment, CognitiveServicesManagementClient } from '@azure/arm-cognitiveservices';
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { scrubKeys } from './errorInfo';
 import { ARM_SCOPE } from './providers/azure';
 

@@ -3,7 +3,7 @@
  * a `TokenCredential` (what `AzureDeployer` in `src/api/azureDeploy.ts` takes), so the extension needs no
  * `@azure/identity`. The token is never logged; VS Code asks the user to sign in the first time (`createIfNone`).
  */
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import * as vscode from 'vscode';
 import { ARM_SCOPE } from '../api/providers/azure';
 

@@ -10,7 +10,7 @@
  * Where requests go: `tuneline.azure.armEndpoint` is read from the user (global) settings only — a workspace cannot
  * send the user's Azure token elsewhere, trusted or not (it is also a restricted configuration).
  */
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import * as vscode from 'vscode';
 import { ARM_ENDPOINT, AzureDeployer, type AzureAccountRef, type DeploymentInfo } from '../api/azureDeploy';
 import { microsoftSignInCredential } from '../connection/azureSignIn';
