@@ -44,6 +44,7 @@ Options:
                        fine-tuning method (default: auto, inferred from the file as a whole)
   --provider NAME      judge the file by that service's dataset rules: ${PROVIDER_IDS.join(', ')} (default: openai)
   --model ID           target model (default: ${DEFAULT_MODEL}); aliases and ft: ids map to their base
+                       (when given, its retirement dates on the provider are printed first)
   --format text|json|sarif
                        output format (default: text); sarif is SARIF 2.1.0 for code scanning
   --max-problems N     print at most N problems per file (counts still include all)
