@@ -309,7 +309,7 @@ describe('provider adapters: the OpenAI wind-down', () => {
     assert.match(e.message, /gpt-4o, gpt-4o-mini, gpt-4\.1 and gpt-4\.1-mini/);
     assert.match(e.next, /tuneline\.provider.*azure/);
     assert.match(e.next, /baseline/);
-    assert.equal(e.source.url, 'https://platform.openai.com/docs/deprecations');
+    assert.equal(e.source.url, 'https://developers.openai.com/api/docs/deprecations');
     // the message alone is enough (some clients lose the code)
     assert.ok(at('2026-12-03').explainError({ status: 403, message: 'training_not_available: no new jobs' }));
   });

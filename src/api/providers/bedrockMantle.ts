@@ -13,6 +13,7 @@
  */
 import { OPENAI_CAPABILITIES } from './openai';
 import { makeProvider } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -52,6 +53,7 @@ const model = (id: string, label: string): TunableModel => ({
   vision: false,
   openWeights: true,
   preview: false,
+  retirement: noDateAnnounced({ ...BEDROCK_MANTLE_SOURCES.rft, note: 'no retirement date for tuning or serving this base model on the pages read' }),
   source: BEDROCK_MANTLE_SOURCES.mantle,
 });
 

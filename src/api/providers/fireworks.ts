@@ -11,6 +11,7 @@
  * - GATEWAY: https://docs.fireworks.ai/gateway-extra.openapi.yaml (the Gateway REST API's OpenAPI: paths, state enum).
  */
 import { makeProvider } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -55,6 +56,7 @@ const model = (id: string, label: string): TunableModel => ({
   openWeights: true,
   preview: false,
   adapters: ['lora'],
+  retirement: noDateAnnounced({ ...FIREWORKS_SOURCES.firectl, note: 'no retirement date for tuning or serving this base model on the pages read' }),
   source: { ...FIREWORKS_SOURCES.firectl, note: `the docs' example base model (${id}); others come from the account's model list at run time` },
 });
 

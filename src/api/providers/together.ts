@@ -14,6 +14,7 @@
  *   endpoint is needed) is used.
  */
 import { makeProvider } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -96,6 +97,7 @@ function model(id: string, label: string, ctxSft: number, ctxDpo: number, minBat
     preview: false,
     adapters: ['lora'],
     hyperparameterLimits: { batch_size: { min: minBatch, max: maxBatch } },
+    retirement: noDateAnnounced({ ...TOGETHER_SOURCES.models, note: 'no retirement date for tuning or serving this base model on the page read' }),
     source: { ...TOGETHER_SOURCES.models, note: `LoRA: context ${ctxSft} (SFT) / ${ctxDpo} (DPO), batch ${minBatch}–${maxBatch}` },
     ...extra,
   };
