@@ -246,7 +246,8 @@ describe('provider adapters: Azure AI Foundry rules', () => {
     assert.equal(azure.dataset.maxImagesPerExample, 64);
     assert.equal(azure.dataset.maxImageBytes, 10 * 1024 * 1024);
     assert.equal(azure.dataset.minExamples, 10);
-    assert.equal(azure.dataset.maxFiles, 100);
+    // quotas-limits.md: 100 files (02/17/2026) vs 50 (07/11/2025): the stricter 50 is kept (issue 17, one source).
+    assert.equal(azure.dataset.maxFiles, 50);
     assert.equal(azure.dataset.maxTotalFileBytes, 1024 ** 3);
     assert.equal(azure.quotas.maxRunning, 3);
     assert.equal(azure.quotas.maxRunningByTrainingType?.developer, 5);

@@ -7,7 +7,7 @@
  * the published pages are https://learn.microsoft.com/azure/ai-foundry/openai/...). Where two revisions or pages
  * disagree, the note says so and the stricter value is used. /work/notes/azure.md lists every field with its source.
  */
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
 import { noDateAnnounced } from './retirement';
 import {
   supported,
@@ -299,21 +299,10 @@ export const AZURE_CAPABILITIES: ProviderCapabilities = {
     example: 'https://NAME.openai.azure.com',
     source: { ...AZURE_SOURCES.rest, note: 'requests go to $AZURE_OPENAI_ENDPOINT/openai/v1/...' },
   },
-  dataset: {
-    // fine-tuning-rest.md: "must be encoded in UTF-8 and include a byte-order mark (BOM)" — Tuneline accepts a BOM
-    // on Azure (the rules issue decides whether its absence is worth a warning).
-    utf8Bom: 'accepted',
-    minExamples: 10,
-    maxFileBytes: 512 * 1024 * 1024,
-    // fine-tuning-vision.md "Image dataset requirements".
-    maxImagesPerExample: 64,
-    maxImageBytes: 10 * 1024 * 1024,
-    maxExamplesWithImages: 50_000,
-    // quotas-limits.md (02/17/2026): 100 files, 1 GB in all per resource.
-    maxFiles: 100,
-    maxTotalFileBytes: 1024 ** 3,
-    source: { ...AZURE_SOURCES.vision, note: 'also fine-tuning-rest.md (BOM, 512 MB, at least 10 examples) and quotas-limits.md (file count and size)' },
-  },
+  // The BOM, minimum examples, file size, images and file quota come from the Azure dataset profile (core), where
+  // each is cited: e.g. quotas-limits.md says 100 files (02/17/2026) but 50 (07/11/2025), and the stricter 50 is kept.
+  // fine-tuning-vision.md "Image dataset requirements": at most 50,000 examples with images (adapter only).
+  dataset: profileDataset('azure', { ...AZURE_SOURCES.vision, note: 'values from src/core/profiles/catalog.ts (Azure): fine-tuning-rest.md (BOM, 512 MB, at least 10 examples), quotas-limits.md (file count and size)' }, { maxExamplesWithImages: 50_000 }),
   quotas: {
     maxRunning: 3,
     maxRunningByTrainingType: { standard: 3, global: 3, developer: 5 },

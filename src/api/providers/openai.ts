@@ -12,7 +12,7 @@
  *   "openai-ends-fine-tuning-2027", techscurrent.com 2026-07, read 2026-12-03).
  */
 import { MODELS, type ModelInfo } from '../../core/models';
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
 import {
   supported,
   type ErrorExplanation,
@@ -157,15 +157,11 @@ export const OPENAI_CAPABILITIES: ProviderCapabilities = {
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'OPENAI_API_KEY', source: OPENAI_SOURCES.auth },
   baseUrl: { default: 'https://api.openai.com/v1', setting: 'tuneline.baseUrl', example: 'https://api.openai.com/v1', source: OPENAI_SOURCES.spec },
-  dataset: {
-    utf8Bom: 'unknown',
-    minExamples: 10,
-    maxFileBytes: 512 * 1024 * 1024,
-    source: {
-      ...OPENAI_SOURCES.guide,
-      note: 'at least 10 examples (reference FILE rules); 512 MB per file (SPEC POST /files); BOM handling is a gap with no source (reference §12; rule utf8-bom warns)',
-    },
-  },
+  // From the OpenAI dataset profile (core): at least 10 examples, 512 MB per file, 10 images of 10 MB, no BOM rule.
+  dataset: profileDataset('openai', {
+    ...OPENAI_SOURCES.guide,
+    note: 'at least 10 examples (reference FILE rules); 512 MB per file (SPEC POST /files); BOM handling is a gap with no source (reference §12; rule utf8-bom warns)',
+  }),
   quotas: { source: { ...OPENAI_SOURCES.guide, note: 'OpenAI publishes no per-organisation job-count quota' } },
 };
 

@@ -11,8 +11,10 @@
  * in a capability table carries the `Source` it was read from (URL + date read), and unit tests check that.
  */
 
-/** Every service an adapter exists (or is planned) for. Issue 20 adds the open-model services on this interface. */
-export type ProviderId = 'openai' | 'azure' | 'custom' | 'together' | 'fireworks' | 'nebius' | 'bedrock-mantle';
+import type { ProviderId } from '../../core/profiles/types';
+
+/** Every service an adapter exists (or is planned) for: core's type (one definition, `src/core/profiles/types.ts`). */
+export type { ProviderId };
 
 /** The fine-tuning methods Tuneline can start (legacy prompt/completion is not offered for new jobs). */
 export type TrainingMethod = 'supervised' | 'dpo' | 'reinforcement';
