@@ -101,6 +101,10 @@ let trimEnd = 0;
 /** A `DataView` over the last buffer hashed (one per read chunk, not one per line). */
 let viewOf: Uint8Array | undefined;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+/** An `Int32Array` over the last buffer hashed whose start is 4-byte aligned. */
+let wordsOf: Uint8Array | undefined;
+let words = new Int32Array(0);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * The duplicate fingerprint of a line's bytes `raw[start, end)`: a hash of all of its trimmed bytes, in one pass of
@@ -130,18 +134,52 @@ export function lineFingerprint(raw: Uint8Array, start: number, end: number): nu
   }
   trimStart = a;
   trimEnd = b;
-  if (raw !== viewOf) {
-    viewOf = raw;
-    view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  }
-  const v = view;
   const n = b - a;
   let h1 = 0x9e3779b1 ^ n;
   let h2 = 0x85ebca77;
   let i = a;
-  for (const stop = b - 7; i < stop; i += 8) {
-    h1 = Math.imul(((h1 << 5) | (h1 >>> 27)) ^ v.getInt32(i, true), 0x9e3779b1);
-    h2 = Math.imul(((h2 << 7) | (h2 >>> 25)) ^ v.getInt32(i + 4, true), 0x85ebca77);
+  /** The end of the whole 8-byte blocks. */
+  const blocks = a + (n & ~7);
+  if (LITTLE_ENDIAN && (raw.byteOffset & 3) === 0 && blocks > a) {
+    // The same little-endian words as `DataView.getInt32(i, true)` below, read from aligned memory (three times
+    // faster: on the 400,000-line file the DataView reads cost as much as decoding the lines); a line that starts
+    // off a 4-byte boundary has each word put together from two aligned ones.
+    if (raw !== wordsOf) {
+      wordsOf = raw;
+      words = new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength >>> 2);
+    }
+    const w32 = words;
+    const last = w32.length;
+    const r = a & 3;
+    let w = (a - r) >>> 2;
+    if (r === 0) {
+      for (; i < blocks; i += 8, w += 2) {
+        h1 = Math.imul(((h1 << 5) | (h1 >>> 27)) ^ w32[w]!, 0x9e3779b1);
+        h2 = Math.imul(((h2 << 7) | (h2 >>> 25)) ^ w32[w + 1]!, 0x85ebca77);
+      }
+    } else {
+      const lo = r * 8;
+      const hi = 32 - lo;
+      let prev = w32[w]!;
+      for (; i < blocks && w + 2 < last; i += 8, w += 2) {
+        const x = w32[w + 1]!;
+        const y = w32[w + 2]!;
+        h1 = Math.imul(((h1 << 5) | (h1 >>> 27)) ^ ((prev >>> lo) | (x << hi)), 0x9e3779b1);
+        h2 = Math.imul(((h2 << 7) | (h2 >>> 25)) ^ ((x >>> lo) | (y << hi)), 0x85ebca77);
+        prev = y;
+      }
+    }
+  }
+  if (i < blocks) {
+    if (raw !== viewOf) {
+      viewOf = raw;
+      view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    }
+    const v = view;
+    for (; i < blocks; i += 8) {
+      h1 = Math.imul(((h1 << 5) | (h1 >>> 27)) ^ v.getInt32(i, true), 0x9e3779b1);
+      h2 = Math.imul(((h2 << 7) | (h2 >>> 25)) ^ v.getInt32(i + 4, true), 0x85ebca77);
+    }
   }
   for (; i < b; i++) {
     const c = raw[i]!;
@@ -356,6 +394,14 @@ export class DupCollector {
 /** The buffers of `DupEntries` (to transfer them to another thread without copying). */
 export function dupEntriesBuffers(e: DupEntries): ArrayBuffer[] {
   return [e.fingerprint, e.line, e.start, e.bytes, e.length].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** The buffers of a range's result that can move to another thread without a copy (duplicates, system prompts). */
+export function rangeResultBuffers(r: RangeResult): ArrayBuffer[] {
+  const s = r.system;
+  const out = new Set<ArrayBuffer>(dupEntriesBuffers(r.dups));
+  for (const a of [s.withSystem, s.without, ...s.groups.map((g) => g[2])]) out.add(a.buffer as ArrayBuffer);
+  return [...out];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

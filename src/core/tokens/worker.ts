@@ -11,7 +11,7 @@ import { lineTokens } from './count';
 import { LineSplitter } from './lines';
 import type { ValidateWorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
 import { profileContext } from '../profiles/apply';
-import { dupEntriesBuffers, scanFileRange } from '../scan';
+import { rangeResultBuffers, scanFileRange } from '../scan';
 
 type TokenRequest = Exclude<WorkerRequest, { kind: 'validate' }>;
 
@@ -26,7 +26,7 @@ function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: 
     }
   });
   if (pending > 0) post({ id: req.id, progress: pending });
-  post({ id: req.id, result }, dupEntriesBuffers(result.dups));
+  post({ id: req.id, result }, rangeResultBuffers(result));
 }
 
 function countLines(req: TokenRequest, post: (r: WorkerResponse) => void): void {

@@ -266,6 +266,44 @@ describe('validateText / validateFile', () => {
     );
   });
 
+  it('the line fingerprint is the same from aligned words and from byte reads: any start, any buffer offset and length', () => {
+    // Reference: the fingerprint's definition read byte by byte (little-endian words, two lanes, a byte tail).
+    const reference = (raw: Uint8Array, a: number, b: number): number => {
+      const n = b - a;
+      let h1 = 0x9e3779b1 ^ n;
+      let h2 = 0x85ebca77;
+      const word = (i: number) => raw[i]! | (raw[i + 1]! << 8) | (raw[i + 2]! << 16) | (raw[i + 3]! << 24);
+      let i = a;
+      for (; i + 8 <= b; i += 8) {
+        h1 = Math.imul(((h1 << 5) | (h1 >>> 27)) ^ word(i), 0x9e3779b1);
+        h2 = Math.imul(((h2 << 7) | (h2 >>> 25)) ^ word(i + 4), 0x85ebca77);
+      }
+      for (; i < b; i++) {
+        h1 = Math.imul(h1 ^ raw[i]!, 0x01000193);
+        h2 = Math.imul((h2 + raw[i]!) | 0, 0xc2b2ae3d);
+      }
+      h1 ^= h2 >>> 3;
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+      h1 ^= h1 >>> 13;
+      h2 ^= h1;
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+      h2 ^= h2 >>> 16;
+      return (h1 ^ Math.imul(h2, 0x27d4eb2f)) >>> 0;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 70 }), fc.nat(3), fc.nat(70), fc.nat(70), (bytes, byteOffset, x, y) => {
+        // Bytes that are never trimmed, so that the line is hashed exactly as given.
+        const body = bytes.map((c) => (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0xef ? 0x41 : c));
+        const raw = new Uint8Array(new ArrayBuffer(byteOffset + body.length), byteOffset, body.length);
+        raw.set(body);
+        const a = Math.min(x, body.length);
+        const b = Math.min(body.length, a + y);
+        assert.equal(lineFingerprint(raw, a, b), reference(raw, a, b));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('streaming finds exactly the duplicates the editor index finds (one or two threads, any chunk size)', async () => {
     await fc.assert(
       fc.asyncProperty(
