@@ -53,7 +53,7 @@ function part(r: Retirement, kind: RetirementKind, now: Date): string {
   const days = daysTo(date, now);
   const when = r.noEarlierThan ? `no earlier than ${date}` : date;
   if (days <= 0) return kind === 'training' ? `new jobs ended ${when}` : `serving ended ${when}`;
-  return `${label} until ${when} (${days} day${days === 1 ? '' : 's'}${days <= RETIREMENT_WARNING_DAYS ? ', under 30 days' : ''})`;
+  return `${label} until ${when} (${days} day${days === 1 ? '' : 's'}${days <= RETIREMENT_WARNING_DAYS ? `, under ${RETIREMENT_WARNING_DAYS} days` : ''})`;
 }
 
 /** "gpt-4.1-mini on OpenAI: new jobs until 2027-01-06 (34 days), serving until 2027-01-14 (42 days)". */
