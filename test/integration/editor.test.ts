@@ -59,9 +59,19 @@ describe('Dataset hover and status bar', () => {
     assert.match(api.datasets.statusBar.tooltip, /gpt-4o-mini-2024-07-18/);
     assert.match(api.datasets.statusBar.tooltip, new RegExp(`for ${report.estimatedCost.epochs} epochs`));
 
-    // What the person sees in the status bar.
-    const shown = await runnerRequest({ type: 'text', selector: '.statusbar-item.right:has-text(" examples · ")' });
-    if (shown) assert.match(String(shown.value), /12 examples · [\d,]+ tokens · \$[\d.]+ · 5 errors/);
+    // What the person sees in the status bar: the workbench renders the item's new text a moment after the model
+    // changes it, so wait for the exact counts to be drawn (the same pattern must match).
+    const seen = /12 examples · [\d,]+ tokens · \$[\d.]+ · 5 errors/;
+    let shown: string | undefined;
+    if (process.env.TUNELINE_TEST_ACK_DIR) {
+      await waitFor(async () => {
+        const r = await runnerRequest({ type: 'text', selector: '.statusbar-item.right:has-text(" examples · ")' });
+        shown = r === undefined ? undefined : String(r.value);
+        return shown !== undefined && seen.test(shown);
+      }, 'the status bar to draw the exact counts').catch((e: Error) => {
+        throw new Error(`${e.message} (shown: ${JSON.stringify(shown)})`);
+      });
+    }
     await screenshot(testName(this));
 
     // A clean file: check mark, no errors.
