@@ -7,7 +7,7 @@
  */
 import { CancelledError } from '../../core/errors';
 import { ApiError, toApiError } from '../errors';
-import type { ApiLog, ChatCompletion, ChatCompletionChunk, Endpoint, FineTuningJob, Page, PageParams, RequestOptions } from '../types';
+import type { ApiLog, Batch, ChatCompletion, ChatCompletionChunk, ChatRequest, Endpoint, FineTuningJob, Page, PageParams, RequestOptions, Upload, UploadPart } from '../types';
 import type { RetryPolicy } from './retry';
 import { tunelineStatus, type JobOperation, type Provider, type Support } from './types';
 
@@ -160,4 +160,69 @@ export function openAIChunk(c: { id?: string; created?: number; model?: string; 
 export function streamError(adapter: Provider, label: string, e: unknown, signal?: AbortSignal): Error {
   if (e instanceof CancelledError) return e;
   return toApiError(e, label, 'get a chat reply', 0, signal, adapter);
+}
+
+/** Chat messages as text (what the open-model chat endpoints take here; image parts are left out). */
+export function textMessages(r: ChatRequest): { role: 'system' | 'user' | 'assistant'; content: string }[] {
+  return r.messages
+    .filter((m) => m.role === 'system' || m.role === 'user' || m.role === 'assistant')
+    .map((m) => ({ role: m.role as 'system' | 'user' | 'assistant', content: typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => ('text' in p ? p.text : '')).join('') : '' }));
+}
+
+/** A chat request's sampling options. */
+export function sampling(r: ChatRequest): { temperature?: number; maxTokens?: number } {
+  return { ...(r.temperature !== undefined ? { temperature: r.temperature } : {}), ...(r.maxCompletionTokens !== undefined ? { maxTokens: r.maxCompletionTokens } : {}) };
+}
+
+/**
+ * The refusals every non-OpenAI client shares, in its adapter's words: uploads in parts (neither service has the
+ * Uploads API), pause and resume (the adapter's `operations`), and the Batch API (`batchReason`).
+ */
+export abstract class OpenServiceRefusals {
+  abstract readonly batchApi: BatchSupport;
+  protected constructor(
+    private readonly adapter: Provider,
+    private readonly batchReason: string,
+  ) {}
+
+  private noParts(): Error {
+    const m = this.adapter.capabilities.upload.multipart;
+    return notOffered(this.adapter, 'upload a file in parts', m.supported ? 'not used by Tuneline yet.' : m.reason);
+  }
+  createUpload(): Promise<Upload> {
+    return Promise.reject(this.noParts());
+  }
+  addUploadPart(): Promise<UploadPart> {
+    return Promise.reject(this.noParts());
+  }
+  completeUpload(): Promise<Upload> {
+    return Promise.reject(this.noParts());
+  }
+  cancelUpload(): Promise<Upload> {
+    return Promise.reject(this.noParts());
+  }
+  pauseJob(): Promise<FineTuningJob> {
+    return Promise.reject(unsupportedOperation(this.adapter, 'pause', 'pause a job'));
+  }
+  resumeJob(): Promise<FineTuningJob> {
+    return Promise.reject(unsupportedOperation(this.adapter, 'resume', 'resume a job'));
+  }
+  private noBatch(): Error {
+    return notOffered(this.adapter, 'use the Batch API', this.batchReason);
+  }
+  uploadBatchInput(): Promise<string> {
+    return Promise.reject(this.noBatch());
+  }
+  createBatch(): Promise<Batch> {
+    return Promise.reject(this.noBatch());
+  }
+  retrieveBatch(): Promise<Batch> {
+    return Promise.reject(this.noBatch());
+  }
+  cancelBatch(): Promise<Batch> {
+    return Promise.reject(this.noBatch());
+  }
+  listBatches(): Promise<Batch[]> {
+    return Promise.reject(this.noBatch());
+  }
 }

@@ -28,20 +28,20 @@ import { TOGETHER, TOGETHER_SOURCES } from '../together';
 import { unsupported } from '../types';
 import {
   guarded,
-  notOffered,
   openAIChat,
   openAIChunk,
   openAIJob,
   pageOf,
   seconds,
   streamError,
-  unsupportedOperation,
+  textMessages,
+  sampling,
+  OpenServiceRefusals,
   type BatchSupport,
   type OpenClientConfig,
 } from '../openClients';
 import { TogetherClient } from './client';
 import type {
-  Batch,
   ChatCompletion,
   ChatCompletionChunk,
   ChatRequest,
@@ -56,8 +56,6 @@ import type {
   PageParams,
   RequestOptions,
   TunelineClient,
-  Upload,
-  UploadPart,
 } from '../../types';
 
 /** The fields of a Together job (FinetuneResponse, the list's and the create's items) that Tuneline reads. */
@@ -81,7 +79,7 @@ interface TogetherJob {
 const FINAL = new Set(['completed', 'error', 'cancelled']);
 const BATCH_REASON = 'Tuneline does not use Together\'s Batch API yet (its /batches jobs are not OpenAI\'s Batch objects); evaluation runs live on Together.';
 
-export class TogetherTunelineClient implements TunelineClient {
+export class TogetherTunelineClient extends OpenServiceRefusals implements TunelineClient {
   readonly endpoint: Endpoint;
   readonly accountKey: string;
   readonly batchChatUrl = '/v1/chat/completions' as const;
@@ -92,6 +90,7 @@ export class TogetherTunelineClient implements TunelineClient {
   private readonly failures = new Map<string, string | undefined>();
 
   constructor(config: OpenClientConfig) {
+    super(TOGETHER, BATCH_REASON);
     this.endpoint = config.endpoint;
     this.accountKey = config.accountKey;
     this.label = config.label;
@@ -132,25 +131,6 @@ export class TogetherTunelineClient implements TunelineClient {
     return this.run(`delete file ${id}`, () => this.together.deleteFile(id, TogetherTunelineClient.callOpts(opts)), opts);
   }
 
-  // ---- uploads in parts: Together has none
-
-  private noParts(): Error {
-    const m = TOGETHER.capabilities.upload.multipart;
-    return notOffered(TOGETHER, 'upload a file in parts', m.supported ? 'not used by Tuneline yet.' : m.reason);
-  }
-  createUpload(): Promise<Upload> {
-    return Promise.reject(this.noParts());
-  }
-  addUploadPart(): Promise<UploadPart> {
-    return Promise.reject(this.noParts());
-  }
-  completeUpload(): Promise<Upload> {
-    return Promise.reject(this.noParts());
-  }
-  cancelUpload(): Promise<Upload> {
-    return Promise.reject(this.noParts());
-  }
-
   // ---- jobs
 
   createJob(params: JobCreateParams, opts?: RequestOptions): Promise<FineTuningJob> {
@@ -173,14 +153,6 @@ export class TogetherTunelineClient implements TunelineClient {
 
   cancelJob(id: string, opts?: RequestOptions): Promise<FineTuningJob> {
     return this.run(`cancel job ${id}`, async () => this.job(await this.together.cancelJob(id, TogetherTunelineClient.callOpts(opts)), opts), opts);
-  }
-
-  pauseJob(): Promise<FineTuningJob> {
-    return Promise.reject(unsupportedOperation(TOGETHER, 'pause', 'pause a job'));
-  }
-
-  resumeJob(): Promise<FineTuningJob> {
-    return Promise.reject(unsupportedOperation(TOGETHER, 'resume', 'resume a job'));
   }
 
   listJobEvents(id: string, params: PageParams = {}, opts?: RequestOptions): Promise<Page<FineTuningJobEvent>> {
@@ -246,24 +218,6 @@ export class TogetherTunelineClient implements TunelineClient {
     }
   }
 
-  // ---- Batch API: not used on Together (batchApi says why)
-
-  uploadBatchInput(): Promise<string> {
-    return Promise.reject(notOffered(TOGETHER, 'use the Batch API', BATCH_REASON));
-  }
-  createBatch(): Promise<Batch> {
-    return Promise.reject(notOffered(TOGETHER, 'use the Batch API', BATCH_REASON));
-  }
-  retrieveBatch(): Promise<Batch> {
-    return Promise.reject(notOffered(TOGETHER, 'use the Batch API', BATCH_REASON));
-  }
-  cancelBatch(): Promise<Batch> {
-    return Promise.reject(notOffered(TOGETHER, 'use the Batch API', BATCH_REASON));
-  }
-  listBatches(): Promise<Batch[]> {
-    return Promise.reject(notOffered(TOGETHER, 'use the Batch API', BATCH_REASON));
-  }
-
   // ---- mapping
 
   /** A Together job as an OpenAI-shaped one (a failed job's message read from its events, once). */
@@ -317,15 +271,4 @@ function metricsEvent(jobId: string, row: Readonly<Record<string, number>>, tota
   const validLoss = row['eval/loss'] ?? row['valid/loss'] ?? row['eval_loss'];
   const data = { step, ...(trainLoss !== undefined ? { train_loss: trainLoss } : {}), ...(validLoss !== undefined ? { valid_loss: validLoss } : {}), ...(totalSteps !== undefined ? { total_steps: totalSteps } : {}) };
   return { id: `${jobId}:metrics:${step}`, object: 'fine_tuning.job.event', created_at: at, level: 'info', message: `Step ${step}${trainLoss !== undefined ? `: training loss ${trainLoss}` : ''}`, type: 'metrics', data };
-}
-
-/** Chat messages as Together takes them (text content; other parts are left out). */
-function textMessages(r: ChatRequest): { role: 'system' | 'user' | 'assistant'; content: string }[] {
-  return r.messages
-    .filter((m) => m.role === 'system' || m.role === 'user' || m.role === 'assistant')
-    .map((m) => ({ role: m.role as 'system' | 'user' | 'assistant', content: typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => ('text' in p ? p.text : '')).join('') : '' }));
-}
-
-function sampling(r: ChatRequest): { temperature?: number; maxTokens?: number } {
-  return { ...(r.temperature !== undefined ? { temperature: r.temperature } : {}), ...(r.maxCompletionTokens !== undefined ? { maxTokens: r.maxCompletionTokens } : {}) };
 }
