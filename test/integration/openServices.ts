@@ -42,6 +42,12 @@ export interface ServiceSpec {
   /** The training file (good, and one whose Example 6 — line 8 — the service refuses). */
   readonly trainingFile: () => vscode.Uri;
   readonly badFile: () => vscode.Uri;
+  /** The chat file evaluation runs on (default: the training file). */
+  readonly evalFile?: () => vscode.Uri;
+  /** The tuned model answers the first pair of good.jsonl from its training data (false: RFT, no assistant turns). */
+  readonly answersFromTraining?: boolean;
+  /** Written before the suite, removed after (datasets made for the service). */
+  readonly files?: () => ReadonlyArray<{ readonly uri: vscode.Uri; readonly text: string }>;
   readonly extraArgs?: Record<string, unknown>;
   /** The service reports a loss curve (Fireworks does not: progress only). */
   readonly lossCurve: boolean;
@@ -126,11 +132,13 @@ export function describeService(spec: ServiceSpec): void {
     let rig: Rig;
 
     before(async () => {
+      for (const f of spec.files?.() ?? []) fs.writeFileSync(f.uri.fsPath, f.text);
       rig = await startRig(spec.service);
     });
     after(async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await rig?.close();
+      for (const f of spec.files?.() ?? []) fs.rmSync(f.uri.fsPath, { force: true });
     });
 
     const jobs = () => rig.t.jobs;
@@ -203,15 +211,16 @@ export function describeService(spec: ServiceSpec): void {
           return r && r.status !== 'waiting' && r.status !== 'streaming' ? r : undefined;
         }, 'the reply', 30_000);
         assert.equal(reply.status, 'done', `${reply.status}: ${reply.text} ${rig.lines.slice(-4).join('\n')}`);
-        assert.ok(reply.text.includes(pair.answer), `the tuned model's answer: ${reply.text}`);
-        await waitForWebviewText('.reply[data-turn="0"][data-column="0"] .reply-body', (x) => x.includes(pair.answer), 'the reply on the page');
+        const expected = spec.answersFromTraining === false ? reply.text : pair.answer;
+        assert.ok(reply.text.length > 0 && reply.text.includes(expected), `the tuned model's answer: ${reply.text}`);
+        await waitForWebviewText('.reply[data-turn="0"][data-column="0"] .reply-body', (x) => x.trim().length > 0 && x.includes(expected.trim()), 'the reply on the page');
         await screenshot(`${spec.service}-playground-tuned-model`, 600);
       }
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
       // Evaluation: live (the Batch API only where the service has one Tuneline uses).
       if (!spec.batch) {
-        const refused = await vscode.commands.executeCommand('tuneline.evaluateModel', { models: [done.fine_tuned_model!], file: spec.trainingFile(), batch: true, show: false }).then(
+        const refused = await vscode.commands.executeCommand('tuneline.evaluateModel', { models: [done.fine_tuned_model!], file: (spec.evalFile ?? spec.trainingFile)(), batch: true, show: false }).then(
           () => undefined,
           (e: Error) => e,
         );
@@ -220,7 +229,7 @@ export function describeService(spec: ServiceSpec): void {
         assert.ok(refused || said.length > 0, 'an explicit Batch API run is refused with the reason');
         assert.equal(rig.count('POST', '^/batches'), 0, 'no batch sent');
       }
-      const r = (await vscode.commands.executeCommand('tuneline.evaluateModel', { models: [done.fine_tuned_model!], file: spec.trainingFile(), show: false, ...(spec.batch ? { batch: false } : {}) })) as { status: string; mode: string; file: string };
+      const r = (await vscode.commands.executeCommand('tuneline.evaluateModel', { models: [done.fine_tuned_model!], file: (spec.evalFile ?? spec.trainingFile)(), show: false, ...(spec.batch ? { batch: false } : {}) })) as { status: string; mode: string; file: string };
       assert.equal(r.status, 'completed');
       assert.equal(r.mode, 'live');
       const rows = fs.readFileSync(r.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type?: string; error?: unknown; scores?: { f1?: number } });
@@ -236,7 +245,8 @@ export function describeService(spec: ServiceSpec): void {
       await jobs().model.refresh();
       await waitFor(() => rig.lines.some((l) => /429; retry 1 of \d+ in \d+ ms \(retry-after\)/.test(l)), 'the retry after the 429');
       await waitFor(() => rig.count('GET', spec.listPath) >= before + 2, 'the list asked again after the 429');
-      rig.fault({ method: 'POST', path: spec.createPath, status: 503, times: 10 });
+      // Exactly the attempts Tuneline makes (1 + 3 retries), so that nothing is left for the next test.
+      rig.fault({ method: 'POST', path: spec.createPath, status: 503, times: 4 });
       const creates = rig.count('POST', spec.createPath);
       const job = await start(spec.trainingFile(), 'storm');
       assert.equal(job, undefined, 'the job did not start');
@@ -253,7 +263,8 @@ export function describeService(spec: ServiceSpec): void {
       await runUntil(job.id, 'failed', 1_000);
       await waitFor(() => jobs().notifier.notices.some((n) => n.jobId === job.id), 'the failed notification');
       const n = jobs().notifier.notices.find((x) => x.jobId === job.id)!;
-      assert.match(n.message, /Example 6\b.*\(Example 6 is line 8 of datasets\/jobs-bad-example\.jsonl\.\)/);
+      const rel = vscode.workspace.asRelativePath(spec.badFile()).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      assert.match(n.message, new RegExp(`Example 6\\b.*\\(Example 6 is line 8 of ${rel}\\.\\)`));
       assert.ok(n.actions.includes('Open Line'));
       const where = await jobs().notifier.locate(jobs().model.get(job.id)!.job);
       assert.equal(where?.line, 7);
@@ -264,6 +275,21 @@ export function describeService(spec: ServiceSpec): void {
 /** The fixture files every service trains on. */
 export const GOOD = (): vscode.Uri => fixtureUri('datasets', 'good.jsonl');
 export const BAD = (): vscode.Uri => fixtureUri('datasets', 'jobs-bad-example.jsonl');
+
+/**
+ * A Bedrock Mantle RFT file (chat `messages` + `reference_answer`, the service's 100-example minimum), and the same
+ * with two blank lines before Example 6 and Example 6 missing its `reference_answer` (so Example 6 is line 8).
+ */
+export function rftFiles(): Array<{ uri: vscode.Uri; text: string }> {
+  const line = (i: number, withAnswer = true) =>
+    JSON.stringify({ messages: [{ role: 'system', content: 'Answer with the number only.' }, { role: 'user', content: `What is ${i} plus ${i}?` }], ...(withAnswer ? { reference_answer: String(2 * i) } : {}) });
+  const good = Array.from({ length: 100 }, (_, i) => line(i + 1));
+  const bad = [...good.slice(0, 2), '', ...good.slice(2, 4), '', good[4]!, line(6, false), ...good.slice(6)];
+  return [
+    { uri: fixtureUri('datasets', 'bedrock-rft.jsonl'), text: `${good.join('\n')}\n` },
+    { uri: fixtureUri('datasets', 'bedrock-rft-bad.jsonl'), text: `${bad.join('\n')}\n` },
+  ];
+}
 
 /** The first training pair of good.jsonl (the tuned models answer it from their training data). */
 export function firstPair(): { prompt: string; answer: string } {
