@@ -15,7 +15,7 @@ describeService({
   answersFromTraining: false,
   files: rftFiles,
   extraArgs: { grader: fixtureUri('graders', 'exact-answer.json') },
-  lossCurve: false,
+  chart: 'points',
   batch: true,
   listPath: '^/fine_tuning/jobs$',
   createPath: '^/fine_tuning/jobs$',

@@ -9,7 +9,7 @@ describeService({
   method: 'supervised',
   trainingFile: GOOD,
   badFile: BAD,
-  lossCurve: false,
+  chart: 'none',
   batch: false,
   listPath: '^/supervisedFineTuningJobs$',
   createPath: '^/supervisedFineTuningJobs$',

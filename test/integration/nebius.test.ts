@@ -9,7 +9,7 @@ describeService({
   method: 'supervised',
   trainingFile: GOOD,
   badFile: BAD,
-  lossCurve: true,
+  chart: 'loss',
   batch: true,
   listPath: '^/fine_tuning/jobs$',
   createPath: '^/fine_tuning/jobs$',

@@ -49,8 +49,11 @@ export interface ServiceSpec {
   /** Written before the suite, removed after (datasets made for the service). */
   readonly files?: () => ReadonlyArray<{ readonly uri: vscode.Uri; readonly text: string }>;
   readonly extraArgs?: Record<string, unknown>;
-  /** The service reports a loss curve (Fireworks does not: progress only). */
-  readonly lossCurve: boolean;
+  /**
+   * What the metrics chart shows: `loss` (training loss per step), `points` (the service's own metrics, e.g. RFT
+   * rewards, from its events or result file) or `none` (Fireworks: progress only).
+   */
+  readonly chart: 'loss' | 'points' | 'none';
   /** The service has a Batch API Tuneline uses (else evaluation runs live and refuses an explicit `batch: true`). */
   readonly batch: boolean;
   /** Path regexes (on the path after the API prefix) of the job list GET and the job create POST. */
@@ -183,7 +186,10 @@ export function describeService(spec: ServiceSpec): void {
       const done = jobs().model.get(job.id)!.job;
       assert.ok(done.fine_tuned_model, 'the tuned model id');
       const view = await waitFor(() => (panel.view && panel.view.status === 'succeeded' && !panel.view.live ? panel.view : undefined), 'the metrics panel to show the finished job', 30_000);
-      if (spec.lossCurve) {
+      if (spec.chart === 'points') {
+        assert.ok(view.points.length >= 3, `metrics points: ${JSON.stringify(view.points)}`);
+        assert.notEqual(view.source, 'none');
+      } else if (spec.chart === 'loss') {
         assert.ok(view.points.length >= 3 && view.points.every((p) => typeof p.trainLoss === 'number'), `loss points: ${JSON.stringify(view.points)}`);
         assert.ok(view.points[0]!.trainLoss! > view.points[view.points.length - 1]!.trainLoss!, 'the loss goes down');
         if (process.env.TUNELINE_TEST_ACK_DIR) await waitFor(async () => (await runnerRequest({ type: 'count', selector: `#chart-loss[data-points="${view.points.length}"]`, webview: true }))?.value === 1, 'the loss chart drawn');

@@ -8,7 +8,7 @@ describeService({
   method: 'supervised',
   trainingFile: GOOD,
   badFile: BAD,
-  lossCurve: true,
+  chart: 'loss',
   batch: false,
   listPath: '^/fine-tunes$',
   createPath: '^/fine-tunes$',
