@@ -79,10 +79,16 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return new ApiError(`Tuneline could not ${what}: ${where} did not answer in time.${retryNote(retries)} Check your connection and try again.`, 'timeout');
   }
-  if (error instanceof OpenAI.APIConnectionError || isNetworkError(error)) {
-    const cause = error instanceof Error ? networkCause(error) : '';
+  // The REST clients' failures (providers/retry.ts: Together's presigned upload and SDK calls, Fireworks): the same
+  // words as the openai SDK's, from the status, code and message the service sent (no status: it could not connect).
+  if (error instanceof ProviderHttpError && error.status !== undefined) {
+    return httpApiError(error.status, { message: error.serviceMessage, ...(error.code !== undefined ? { code: error.code } : {}) }, where, what, error.retries, explainer);
+  }
+  if (error instanceof OpenAI.APIConnectionError || isNetworkError(error) || error instanceof ProviderHttpError) {
+    const rest = error instanceof ProviderHttpError ? error : undefined;
+    const cause = rest ? rest.serviceMessage : error instanceof Error ? networkCause(error) : '';
     return new ApiError(
-      `Tuneline could not ${what}: the connection to ${where} failed${cause ? ` (${cause})` : ''}.${retryNote(retries)} Check the endpoint setting and your connection.`,
+      `Tuneline could not ${what}: the connection to ${where} failed${cause ? ` (${cause})` : ''}.${retryNote(rest ? rest.retries : retries)} Check the endpoint setting and your connection.`,
       'connection',
       undefined,
       undefined,
@@ -90,22 +96,6 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
       undefined,
       settingsAction,
     );
-  }
-  // The REST clients' failures (providers/retry.ts: Together's presigned upload and SDK calls, Fireworks): the same
-  // words as the openai SDK's, from the status, code and message the service sent.
-  if (error instanceof ProviderHttpError) {
-    if (error.status === undefined) {
-      return new ApiError(
-        `Tuneline could not ${what}: the connection to ${where} failed${error.serviceMessage ? ` (${error.serviceMessage})` : ''}.${retryNote(error.retries)} Check the endpoint setting and your connection.`,
-        'connection',
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        settingsAction,
-      );
-    }
-    return httpApiError(error.status, { message: error.serviceMessage, ...(error.code !== undefined ? { code: error.code } : {}) }, where, what, error.retries, explainer);
   }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     const body = (error.error ?? {}) as { message?: unknown; code?: unknown; param?: unknown; type?: unknown };

@@ -96,7 +96,8 @@ describe('TunelineClient for Together AI (sdkClientFactory → TogetherTunelineC
     // Not deployed yet: Together's 404 in plain words, not retried.
     const notServed = await rejection(client.chat({ model: done.fine_tuned_model!, messages: [{ role: 'user', content: TOPICS[0]![0] }] }));
     assert.equal(notServed.name, 'ApiError');
-    assert.match(notServed.message, /dedicated endpoint/);
+    assert.match(notServed.message, /only once it is deployed on a dedicated endpoint, and this one is not deployed\. Deploy it from the model's page/);
+    assert.equal(api.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions').length, 1, 'a 404 is not retried');
     api.deploy(done.fine_tuned_model!);
     const reply = await client.chat({ model: done.fine_tuned_model!, messages: [{ role: 'user', content: TOPICS[0]![0] }] });
     assert.match(reply.choices[0]!.message.content ?? '', new RegExp(TOPICS[0]![1]!.slice(0, 20)));
@@ -142,6 +143,14 @@ describe('TunelineClient for Fireworks AI (sdkClientFactory → FireworksTunelin
   });
   afterEach(async () => {
     await api.close();
+  });
+
+  it('a service that cannot be reached ends as a connection ApiError after the retries', async () => {
+    const dead = make(settings('fireworks', 'http://127.0.0.1:9', api.account), api.key);
+    const e = await rejection(dead.listJobs());
+    assert.equal(e.name, 'ApiError');
+    assert.equal(e.kind, 'connection');
+    assert.match(e.message, /the connection to 127\.0\.0\.1:9 failed .*Tuneline tried 4 times/);
   });
 
   it('needs tuneline.fireworks.account', () => {
