@@ -79,11 +79,18 @@ describe('TunelineClient for Together AI (sdkClientFactory → TogetherTunelineC
     const events = await client.listJobEvents(job.id, { limit: 100 });
     const metrics = events.data.filter((e) => e.type === 'metrics');
     assert.ok(metrics.length >= 3, 'metrics rows as metrics events');
-    assert.equal(events.data[0]!.type, 'metrics', 'the newest metrics first');
     const d = metrics[0]!.data as { step: number; train_loss: number; total_steps?: number };
     assert.equal(typeof d.train_loss, 'number');
     assert.ok(d.step > (metrics[1]!.data as { step: number }).step, 'newest first');
+    // Polling: everything new since the last read is above everything read before (messages and points alike).
+    const known = new Set(events.data.map((e) => e.id));
     advance(40_000);
+    const later = (await client.listJobEvents(job.id, { limit: 100 })).data;
+    const firstKnown = later.findIndex((e) => known.has(e.id));
+    assert.ok(firstKnown > 0, 'new events arrived');
+    assert.ok(later.slice(firstKnown).every((e) => known.has(e.id)), 'no new event below a known one');
+    assert.ok(later.slice(0, firstKnown).some((e) => e.type === 'message' && /Job finished/.test(e.message)), 'the job_complete message is among the new ones');
+    assert.ok(later.slice(0, firstKnown).some((e) => e.type === 'metrics'), 'and new points');
     const done = await client.retrieveJob(job.id);
     assert.equal(done.status, 'succeeded');
     assert.match(done.fine_tuned_model ?? '', /^local_user\/.*-wire-/);

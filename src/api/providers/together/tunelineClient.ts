@@ -12,8 +12,8 @@
  *   the adapter's `statuses` table (`pending` → queued, `compressing` → running, `error` → failed, ...); a failed job's
  *   `error.message` is its `job_error` event ("... Example N: ..."), which the jobs view maps to the dataset line.
  * - Events: `GET /fine-tunes/{id}/events` plus one `metrics` event per row of `GET /fine-tunes/{id}/metrics` (SPEC:
- *   rows like `{"train/loss", "train/global_step"}`; `eval/loss` for validation), newest first, so the metrics chart
- *   and the progress column read them as they read OpenAI's.
+ *   rows like `{"train/loss", "train/global_step"}`; `eval/loss` for validation), newest first (new ones always on
+ *   top: `newestFirst`), so the metrics chart and the progress column read them as they read OpenAI's.
  * - Checkpoints: `GET /fine-tunes/{id}/checkpoints`; a checkpoint's model id is `JOB:STEP` (SPEC `from_checkpoint`:
  *   "{$JOB_ID}:{$STEP}").
  * - Models: `GET /models` plus the output models of the account's finished jobs. Chat: the OpenAI-compatible
@@ -88,6 +88,10 @@ export class TogetherTunelineClient extends OpenServiceRefusals implements Tunel
   private readonly label: string;
   /** The `job_error` message of failed jobs (final: read once per job). */
   private readonly failures = new Map<string, string | undefined>();
+  /** When each event was first seen (see `newestFirst`). */
+  private readonly stamps = new Map<string, { readonly time: number; readonly seq: number }>();
+  private latestMessage = 0;
+  private seq = 0;
 
   constructor(config: OpenClientConfig) {
     super(TOGETHER, BATCH_REASON);
@@ -161,11 +165,8 @@ export class TogetherTunelineClient extends OpenServiceRefusals implements Tunel
       const [events, metrics] = await Promise.all([this.together.listEvents(id, o), this.together.metrics(id, o)]);
       const totalSteps = events.reduce<number | undefined>((t, e) => (typeof e.total_steps === 'number' && e.total_steps > 0 ? e.total_steps : t), undefined);
       const messages = events.map((e, i) => messageEvent(id, e, i));
-      const last = messages.reduce((t, e) => Math.max(t, e.created_at), 0);
-      const points = metrics.map((row) => metricsEvent(id, row, totalSteps, last)).filter((e): e is FineTuningJobEvent => e !== undefined);
-      // Newest first. Metrics rows (chronological in the SPEC) carry no time: they come first, newest row on top, so
-      // that a poll that stops at the first event it knows (the metrics panel) sees every new point.
-      const all = [...points.reverse(), ...messages.reverse()];
+      const points = metrics.map((row) => metricsEvent(id, row, totalSteps)).filter((e): e is FineTuningJobEvent => e !== undefined);
+      const all = this.newestFirst([...messages, ...points]);
       return pageOf(all, params);
     }, opts);
   }
@@ -186,6 +187,29 @@ export class TogetherTunelineClient extends OpenServiceRefusals implements Tunel
         .sort((a, b) => b.step_number - a.step_number);
       return pageOf(all, params);
     }, opts);
+  }
+
+  /**
+   * Events newest first, in an order that only ever grows at the top: metrics rows carry no time (SPEC), so each
+   * event is stamped when this client first sees it — with the newest message time seen so far and a sequence number
+   * — and sorted by (time, sequence), newest first. A poll that stops at the first event it knows (the metrics
+   * panel, the jobs view) so sees every new message and every new point. Stamps are kept per client (small: the
+   * events of the jobs looked at).
+   */
+  private newestFirst(events: readonly FineTuningJobEvent[]): FineTuningJobEvent[] {
+    for (const e of events) {
+      if (e.type !== 'metrics') this.latestMessage = Math.max(this.latestMessage, e.created_at);
+    }
+    const stamped = events.map((e) => {
+      let stamp = this.stamps.get(e.id);
+      if (!stamp) {
+        stamp = { time: e.type === 'metrics' ? this.latestMessage : e.created_at, seq: this.seq++ };
+        this.stamps.set(e.id, stamp);
+      }
+      return { e: e.type === 'metrics' ? { ...e, created_at: stamp.time } : e, stamp };
+    });
+    stamped.sort((a, b) => b.stamp.time - a.stamp.time || b.stamp.seq - a.stamp.seq);
+    return stamped.map((x) => x.e);
   }
 
   // ---- models and chat
@@ -264,11 +288,11 @@ function messageEvent(jobId: string, e: FinetuneEvent, index: number): FineTunin
 }
 
 /** One metrics row (`train/loss`, `train/global_step`, `eval/loss`, ...) as an OpenAI `metrics` event. */
-function metricsEvent(jobId: string, row: Readonly<Record<string, number>>, totalSteps: number | undefined, at: number): FineTuningJobEvent | undefined {
+function metricsEvent(jobId: string, row: Readonly<Record<string, number>>, totalSteps: number | undefined): FineTuningJobEvent | undefined {
   const step = row['train/global_step'] ?? row['global_step'] ?? row['step'];
   if (typeof step !== 'number') return undefined;
   const trainLoss = row['train/loss'] ?? row['train_loss'];
   const validLoss = row['eval/loss'] ?? row['valid/loss'] ?? row['eval_loss'];
   const data = { step, ...(trainLoss !== undefined ? { train_loss: trainLoss } : {}), ...(validLoss !== undefined ? { valid_loss: validLoss } : {}), ...(totalSteps !== undefined ? { total_steps: totalSteps } : {}) };
-  return { id: `${jobId}:metrics:${step}`, object: 'fine_tuning.job.event', created_at: at, level: 'info', message: `Step ${step}${trainLoss !== undefined ? `: training loss ${trainLoss}` : ''}`, type: 'metrics', data };
+  return { id: `${jobId}:metrics:${step}`, object: 'fine_tuning.job.event', created_at: 0, level: 'info', message: `Step ${step}${trainLoss !== undefined ? `: training loss ${trainLoss}` : ''}`, type: 'metrics', data };
 }
