@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { ApiError, openSettingsAction } from './errors';
 import { bedrockMantleBaseUrl, providerFor } from './providers';
+import { FireworksTunelineClient } from './providers/fireworks/tunelineClient';
+import { TogetherTunelineClient } from './providers/together/tunelineClient';
 import { SdkClient, type RetryPolicy } from './sdkClient';
 import type { ApiLog, Endpoint, ProviderKind, TunelineClient } from './types';
 
@@ -115,30 +117,17 @@ export function clientConfig(settings: EndpointSettings, apiKey: string): Client
 }
 
 /**
- * Providers whose API is not OpenAI-shaped: their clients (`providers/together/client.ts`,
- * `providers/fireworks/client.ts`) do not implement `TunelineClient` yet, so the extension's factory refuses them
- * with this message rather than send OpenAI-shaped requests to them.
- */
-export const NOT_OPENAI_SHAPED: readonly ProviderKind[] = ['together', 'fireworks'];
-
-/**
- * The client of a provider: `SdkClient` for the OpenAI-shaped services (OpenAI, Azure v1, custom, Nebius, Bedrock
- * Mantle) at the adapter's base URL (endpointFromSettings), with an optional retry policy and an optional lookup of
- * the Azure deployments Tuneline knows (consulted before `tuneline.azure.deployments`).
+ * The client of a provider, built per service: `SdkClient` for the OpenAI-shaped services (OpenAI, Azure v1, custom,
+ * Nebius, Bedrock Mantle) at the adapter's base URL (endpointFromSettings), `TogetherTunelineClient` for Together AI
+ * (its SDK and presigned upload) and `FireworksTunelineClient` for Fireworks AI (its REST API, account from
+ * `tuneline.fireworks.account`), all with the same retry policy; `deploymentFor`: the Azure deployments Tuneline
+ * knows (consulted before `tuneline.azure.deployments`).
  */
 export function sdkClientFactory(retry?: Partial<RetryPolicy>, deploymentFor?: (model: string) => string | undefined): ClientFactory {
   return (c, log) => {
-    if (NOT_OPENAI_SHAPED.includes(c.endpoint.provider)) {
-      throw new ApiError(
-        `Tuneline cannot connect to ${PROVIDER_LABELS[c.endpoint.provider]} from the editor yet: its upload and job API is not OpenAI-shaped, and this build does not wire its client into uploads, jobs and the training wizard. Use the CLI, or another provider.`,
-        'config',
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        openSettingsAction('tuneline.provider'),
-      );
-    }
+    const common = { endpoint: c.endpoint, apiKey: c.apiKey, accountKey: c.accountKey, label: c.label, log, ...(retry ? { retry } : {}) };
+    if (c.endpoint.provider === 'together') return new TogetherTunelineClient(common);
+    if (c.endpoint.provider === 'fireworks') return new FireworksTunelineClient({ ...common, account: c.settings.fireworksAccount ?? '' });
     return new SdkClient({ ...c, log, deployments: c.settings.azureDeployments, ...(retry ? { retry } : {}), ...(deploymentFor ? { deploymentFor } : {}) });
   };
 }

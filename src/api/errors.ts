@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import { CancelledError, UserFacingError, type ErrorAction } from '../core/errors';
 import { isNetworkError, networkCause, scrubKeys } from './errorInfo';
+import { ProviderHttpError } from './providers/retry';
 import type { ErrorExplanation, ErrorFacts } from './providers/types';
 
 export { exampleNumber, exampleToLine, isNetworkError, isRetryable, retryAfterMs, scrubKeys } from './errorInfo';
@@ -78,10 +79,16 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return new ApiError(`Tuneline could not ${what}: ${where} did not answer in time.${retryNote(retries)} Check your connection and try again.`, 'timeout');
   }
-  if (error instanceof OpenAI.APIConnectionError || isNetworkError(error)) {
-    const cause = error instanceof Error ? networkCause(error) : '';
+  // The REST clients' failures (providers/retry.ts: Together's presigned upload and SDK calls, Fireworks): the same
+  // words as the openai SDK's, from the status, code and message the service sent (no status: it could not connect).
+  if (error instanceof ProviderHttpError && error.status !== undefined) {
+    return httpApiError(error.status, { message: error.serviceMessage, ...(error.code !== undefined ? { code: error.code } : {}) }, where, what, error.retries, explainer);
+  }
+  if (error instanceof OpenAI.APIConnectionError || isNetworkError(error) || error instanceof ProviderHttpError) {
+    const rest = error instanceof ProviderHttpError ? error : undefined;
+    const cause = rest ? rest.serviceMessage : error instanceof Error ? networkCause(error) : '';
     return new ApiError(
-      `Tuneline could not ${what}: the connection to ${where} failed${cause ? ` (${cause})` : ''}.${retryNote(retries)} Check the endpoint setting and your connection.`,
+      `Tuneline could not ${what}: the connection to ${where} failed${cause ? ` (${cause})` : ''}.${retryNote(rest ? rest.retries : retries)} Check the endpoint setting and your connection.`,
       'connection',
       undefined,
       undefined,
@@ -91,12 +98,30 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
     );
   }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
-    const adapter = explainer;
-    const status = error.status;
     const body = (error.error ?? {}) as { message?: unknown; code?: unknown; param?: unknown; type?: unknown };
-    const provider = scrubKeys(typeof body.message === 'string' ? body.message : stripStatus(error.message));
     const code = typeof body.code === 'string' ? body.code : (error.code ?? undefined) || undefined;
     const param = typeof body.param === 'string' ? body.param : (error.param ?? undefined) || undefined;
+    const message = scrubKeys(typeof body.message === 'string' ? body.message : stripStatus(error.message));
+    return httpApiError(error.status, { message, ...(code !== undefined ? { code } : {}), ...(param !== undefined ? { param } : {}), ...(typeof body.type === 'string' ? { type: body.type } : {}) }, where, what, retries, explainer);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError(`Tuneline could not ${what}: ${scrubKeys(message)}`, 'other');
+}
+
+/** An HTTP failure (status + the service's scrubbed message, code, param, type) in plain words. */
+function httpApiError(
+  status: number,
+  body: { readonly message: string; readonly code?: string; readonly param?: string; readonly type?: string },
+  where: ProviderLabel,
+  what: string,
+  retries: number,
+  explainer: ErrorExplainer | undefined,
+): ApiError {
+  {
+    const adapter = explainer;
+    const provider = body.message;
+    const code = body.code;
+    const param = body.param;
     const said = provider ? ` ${where} said: "${provider}"` : '';
     const make = (kind: ApiErrorKind, text: string, actions: Record<string, ErrorAction> = {}) => new ApiError(text, kind, status, code, param, provider, actions);
     const explained = adapterExplanation(adapter, { status, ...(code !== undefined ? { code } : {}), ...(provider ? { message: provider } : {}) });
@@ -133,8 +158,6 @@ export function toApiError(error: unknown, where: ProviderLabel, what: string, r
     }
     return make('other', `Tuneline could not ${what}: ${where} answered ${status}.${said}`);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ApiError(`Tuneline could not ${what}: ${scrubKeys(message)}`, 'other');
 }
 
 /** The adapter's explanation, if it has one; an adapter that throws is ignored (the generic message applies). */

@@ -1,8 +1,10 @@
 /**
  * The surface of the provider API the rest of Tuneline uses (upload, training, the jobs view, the playground), so
- * that tests can swap the provider. One implementation: `SdkClient` (the `openai` SDK, for OpenAI, Azure OpenAI v1
- * and any OpenAI-compatible endpoint), used by the extension, the Batch API evaluation and the CLI alike. Every method
- * takes an optional `signal` (cancellation) and honours Tuneline's retry policy; `SdkClient` turns its failures into
+ * that tests can swap the provider. Implementations: `SdkClient` (the `openai` SDK, for OpenAI, Azure OpenAI v1,
+ * Nebius, Bedrock Mantle and any OpenAI-compatible endpoint), `TogetherTunelineClient` and `FireworksTunelineClient`
+ * (providers/together, providers/fireworks: their own APIs answered in these OpenAI shapes), used by the extension,
+ * the evaluation and the CLI alike. Every method
+ * takes an optional `signal` (cancellation) and honours Tuneline's retry policy; each turns its failures into
  * an `ApiError` (plain words, no key) or a `CancelledError`. Other implementations (the tests' fakes) may throw
  * anything, so callers describe errors with `describeError`, not by their type. No `vscode` here.
  */
@@ -121,6 +123,11 @@ export interface TunelineClient {
   chat(request: ChatRequest, opts?: RequestOptions): Promise<ChatCompletion>;
 
   // Batch API (evaluation of large files)
+  /**
+   * Whether this client can use a Batch API; absent = it can (the OpenAI-shaped services). When unsupported, the
+   * reason in plain words: evaluation then runs live instead of offering the Batch API.
+   */
+  readonly batchApi?: { readonly supported: true } | { readonly supported: false; readonly reason: string };
   /** `url` of each batch request line and `endpoint` of the batch (Azure v1 has no `/v1` prefix). */
   readonly batchChatUrl: '/v1/chat/completions' | '/chat/completions';
   /** Uploads a batch input file (purpose `batch`); resolves with its id. */

@@ -138,8 +138,12 @@ export class EvalService extends Disposable {
     if (models.length === 0) throw new UserFacingError(vscode.l10n.t('Pick at least one model to evaluate.'));
     const settings = readEvalSettings(o.file);
     const requests = examples.length * models.length;
-    const batch = o.batch ?? (settings.batchThreshold > 0 && requests >= settings.batchThreshold);
     const client = await this.provider.getClient();
+    // A service without a usable Batch API (the client says why): never offered; a threshold choice runs live.
+    const noBatch = client.batchApi?.supported === false ? client.batchApi.reason : undefined;
+    if (o.batch === true && noBatch) throw new UserFacingError(noBatch);
+    const batch = !noBatch && (o.batch ?? (settings.batchThreshold > 0 && requests >= settings.batchThreshold));
+    if (noBatch && o.batch === undefined && settings.batchThreshold > 0 && requests >= settings.batchThreshold) this.log.info(`Evaluation: ${noBatch}`);
     this.log.info(`Evaluation of ${path.basename(dataset)}: ${examples.length} examples × ${models.length} model(s) (${models.join(', ')}), ${batch ? 'Batch API' : `live, ${o.concurrency ?? settings.concurrency} at a time`}; ${skipped.length} line(s) skipped`);
     const header = (mode: 'live' | 'batch', batchId?: string) => evalHeader(dataset, models, mode, examples.length, skipped, batchId);
     if (!batch) return this.runLiveEval(client, dataset, examples, header('live'), o.concurrency ?? settings.concurrency, o.show ?? true);

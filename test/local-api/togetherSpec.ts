@@ -99,7 +99,29 @@ export class TogetherSpecChecker {
         if (!v(JSON.parse(r.requestJson))) this.violations.push(`${r.method} ${r.operation} request: ${fmt(v.errors).join('; ')}`);
       }
     }
+    if (r.events) {
+      // A streamed answer: every event against the SPEC's text/event-stream schema (ChatCompletionStream).
+      const resp = (op['responses'] as Obj)[String(r.status)];
+      const sse = isObj(resp) && isObj(resp['content']) ? (resp['content'] as Obj)['text/event-stream'] : undefined;
+      if (!isObj(sse) || sse['schema'] === undefined) {
+        this.violations.push(`${r.method} ${r.operation} ${r.status}: no text/event-stream schema in the SPEC`);
+        return;
+      }
+      const v = validator(sse['schema']);
+      for (const data of r.events) {
+        this.checked++;
+        const event = data === '[DONE]' ? { data: '[DONE]' } : { data: JSON.parse(data) as Json };
+        if (!v(event)) this.violations.push(`${r.method} ${r.operation} ${r.status} event: ${fmt(v.errors).join('; ')}\n  ${data.slice(0, 300)}`);
+      }
+      return;
+    }
     const resp = (op['responses'] as Obj)[String(r.status)];
+    if (r.contentType) {
+      // A body that is not JSON (GET /files/{id}/content: text/plain): the SPEC must list that content type.
+      this.checked++;
+      if (!(isObj(resp) && isObj(resp['content']) && (resp['content'] as Obj)[r.contentType] !== undefined)) this.violations.push(`${r.method} ${r.operation} ${r.status}: no ${r.contentType} answer in the SPEC`);
+      return;
+    }
     const content = isObj(resp) && isObj(resp['content']) ? (resp['content'] as Obj)['application/json'] : undefined;
     const schema: Json | undefined = isObj(content) ? content['schema'] : r.status >= 400 ? { $ref: '#/components/schemas/ErrorData' } : undefined;
     if (schema === undefined) {

@@ -31,6 +31,7 @@ export interface FireworksFault {
   readonly path: string;
   readonly status: number;
   readonly retryAfterSeconds?: number;
+  readonly message?: string;
   times: number;
 }
 
@@ -186,7 +187,7 @@ export async function startLocalFireworks(options: { port?: number; key?: string
         fault.times--;
         return fault.status === 429
           ? fail(429, 8, 'rate limit exceeded; please retry later', fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {})
-          : fail(fault.status, 14, 'the service is currently unavailable');
+          : fail(fault.status, fault.status === 503 ? 14 : 13, fault.message ?? 'the service is currently unavailable');
       }
       let json: Record<string, unknown> = {};
       if (String(req.headers['content-type'] ?? '').startsWith('application/json') && body.length > 0) {
@@ -216,8 +217,21 @@ export async function startLocalFireworks(options: { port?: number; key?: string
             }
           }
         }
+        const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
+        if (json['stream'] === true) {
+          // OpenAI-compatible streaming (docs.fireworks.ai/api-reference/post-chatcompletions): `data: chunk` events
+          // and `data: [DONE]`; the last chunk has finish_reason and usage.
+          const words = content.match(/\S+\s*/g) ?? [content];
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          words.forEach((w, i) => {
+            const end = i === words.length - 1;
+            res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: clock.seconds(), model, choices: [{ index: 0, delta: { role: 'assistant', content: w }, finish_reason: end ? 'stop' : null }], ...(end ? { usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length } } : {}) })}\n\n`);
+          });
+          res.end('data: [DONE]\n\n');
+          return;
+        }
         return reply(200, {
-          id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+          id,
           object: 'chat.completion',
           created: clock.seconds(),
           model,
@@ -247,6 +261,17 @@ export async function startLocalFireworks(options: { port?: number; key?: string
         ds.state = 'READY';
         ds.exampleCount = String(file.toString('utf8').split('\n').filter((l) => l.trim()).length);
         return reply(200, { id: m[1], object: 'file', bytes: file.length, created_at: clock.seconds(), filename: `${m[1]}.jsonl`, purpose: 'fine-tune' });
+      }
+      if (path === '/datasets' && method === 'GET') {
+        // Gateway ListDatasets: pageSize, pageToken → {datasets, nextPageToken, totalSize}.
+        const all = [...datasets.values()].reverse();
+        const size = Math.min(Number(u.searchParams.get('pageSize') ?? 50) || 50, 200);
+        const start = Number(u.searchParams.get('pageToken') ?? 0) || 0;
+        return reply(200, { datasets: all.slice(start, start + size).map((d) => ({ ...d, content: undefined, userUploaded: {} })), ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}), totalSize: all.length });
+      }
+      if ((m = /^\/datasets\/([^/:]+)$/.exec(path)) && method === 'DELETE') {
+        if (!datasets.delete(`accounts/${account}/datasets/${m[1]}`)) return fail(404, 5, `dataset ${m[1]} not found`);
+        return reply(200, {});
       }
       if ((m = /^\/datasets\/([^/:]+)$/.exec(path)) && method === 'GET') {
         const ds = datasets.get(`accounts/${account}/datasets/${m[1]}`);

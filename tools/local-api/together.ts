@@ -48,6 +48,10 @@ export interface TogetherResponseRecord {
   readonly status: number;
   readonly body: string;
   readonly requestJson?: string;
+  /** A streamed answer (`text/event-stream`): each event's `data` as sent, the `[DONE]` sentinel included. */
+  readonly events?: readonly string[];
+  /** The content type of a body that is not JSON (`text/plain` file content). */
+  readonly contentType?: string;
 }
 
 interface StoredFile {
@@ -360,6 +364,15 @@ export async function startLocalTogether(options: LocalTogetherOptions = {}): Pr
           options.onResponse?.({ ...rec, status: 302, body: '' });
           return;
         }
+        case '/files/{id}/content': {
+          // SPEC: 200 text/plain, the file's bytes.
+          const f = files.get(p['id']!);
+          if (!f) return send(res, rec, 404, error(`File ${p['id']} not found`, 'invalid_request_error', 'not_found'));
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(f.content ?? Buffer.alloc(0));
+          options.onResponse?.({ ...rec, status: 200, body: '', contentType: 'text/plain' });
+          return;
+        }
         case '/files/{id}': {
           const f = files.get(p['id']!);
           if (!f) return send(res, rec, 404, error(`File ${p['id']} not found`, 'invalid_request_error', 'not_found'));
@@ -459,6 +472,13 @@ export async function startLocalTogether(options: LocalTogetherOptions = {}): Pr
           return send(res, rec, 200, { data: job!.checkpoints });
         case '/fine-tunes/{id}/metrics':
           return send(res, rec, 200, { metrics: job!.metrics });
+        case '/models': {
+          // SPEC GET /models: a bare array of ModelInfo {id, object, created, type, ...}; tuned models appear once
+          // their job has completed (Together lists the account's fine-tuned models with the serverless ones).
+          const base = TOGETHER_LOCAL_MODELS.map((m) => ({ id: m.model_name, object: 'model', created: 1_721_000_000, type: 'chat', display_name: m.model_name.split('/').pop(), organization: m.model_name.split('/')[0] }));
+          const tuned = [...jobs.values()].filter((j) => j.status === 'completed').map((j) => ({ id: j.outputName, object: 'model', created: Math.floor(j.updated / 1000), type: 'chat', display_name: j.outputName, organization: 'local_user' }));
+          return send(res, rec, 200, [...base, ...tuned]);
+        }
         case '/chat/completions': {
           const model = String(json['model'] ?? '');
           const tuned = [...jobs.values()].find((j) => j.outputName === model && j.status === 'completed');
@@ -469,8 +489,25 @@ export async function startLocalTogether(options: LocalTogetherOptions = {}): Pr
           const messages = (json['messages'] as { content?: unknown }[] | undefined) ?? [];
           const last = String(messages[messages.length - 1]?.content ?? '');
           const content = tuned ? `(${model}) ${replyFor(tuned, last, files)}` : `Echo: ${last}`;
+          const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
+          if (json['stream'] === true) {
+            // SPEC ChatCompletionStream: `data: ChatCompletionChunk` events, then the `[DONE]` sentinel; the last
+            // chunk carries finish_reason (Together's `eos` for an end of sequence) and usage.
+            const words = content.match(/\S+\s*/g) ?? [content];
+            const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: Record<string, number>) =>
+              JSON.stringify({ id, object: 'chat.completion.chunk', created: clock.seconds(), model, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) });
+            const events = [
+              ...words.map((w, i) => chunk({ role: 'assistant', content: w }, i === words.length - 1 ? 'eos' : null, i === words.length - 1 ? { prompt_tokens: Math.ceil(last.length / 4), completion_tokens: words.length, total_tokens: Math.ceil(last.length / 4) + words.length } : undefined)),
+              '[DONE]',
+            ];
+            res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+            for (const e of events) res.write(`data: ${e}\n\n`);
+            res.end();
+            options.onResponse?.({ ...rec, status: 200, body: '', events });
+            return;
+          }
           return send(res, rec, 200, {
-            id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+            id,
             object: 'chat.completion',
             created: clock.seconds(),
             model,
@@ -531,6 +568,7 @@ const ROUTES: readonly { method: string; template: string }[] = [
   { method: 'GET', template: '/files' },
   { method: 'POST', template: '/files' },
   { method: 'GET', template: '/files/{id}' },
+  { method: 'GET', template: '/files/{id}/content' },
   { method: 'DELETE', template: '/files/{id}' },
   { method: 'GET', template: '/fine-tunes' },
   { method: 'POST', template: '/fine-tunes' },
@@ -542,6 +580,7 @@ const ROUTES: readonly { method: string; template: string }[] = [
   { method: 'GET', template: '/fine-tunes/{id}/checkpoints' },
   { method: 'GET', template: '/fine-tunes/{id}/metrics' },
   { method: 'POST', template: '/chat/completions' },
+  { method: 'GET', template: '/models' },
 ];
 
 /** The routes of the flavour, with the SPEC's path templates. */

@@ -274,6 +274,13 @@ function togetherProvider(): Provider {
           source: TOGETHER_SOURCES.pricing,
         };
       }
+      if (facts.status === 404 && (facts.code === 'model_not_available' || /non-serverless model/i.test(facts.message ?? ''))) {
+        return {
+          message: 'Together serves a fine-tuned model only once it is deployed on a dedicated endpoint, and this one is not deployed.',
+          next: 'Deploy it from the model\'s page in Together\'s console (billed by the minute while it runs), then chat with it again.',
+          source: TOGETHER_SOURCES.serving,
+        };
+      }
       return undefined;
     },
   });

@@ -58,8 +58,47 @@ export interface FireworksPage {
 }
 
 export interface ChatReply {
-  readonly choices: readonly { readonly message: { readonly role: string; readonly content: string } }[];
+  readonly id?: string;
+  readonly created?: number;
+  readonly choices: readonly { readonly index?: number; readonly message: { readonly role: string; readonly content: string }; readonly finish_reason?: string }[];
   readonly model: string;
+  readonly usage?: { readonly prompt_tokens?: number; readonly completion_tokens?: number; readonly total_tokens?: number };
+}
+
+export interface ChatChunk {
+  readonly id?: string;
+  readonly created?: number;
+  readonly model?: string;
+  readonly choices?: readonly { readonly index?: number; readonly delta?: { readonly content?: string | null }; readonly finish_reason?: string | null }[];
+  readonly usage?: { readonly prompt_tokens?: number; readonly completion_tokens?: number; readonly total_tokens?: number } | null;
+}
+
+export interface ChatSampling {
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+}
+
+const sampling = (o?: ChatSampling) => ({ ...(o?.temperature !== undefined ? { temperature: o.temperature } : {}), ...(o?.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}) });
+
+/** The `data:` events of a server-sent event stream, parsed as JSON, until `[DONE]` (linear in the body). */
+export async function* sseChunks(res: Response): AsyncIterable<ChatChunk> {
+  if (!res.body) return;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(bytes, { stream: true });
+    let nl: number;
+    let start = 0;
+    while ((nl = buffer.indexOf('\n', start)) >= 0) {
+      const line = buffer.slice(start, nl).replace(/\r$/, '');
+      start = nl + 1;
+      if (!line.startsWith('data:')) continue;
+      const data = line.slice(5).trim();
+      if (data === '[DONE]') return;
+      if (data) yield JSON.parse(data) as ChatChunk;
+    }
+    buffer = buffer.slice(start);
+  }
 }
 
 /** The id segment of a resource name (`accounts/a/supervisedFineTuningJobs/x` → `x`). */
@@ -105,8 +144,22 @@ export class FireworksClient {
     return this.getDataset(datasetId, opts);
   }
 
+  /** The account's datasets, one page (Gateway ListDatasets: `pageSize`, `pageToken` → `{datasets, nextPageToken}`). */
+  async listDatasets(page: { pageSize?: number; pageToken?: string } = {}, opts?: CallOptions): Promise<{ datasets: FireworksDataset[]; nextPageToken?: string }> {
+    const q = new URLSearchParams();
+    if (page.pageSize) q.set('pageSize', String(page.pageSize));
+    if (page.pageToken) q.set('pageToken', page.pageToken);
+    const r = await this.json<{ datasets?: FireworksDataset[]; nextPageToken?: string }>('list datasets', `${this.account}/datasets${q.size ? `?${q}` : ''}`, { method: 'GET' }, opts);
+    return { datasets: r.datasets ?? [], ...(r.nextPageToken ? { nextPageToken: r.nextPageToken } : {}) };
+  }
+
+  /** Deletes a dataset (Gateway DeleteDataset). */
+  async deleteDataset(datasetId: string, opts?: CallOptions): Promise<void> {
+    await this.json(`delete dataset ${datasetId}`, `${this.account}/datasets/${encodeURIComponent(resourceId(datasetId))}`, { method: 'DELETE' }, opts);
+  }
+
   getDataset(datasetId: string, opts?: CallOptions): Promise<FireworksDataset> {
-    return this.json(`read dataset ${datasetId}`, `${this.account}/datasets/${encodeURIComponent(datasetId)}`, { method: 'GET' }, opts);
+    return this.json(`read dataset ${datasetId}`, `${this.account}/datasets/${encodeURIComponent(resourceId(datasetId))}`, { method: 'GET' }, opts);
   }
 
   /** `body` is the adapter's `jobRequest(plan)` (dataset resource names, baseModel or warmStartFrom, hyperparameters). */
@@ -137,7 +190,28 @@ export class FireworksClient {
     return this.post(`deploy ${model}`, `${this.account}/deployedModels`, { model }, opts);
   }
 
-  chat(model: string, messages: readonly { role: string; content: string }[], opts?: CallOptions): Promise<ChatReply> {
-    return this.post('get a chat reply', `${this.baseURL}/inference/v1/chat/completions`, { model, messages }, opts);
+  chat(model: string, messages: readonly { role: string; content: string }[], opts?: CallOptions & ChatSampling): Promise<ChatReply> {
+    return this.post('get a chat reply', `${this.baseURL}/inference/v1/chat/completions`, { model, messages, ...sampling(opts) }, opts);
+  }
+
+  /**
+   * A streamed reply: the OpenAI-compatible endpoint with `stream: true` answers server-sent events, `data: {chunk}`
+   * lines ending with `data: [DONE]` (https://docs.fireworks.ai/api-reference/post-chatcompletions, read
+   * 2026-12-03). The request is retried until the stream starts.
+   */
+  async streamChat(model: string, messages: readonly { role: string; content: string }[], opts: CallOptions & ChatSampling = {}): Promise<AsyncIterable<ChatChunk>> {
+    const res = await fetchWithRetry(
+      FIREWORKS_SERVICE,
+      'get a chat reply',
+      (signal) =>
+        fetch(`${this.baseURL}/inference/v1/chat/completions`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${this.options.apiKey}`, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+          body: JSON.stringify({ model, messages, stream: true, ...sampling(opts) }),
+          ...(signal ? { signal } : {}),
+        }),
+      { ...opts, network: false, ...(this.options.retry ? { policy: this.options.retry } : {}), ...(this.options.log ? { log: this.options.log } : {}) },
+    );
+    return sseChunks(res);
   }
 }

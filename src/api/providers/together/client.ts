@@ -30,7 +30,8 @@ import type {
   FinetuneModelLimits,
   FinetuneResponse,
 } from 'together-ai/resources/fine-tuning';
-import type { ChatCompletion } from 'together-ai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk } from 'together-ai/resources/chat/completions';
+import type { ModelObject } from 'together-ai/resources/models/models';
 import { TOGETHER_BASE_URL } from '../together';
 import {
   ProviderHttpError,
@@ -221,30 +222,47 @@ export class TogetherClient {
     return errs[errs.length - 1]?.message;
   }
 
+  /** The file's bytes (SPEC GET /files/{id}/content). */
+  async fileContent(id: string, opts?: CallOptions): Promise<Uint8Array> {
+    return this.call(`read the content of file ${id}`, async (req) => new Uint8Array(await (await this.sdk.files.content(id, req)).arrayBuffer()), opts);
+  }
+
+  /** The models the account can use (SPEC GET /models: a bare array of ModelInfo). */
+  listModels(opts?: CallOptions): Promise<ModelObject[]> {
+    return this.call('list the models', (req) => this.sdk.models.list({}, req), opts);
+  }
+
   // ---- chat (OpenAI-compatible /chat/completions)
 
-  chat(model: string, messages: readonly ChatMessage[], opts: CallOptions & { temperature?: number; maxTokens?: number } = {}): Promise<ChatCompletion> {
-    return this.call(
-      'get a chat reply',
-      (req) =>
-        this.sdk.chat.completions.create(
-          {
-            model,
-            messages: messages.map((m) => ({ role: m.role, content: m.content })),
-            ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-            ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
-          },
-          req,
-        ),
-      { ...opts, network: false },
-    );
+  chat(model: string, messages: readonly ChatMessage[], opts: ChatOptions = {}): Promise<ChatCompletion> {
+    return this.call('get a chat reply', (req) => this.sdk.chat.completions.create({ ...chatBody(model, messages, opts), stream: false }, req), { ...opts, network: false });
+  }
+
+  /**
+   * A streamed reply (SPEC ChatCompletionRequest `stream: true`: server-sent ChatCompletionChunk events). The request
+   * is retried until the stream starts; a stream cut short afterwards is the caller's to report.
+   */
+  streamChat(model: string, messages: readonly ChatMessage[], opts: ChatOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
+    return this.call('get a chat reply', (req) => this.sdk.chat.completions.create({ ...chatBody(model, messages, opts), stream: true }, req), { ...opts, network: false });
   }
 }
+
+/** Chat options: sampling and the caller's signal. */
+export type ChatOptions = CallOptions & { temperature?: number; maxTokens?: number };
 
 /** `signal` (the caller's) combined with a timeout. */
 function timeoutSignal(signal: AbortSignal | undefined, ms: number): AbortSignal {
   const t = AbortSignal.timeout(ms);
   return signal ? AbortSignal.any([signal, t]) : t;
+}
+
+function chatBody(model: string, messages: readonly ChatMessage[], opts: ChatOptions) {
+  return {
+    model,
+    messages: messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+    ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
+  };
 }
 
 export { RequestCancelledError };
