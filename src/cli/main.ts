@@ -11,13 +11,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MODEL, METHODS, validateFile, type MethodSetting, type ValidationReport } from '../core';
-import { PROVIDER_IDS, providerId } from '../core/profiles';
+import { providerFor, retirementLine } from '../api/providers';
+import { PROVIDER_IDS, providerId, type ProviderId } from '../core/profiles';
 import { formatJson, formatSarif, formatText, textProblemLine, textSummary, type FileResult } from './format';
 
 export interface CliIo {
   readonly stdout: { write(s: string): unknown };
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   readonly cwd?: string;
+  /** The clock for retirement days (tests drive it). */
+  readonly now?: () => Date;
 }
 
 declare const TUNELINE_VERSION: string | undefined;
@@ -41,6 +44,7 @@ Options:
                        fine-tuning method (default: auto, inferred from the file as a whole)
   --provider NAME      judge the file by that service's dataset rules: ${PROVIDER_IDS.join(', ')} (default: openai)
   --model ID           target model (default: ${DEFAULT_MODEL}); aliases and ft: ids map to their base
+                       (when given, its retirement dates on the provider are printed first)
   --format text|json|sarif
                        output format (default: text); sarif is SARIF 2.1.0 for code scanning
   --max-problems N     print at most N problems per file (counts still include all)
@@ -233,6 +237,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return 2;
       }
     }
+    if (opts.model !== undefined) {
+      // Issue 18: what retires when, for the chosen model (stdout in text format, stderr beside json/sarif).
+      const line = modelRetirementLine((opts.provider ?? 'openai') as ProviderId, opts.model, (io.now ?? (() => new Date()))());
+      (opts.format === 'text' ? io.stdout : io.stderr).write(line + '\n');
+    }
     const results: FileResult[] = [];
     let unreadable = false;
     let errors = false;
@@ -281,6 +290,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`tuneline: internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
     return 2;
   }
+}
+
+/** The retirement line of `model` on `provider`'s adapter table, or why there is none. */
+export function modelRetirementLine(provider: ProviderId, model: string, now: Date): string {
+  const p = providerFor(provider);
+  const m = p.model(model.trim());
+  if (!m) return `${model} on ${p.label}: not in Tuneline's model table, retirement dates unknown`;
+  return retirementLine(m.label, p.label, m.retirement, now);
 }
 
 function unwrapGrader(g: unknown): unknown {

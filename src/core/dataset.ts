@@ -21,6 +21,7 @@ import { exampleImages, exampleTokens, estimateTokens, tokenUpperBound } from '.
 import { getEncoder } from './tokens/encoding';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost, type CostEstimate } from './tokens/cost';
 import { applyFileProfile, applyLineProfile, profileContext } from './profiles/apply';
+import { OPENAI_FILE_BYTES } from './profiles/catalog';
 import {
   MAX_GROUPS,
   NEAR_IDENTICAL,
@@ -298,7 +299,8 @@ export interface FileFacts {
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
-export const FILES_API_LIMIT = 512 * MB;
+/** The Files API's limit per file (defined with the profiles, which read it as the OpenAI-shaped default). */
+export const FILES_API_LIMIT = OPENAI_FILE_BYTES;
 export const UPLOADS_API_LIMIT = 8 * GB;
 
 function fileProblem(id: FileRuleId, message: string, data?: Record<string, unknown>): Problem {

@@ -103,7 +103,7 @@ let viewOf: Uint8Array | undefined;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 /** An `Int32Array` over the last buffer hashed whose start is 4-byte aligned. */
 let wordsOf: Uint8Array | undefined;
-let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let words: Int32Array = new Int32Array(0);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**

@@ -9,38 +9,11 @@ import type { FineTuningJob } from '../../src/api/types';
 import type { JobsApi } from '../../src/jobs/register';
 import type { JobsNode } from '../../src/jobs/nodes';
 import { connect, type Connected } from './apiFixture';
-import { fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor } from './helpers';
+import { fixtureUri, JOBS_PANE, jobsViewText as viewText, runnerRequest, screenshot, sleep, testName, waitFor, waitForJobsView } from './helpers';
 
-const JOBS_PANE = '.pane:has(.pane-header[aria-label^="Fine-tuning Jobs"])';
+const waitForView = (re: RegExp, what: string, timeoutMs?: number) => waitForJobsView(re, what, 'deploy', timeoutMs);
+
 const hasRunner = () => !!process.env.TUNELINE_TEST_ACK_DIR;
-
-async function viewText(): Promise<string | undefined> {
-  try {
-    const r = await runnerRequest({ type: 'text', selector: `${JOBS_PANE} .pane-body`, timeoutMs: 2000 });
-    return r === undefined ? undefined : String(r.value);
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitForView(re: RegExp, what: string, timeoutMs = 20_000): Promise<string | undefined> {
-  if (!hasRunner()) return undefined;
-  let last: string | undefined;
-  try {
-    await waitFor(
-      async () => {
-        last = await viewText();
-        return last !== undefined && re.test(last);
-      },
-      what,
-      timeoutMs,
-    );
-    return last;
-  } catch (e) {
-    await screenshot(`deploy-failed-${what.replace(/[^A-Za-z0-9]+/g, '-')}`);
-    throw new Error(`${(e as Error).message} (view text: ${JSON.stringify(last)})`);
-  }
-}
 
 async function count(selector: string): Promise<number | undefined> {
   if (!hasRunner()) return undefined;

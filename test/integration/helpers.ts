@@ -124,3 +124,39 @@ export async function waitForWebviewText(selector: string, ok: (text: string) =>
   );
   return last!;
 }
+
+/** The jobs view's pane in the workbench. */
+export const JOBS_PANE = '.pane:has(.pane-header[aria-label^="Fine-tuning Jobs"])';
+
+/** The text of the jobs view's rows as the person sees them (undefined without the runner, or while unreadable). */
+export async function jobsViewText(): Promise<string | undefined> {
+  try {
+    const r = await runnerRequest({ type: 'text', selector: `${JOBS_PANE} .pane-body`, timeoutMs: 2000 });
+    return r === undefined ? undefined : String(r.value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits for the jobs view to show `re` and returns its text; without the runner it returns undefined at once (the
+ * model checks still run). On a timeout it takes a screenshot (`<prefix>-failed-<what>`) and fails with the last text.
+ */
+export async function waitForJobsView(re: RegExp, what: string, prefix: string, timeoutMs = 20_000): Promise<string | undefined> {
+  if (!process.env.TUNELINE_TEST_ACK_DIR) return undefined;
+  let last: string | undefined;
+  try {
+    await waitFor(
+      async () => {
+        last = await jobsViewText();
+        return last !== undefined && re.test(last);
+      },
+      what,
+      timeoutMs,
+    );
+    return last;
+  } catch (e) {
+    await screenshot(`${prefix}-failed-${what.replace(/[^A-Za-z0-9]+/g, '-')}`);
+    throw new Error(`${(e as Error).message} (view text: ${JSON.stringify(last)})`);
+  }
+}

@@ -9,20 +9,11 @@ import type { JobsApi } from '../../src/jobs/register';
 // types only: the extension's classes are not the test bundle's (instanceof would not match)
 import type { JobNode, JobsNode } from '../../src/jobs/nodes';
 import { connect, type Connected } from './apiFixture';
-import { fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor } from './helpers';
+import { fixtureUri, JOBS_PANE, runnerRequest, screenshot, sleep, testName, waitFor, waitForJobsView } from './helpers';
+
+const waitForView = (re: RegExp, what: string, timeoutMs?: number) => waitForJobsView(re, what, 'jobs', timeoutMs);
 
 const MODEL = 'gpt-4o-mini-2024-07-18';
-const JOBS_PANE = '.pane:has(.pane-header[aria-label^="Fine-tuning Jobs"])';
-
-/** The text of the jobs view's rows as the person sees them (undefined without the runner). */
-async function viewText(): Promise<string | undefined> {
-  try {
-    const r = await runnerRequest({ type: 'text', selector: `${JOBS_PANE} .pane-body`, timeoutMs: 2000 });
-    return r === undefined ? undefined : String(r.value);
-  } catch {
-    return undefined;
-  }
-}
 
 async function count(selector: string, webview = false): Promise<number | undefined> {
   try {
@@ -30,25 +21,6 @@ async function count(selector: string, webview = false): Promise<number | undefi
     return r === undefined ? undefined : Number(r.value);
   } catch {
     return 0;
-  }
-}
-
-/** Waits for the view to show `re` (skipped without the runner: the model checks still run). */
-async function waitForView(re: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
-  if (!process.env.TUNELINE_TEST_ACK_DIR) return;
-  let last: string | undefined;
-  try {
-    await waitFor(
-      async () => {
-        last = await viewText();
-        return last !== undefined && re.test(last);
-      },
-      what,
-      timeoutMs,
-    );
-  } catch (e) {
-    await screenshot(`jobs-failed-${what.replace(/[^A-Za-z0-9]+/g, '-')}`);
-    throw new Error(`${(e as Error).message} (view text: ${JSON.stringify(last)})`);
   }
 }
 

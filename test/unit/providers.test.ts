@@ -246,7 +246,8 @@ describe('provider adapters: Azure AI Foundry rules', () => {
     assert.equal(azure.dataset.maxImagesPerExample, 64);
     assert.equal(azure.dataset.maxImageBytes, 10 * 1024 * 1024);
     assert.equal(azure.dataset.minExamples, 10);
-    assert.equal(azure.dataset.maxFiles, 100);
+    // quotas-limits.md: 100 files (02/17/2026) vs 50 (07/11/2025): the stricter 50 is kept (issue 17, one source).
+    assert.equal(azure.dataset.maxFiles, 50);
     assert.equal(azure.dataset.maxTotalFileBytes, 1024 ** 3);
     assert.equal(azure.quotas.maxRunning, 3);
     assert.equal(azure.quotas.maxRunningByTrainingType?.developer, 5);
@@ -309,7 +310,7 @@ describe('provider adapters: the OpenAI wind-down', () => {
     assert.match(e.message, /gpt-4o, gpt-4o-mini, gpt-4\.1 and gpt-4\.1-mini/);
     assert.match(e.next, /tuneline\.provider.*azure/);
     assert.match(e.next, /baseline/);
-    assert.equal(e.source.url, 'https://platform.openai.com/docs/deprecations');
+    assert.equal(e.source.url, 'https://developers.openai.com/api/docs/deprecations');
     // the message alone is enough (some clients lose the code)
     assert.ok(at('2026-12-03').explainError({ status: 403, message: 'training_not_available: no new jobs' }));
   });

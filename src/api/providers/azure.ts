@@ -7,7 +7,8 @@
  * the published pages are https://learn.microsoft.com/azure/ai-foundry/openai/...). Where two revisions or pages
  * disagree, the note says so and the stricter value is used. /work/notes/azure.md lists every field with its source.
  */
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -18,6 +19,7 @@ import {
   type Provider,
   type ProviderCapabilities,
   type Source,
+  type Retirement,
   type TrainingOption,
   type TrainingPlan,
   type TrainingTypeId,
@@ -41,6 +43,12 @@ export const AZURE_SOURCES = {
   developer: src('openai/how-to/fine-tune-test.md', 'ms.date 09/30/2025: Developer tier, 24-hour lifetime, sku "developertier" (REST) / "Developer" (CLI)'),
   inactive: src('openai/includes/fine-tune.md', '15 days without a call deletes a fine-tuned deployment'),
   issue: { url: 'issues show 16 (Tuneline)', read: READ, note: 'Named by the issue; not found in the Azure docs revisions read on 2026-12-03: verify before release' },
+  /** Fine-tuned models retire in two phases, training and deployment (the "Fine-tuned models" section). */
+  retirements: {
+    url: 'https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements',
+    read: READ,
+    note: '"Fine-tuned models retire in two phases: training and deployment"; for existing customers the gpt-4.x fine-tunes train until no earlier than April 2027 and serve until no earlier than October 2027 (month only, per issue 18; the page revision found shows no exact day: ARM\'s deprecation.fineTune / deprecation.inference give it)',
+  },
   auth: src('openai/includes/fine-tuning-rest.md', 'api-key header on the data plane; ARM calls take "Authorization: Bearer <Entra ID token>"'),
 } as const satisfies Record<string, Source>;
 
@@ -113,39 +121,44 @@ function openModel(id: string, label: string, source: Source, extra: Partial<Tun
     openWeights: true,
     preview: true,
     standardRegions: [],
+    retirement: noDateAnnounced({ ...AZURE_SOURCES.retirements, note: 'no retirement date listed for this preview model' }),
     source,
     ...extra,
   };
 }
+
+/** gpt-4.x fine-tunes for existing customers: training until no earlier than April 2027, serving until October 2027. */
+const GPT4X_FINE_TUNES: Retirement = { training: '2027-04-01', serving: '2027-10-01', noEarlierThan: true, source: AZURE_SOURCES.retirements };
 
 export const AZURE_MODELS: readonly TunableModel[] = [
   // fine-tune-models.md row by row; methods: SFT for all chat models; DPO for gpt-4o, gpt-4.1, gpt-4.1-mini
   // (fine-tuning-direct-preference-optimization.md "model support"); RFT for o4-mini (reinforcement-fine-tuning.md).
   {
     id: 'gpt-4.1-2025-04-14', aliases: ['gpt-4.1'], label: 'gpt-4.1', methods: ['supervised', 'dpo'], trainingTypes: ['standard', 'global', 'developer'],
-    trainingExampleLimit: 65_536, vision: true, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4.1-2025-04-14', source: AZURE_SOURCES.models,
+    trainingExampleLimit: 65_536, vision: true, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4.1-2025-04-14', source: AZURE_SOURCES.models, retirement: GPT4X_FINE_TUNES,
   },
   {
     id: 'gpt-4.1-mini-2025-04-14', aliases: ['gpt-4.1-mini'], label: 'gpt-4.1-mini', methods: ['supervised', 'dpo'], trainingTypes: ['standard', 'global', 'developer'],
-    trainingExampleLimit: 65_536, vision: false, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4.1-mini-2025-04-14', source: AZURE_SOURCES.models,
+    trainingExampleLimit: 65_536, vision: false, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4.1-mini-2025-04-14', source: AZURE_SOURCES.models, retirement: GPT4X_FINE_TUNES,
   },
   {
     // "Training example context length: 32,768" on Azure (the catalogue's OpenAI limit is 65,536).
     id: 'gpt-4.1-nano-2025-04-14', aliases: ['gpt-4.1-nano'], label: 'gpt-4.1-nano', methods: ['supervised'], trainingTypes: ['standard', 'global', 'developer'],
-    trainingExampleLimit: 32_768, vision: false, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4.1-nano-2025-04-14', source: AZURE_SOURCES.models,
+    trainingExampleLimit: 32_768, vision: false, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4.1-nano-2025-04-14', source: AZURE_SOURCES.models, retirement: GPT4X_FINE_TUNES,
   },
   {
     id: 'gpt-4o-2024-08-06', aliases: ['gpt-4o'], label: 'gpt-4o', methods: ['supervised', 'dpo'], trainingTypes: ['standard', 'global', 'developer'],
-    trainingExampleLimit: 65_536, vision: true, openWeights: false, preview: false, standardRegions: ['East US2', ...NCUS_SWEDEN], catalogueId: 'gpt-4o-2024-08-06', source: AZURE_SOURCES.models,
+    trainingExampleLimit: 65_536, vision: true, openWeights: false, preview: false, standardRegions: ['East US2', ...NCUS_SWEDEN], catalogueId: 'gpt-4o-2024-08-06', source: AZURE_SOURCES.models, retirement: GPT4X_FINE_TUNES,
   },
   {
     id: 'gpt-4o-mini-2024-07-18', aliases: ['gpt-4o-mini'], label: 'gpt-4o-mini', methods: ['supervised'], trainingTypes: ['standard', 'global', 'developer'],
-    trainingExampleLimit: 65_536, vision: false, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4o-mini-2024-07-18', source: AZURE_SOURCES.models,
+    trainingExampleLimit: 65_536, vision: false, openWeights: false, preview: false, standardRegions: NCUS_SWEDEN, catalogueId: 'gpt-4o-mini-2024-07-18', source: AZURE_SOURCES.models, retirement: GPT4X_FINE_TUNES,
   },
   {
     // o4-mini: Standard in East US2 and Sweden Central, Global ✅, Developer ❌.
     id: 'o4-mini-2025-04-16', aliases: ['o4-mini'], label: 'o4-mini', methods: ['reinforcement'], trainingTypes: ['standard', 'global'],
     trainingExampleLimit: 65_536, vision: false, openWeights: false, preview: false, standardRegions: ['East US2', 'Sweden Central'], catalogueId: 'o4-mini-2025-04-16', source: AZURE_SOURCES.rft,
+    retirement: noDateAnnounced({ ...AZURE_SOURCES.retirements, note: 'o4-mini is not in the gpt-4.x fine-tune schedule: no date announced' }),
   },
   openModel('Ministral-3B', 'Ministral-3B (2411, preview)', AZURE_SOURCES.models, { aliases: ['Ministral-3B-2411'] }),
   // "Qwen-32B (preview): Input 8,000, Output 32,000, Training example context length: 8192".
@@ -286,21 +299,10 @@ export const AZURE_CAPABILITIES: ProviderCapabilities = {
     example: 'https://NAME.openai.azure.com',
     source: { ...AZURE_SOURCES.rest, note: 'requests go to $AZURE_OPENAI_ENDPOINT/openai/v1/...' },
   },
-  dataset: {
-    // fine-tuning-rest.md: "must be encoded in UTF-8 and include a byte-order mark (BOM)" — Tuneline accepts a BOM
-    // on Azure (the rules issue decides whether its absence is worth a warning).
-    utf8Bom: 'accepted',
-    minExamples: 10,
-    maxFileBytes: 512 * 1024 * 1024,
-    // fine-tuning-vision.md "Image dataset requirements".
-    maxImagesPerExample: 64,
-    maxImageBytes: 10 * 1024 * 1024,
-    maxExamplesWithImages: 50_000,
-    // quotas-limits.md (02/17/2026): 100 files, 1 GB in all per resource.
-    maxFiles: 100,
-    maxTotalFileBytes: 1024 ** 3,
-    source: { ...AZURE_SOURCES.vision, note: 'also fine-tuning-rest.md (BOM, 512 MB, at least 10 examples) and quotas-limits.md (file count and size)' },
-  },
+  // The BOM, minimum examples, file size, images and file quota come from the Azure dataset profile (core), where
+  // each is cited: e.g. quotas-limits.md says 100 files (02/17/2026) but 50 (07/11/2025), and the stricter 50 is kept.
+  // fine-tuning-vision.md "Image dataset requirements": at most 50,000 examples with images (adapter only).
+  dataset: profileDataset('azure', { ...AZURE_SOURCES.vision, note: 'values from src/core/profiles/catalog.ts (Azure): fine-tuning-rest.md (BOM, 512 MB, at least 10 examples), quotas-limits.md (file count and size)' }, { maxExamplesWithImages: 50_000 }),
   quotas: {
     maxRunning: 3,
     maxRunningByTrainingType: { standard: 3, global: 3, developer: 5 },

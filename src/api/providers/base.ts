@@ -3,8 +3,11 @@
  * against the capabilities, and build the job-create body. An adapter passes its table and its own hooks (extra
  * request fields, error explanations, an extra rule per plan).
  */
+// The catalogue alone (not `core/profiles`' index, which pulls in the engine): the adapters stay small to bundle.
+import { OPENAI_FILE_BYTES, resolveProfile } from '../../core/profiles/catalog';
 import type {
   AdapterKind,
+  DatasetRules,
   ErrorExplanation,
   ErrorFacts,
   HyperparameterSpec,
@@ -13,10 +16,33 @@ import type {
   Provider,
   ProviderCapabilities,
   ProviderId,
+  Source,
   TrainingMethod,
   TrainingPlan,
   TunableModel,
 } from './types';
+
+/**
+ * An adapter's `dataset` rules, read from its provider's dataset profile (`src/core/profiles/catalog.ts`, where each
+ * value is cited): one place for every value the two share, so they cannot disagree. A profile without `maxBytes`
+ * keeps the engine's OpenAI file limit (the Files API's 512 MB). `extra`: rules only the adapter states.
+ */
+export function profileDataset(id: ProviderId, source: Source, extra: Partial<Omit<DatasetRules, 'source'>> = {}): DatasetRules {
+  const { file, limits, requiredTopLevelKeys } = resolveProfile(id);
+  return {
+    utf8Bom: file.bomAccepted ? 'accepted' : 'unknown',
+    minExamples: file.minExamples,
+    maxFileBytes: file.maxBytes ?? OPENAI_FILE_BYTES,
+    maxImagesPerExample: limits.imagesPerExample,
+    maxImageBytes: limits.imageBytes,
+    ...(file.maxFiles !== undefined ? { maxFiles: file.maxFiles } : {}),
+    ...(file.maxTotalBytes !== undefined ? { maxTotalFileBytes: file.maxTotalBytes } : {}),
+    ...(file.maxExamples !== undefined ? { maxExamples: file.maxExamples } : {}),
+    ...(requiredTopLevelKeys.length > 0 ? { requiredFields: requiredTopLevelKeys } : {}),
+    ...extra,
+    source,
+  };
+}
 
 export interface AdapterHooks {
   /** Extra fields of the job-create body for the plan (e.g. Azure's `trainingType`). */

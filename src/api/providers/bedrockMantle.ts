@@ -12,7 +12,8 @@
  * - MANTLE: https://litellm.vercel.app/docs/providers/bedrock_mantle (third party: the open-weight models on Mantle).
  */
 import { OPENAI_CAPABILITIES } from './openai';
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -52,6 +53,7 @@ const model = (id: string, label: string): TunableModel => ({
   vision: false,
   openWeights: true,
   preview: false,
+  retirement: noDateAnnounced({ ...BEDROCK_MANTLE_SOURCES.rft, note: 'no retirement date for tuning or serving this base model on the pages read' }),
   source: BEDROCK_MANTLE_SOURCES.mantle,
 });
 
@@ -101,14 +103,8 @@ export const BEDROCK_MANTLE_CAPABILITIES: ProviderCapabilities = {
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'AWS_BEARER_TOKEN_BEDROCK', source: { ...BEDROCK_MANTLE_SOURCES.access, note: 'a Bedrock API key as the OpenAI SDK\'s api key (the page sets it in OPENAI_API_KEY; AWS_BEARER_TOKEN_BEDROCK is Bedrock\'s own variable)' } },
   baseUrl: { default: bedrockMantleBaseUrl('us-east-1'), setting: 'tuneline.baseUrl', example: 'https://bedrock-mantle.REGION.api.aws/v1', source: BEDROCK_MANTLE_SOURCES.access },
-  dataset: {
-    utf8Bom: 'unknown',
-    minExamples: 100,
-    maxExamples: 20_000,
-    requiredFields: ['reference_answer'],
-    maxFileBytes: OPENAI_CAPABILITIES.upload.singleRequest.maxBytes,
-    source: { ...BEDROCK_MANTLE_SOURCES.data, note: '"Training data must follow the OpenAI chat completions format with 100-20K examples"; messages + reference_answer' },
-  },
+  // From the Bedrock Mantle dataset profile (core): 100 to 20,000 examples, reference_answer, 512 MB per file.
+  dataset: profileDataset('bedrock-mantle', { ...BEDROCK_MANTLE_SOURCES.data, note: '"Training data must follow the OpenAI chat completions format with 100-20K examples"; messages + reference_answer' }),
   quotas: { source: { ...BEDROCK_MANTLE_SOURCES.access, note: 'Bedrock service quotas apply; none read' } },
 };
 

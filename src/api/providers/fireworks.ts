@@ -10,7 +10,8 @@
  * - DATASET: https://docs.fireworks.ai/api-reference/create-dataset and .../upload-dataset-files (150 MB per upload).
  * - GATEWAY: https://docs.fireworks.ai/gateway-extra.openapi.yaml (the Gateway REST API's OpenAPI: paths, state enum).
  */
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -55,6 +56,7 @@ const model = (id: string, label: string): TunableModel => ({
   openWeights: true,
   preview: false,
   adapters: ['lora'],
+  retirement: noDateAnnounced({ ...FIREWORKS_SOURCES.firectl, note: 'no retirement date for tuning or serving this base model on the pages read' }),
   source: { ...FIREWORKS_SOURCES.firectl, note: `the docs' example base model (${id}); others come from the account's model list at run time` },
 });
 
@@ -121,7 +123,8 @@ export const FIREWORKS_CAPABILITIES: ProviderCapabilities = {
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'FIREWORKS_API_KEY', source: { ...FIREWORKS_SOURCES.upload, note: 'Authorization: Bearer <API_KEY>' } },
   baseUrl: { default: FIREWORKS_BASE_URL, setting: 'tuneline.baseUrl', example: `${FIREWORKS_BASE_URL} (account id in tuneline.fireworks.account)`, source: FIREWORKS_SOURCES.gateway },
-  dataset: { utf8Bom: 'unknown', minExamples: 1, maxFileBytes: 150 * 1024 * 1024, source: { ...FIREWORKS_SOURCES.upload, note: 'no minimum number of examples found in the pages read; 150 MB per :upload' } },
+  // From the Fireworks dataset profile (core): at least 3 examples (fine-tuning-models page), 150 MB per :upload.
+  dataset: profileDataset('fireworks', { ...FIREWORKS_SOURCES.upload, note: 'at least 3 examples (https://docs.fireworks.ai/fine-tuning/fine-tuning-models, read 2026-12-03); 150 MB per :upload' }),
   quotas: { source: { ...FIREWORKS_SOURCES.job, note: 'no job quota found in the pages read' } },
   statuses: FIREWORKS_STATUSES,
   priceEstimate: { support: unsupported('Fireworks has no price estimate endpoint; Tuneline shows its own token count.', FIREWORKS_SOURCES.gateway) },

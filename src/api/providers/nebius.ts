@@ -12,6 +12,7 @@
  */
 import { OPENAI_CAPABILITIES } from './openai';
 import { makeProvider } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -55,6 +56,7 @@ const model = (id: string, label: string, adapters: TunableModel['adapters']): T
   openWeights: true,
   preview: false,
   ...(adapters ? { adapters } : {}),
+  retirement: noDateAnnounced({ ...NEBIUS_SOURCES.models, note: 'no retirement date for tuning or serving this base model on the pages read' }),
   source: NEBIUS_SOURCES.models,
 });
 

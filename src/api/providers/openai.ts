@@ -7,12 +7,12 @@
  *   shared/openai-openapi (read 2026-12-03): hyperparameter ranges, upload limits, operations.
  * - GUIDE: https://platform.openai.com/docs/guides/fine-tuning — methods per model, checkpoints, result files
  *   (via reference/openai-format-rules.md §10, the source of `src/core/models.ts`).
- * - DEPRECATIONS: https://platform.openai.com/docs/deprecations — the self-serve fine-tuning wind-down (via
+ * - DEPRECATIONS: https://developers.openai.com/api/docs/deprecations (read 2026-12-03) — the wind-down and retirement dates (also
  *   reference/openai-format-rules.md S10/S13 and the lead's issue 16/18 text; secondary: aihola.com
  *   "openai-ends-fine-tuning-2027", techscurrent.com 2026-07, read 2026-12-03).
  */
 import { MODELS, type ModelInfo } from '../../core/models';
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
 import {
   supported,
   type ErrorExplanation,
@@ -33,9 +33,9 @@ export const OPENAI_SOURCES = {
   spec: { url: 'https://github.com/openai/openai-openapi/blob/f85dbe223d40e1a31cba812ab2d755c7e98a92a3/openapi.json', read: READ },
   guide: { url: 'https://platform.openai.com/docs/guides/fine-tuning', read: READ, note: 'via reference/openai-format-rules.md §10 (src/core/models.ts)' },
   deprecations: {
-    url: 'https://platform.openai.com/docs/deprecations',
+    url: 'https://developers.openai.com/api/docs/deprecations',
     read: READ,
-    note: 'Self-serve fine-tuning wind-down, as reported by reference/openai-format-rules.md S10/S13 and issues 16/18',
+    note: 'Self-serve fine-tuning wind-down: no new jobs from 2027-01-06; gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini and their fine-tunes stop serving 2027-01-14; gpt-4.1-nano, o4-mini and theirs stopped 2026-10-23 (also reference/openai-format-rules.md S10/S13, issues 16/18)',
   },
   auth: { url: 'https://platform.openai.com/docs/api-reference/authentication', read: READ, note: 'Authorization: Bearer; SPEC components.securitySchemes.ApiKeyAuth' },
 } as const satisfies Record<string, Source>;
@@ -100,7 +100,7 @@ function retirementOf(id: string): Retirement {
   if (['gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18', 'gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14'].includes(id)) {
     return { training: d.noNewJobs, serving: d.gpt4oAnd41Serving, source: d.source };
   }
-  return { training: d.noNewJobs, source: { ...d.source, note: `${d.source.note}; no serving date announced for this model` } };
+  return { training: d.noNewJobs, noDate: ['serving'], source: { ...d.source, note: `${d.source.note}; no serving date announced for this model` } };
 }
 
 /** The OpenAI table is the catalogue's current chat models (legacy prompt/completion models take no new jobs). */
@@ -157,15 +157,11 @@ export const OPENAI_CAPABILITIES: ProviderCapabilities = {
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'OPENAI_API_KEY', source: OPENAI_SOURCES.auth },
   baseUrl: { default: 'https://api.openai.com/v1', setting: 'tuneline.baseUrl', example: 'https://api.openai.com/v1', source: OPENAI_SOURCES.spec },
-  dataset: {
-    utf8Bom: 'unknown',
-    minExamples: 10,
-    maxFileBytes: 512 * 1024 * 1024,
-    source: {
-      ...OPENAI_SOURCES.guide,
-      note: 'at least 10 examples (reference FILE rules); 512 MB per file (SPEC POST /files); BOM handling is a gap with no source (reference §12; rule utf8-bom warns)',
-    },
-  },
+  // From the OpenAI dataset profile (core): at least 10 examples, 512 MB per file, 10 images of 10 MB, no BOM rule.
+  dataset: profileDataset('openai', {
+    ...OPENAI_SOURCES.guide,
+    note: 'at least 10 examples (reference FILE rules); 512 MB per file (SPEC POST /files); BOM handling is a gap with no source (reference §12; rule utf8-bom warns)',
+  }),
   quotas: { source: { ...OPENAI_SOURCES.guide, note: 'OpenAI publishes no per-organisation job-count quota' } },
 };
 

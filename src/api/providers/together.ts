@@ -13,7 +13,8 @@
  *   https://docs.together.ai/docs/lora-inference (serverless LoRA): the docs disagree; the stricter (a dedicated
  *   endpoint is needed) is used.
  */
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
+import { noDateAnnounced } from './retirement';
 import {
   supported,
   unsupported,
@@ -96,6 +97,7 @@ function model(id: string, label: string, ctxSft: number, ctxDpo: number, minBat
     preview: false,
     adapters: ['lora'],
     hyperparameterLimits: { batch_size: { min: minBatch, max: maxBatch } },
+    retirement: noDateAnnounced({ ...TOGETHER_SOURCES.models, note: 'no retirement date for tuning or serving this base model on the page read' }),
     source: { ...TOGETHER_SOURCES.models, note: `LoRA: context ${ctxSft} (SFT) / ${ctxDpo} (DPO), batch ${minBatch}–${maxBatch}` },
     ...extra,
   };
@@ -193,12 +195,8 @@ export const TOGETHER_CAPABILITIES: ProviderCapabilities = {
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'TOGETHER_API_KEY', source: TOGETHER_SOURCES.auth },
   baseUrl: { default: TOGETHER_BASE_URL, setting: 'tuneline.baseUrl', example: TOGETHER_BASE_URL, source: { ...TOGETHER_SOURCES.sdk, note: 'client default baseURL https://api.together.ai/v1 (= the SPEC servers entry); lib/upload.js ignores it and uses TOGETHER_API_BASE_URL or https://api.together.xyz/v1' } },
-  dataset: {
-    utf8Bom: 'unknown',
-    minExamples: 1,
-    maxFileBytes: Math.floor(4.9 * 2 ** 30),
-    source: { ...TOGETHER_SOURCES.sdk, note: 'check-file MIN_SAMPLES 1, MAX_FILE_SIZE_GB 4.9; roles system/user/assistant' },
-  },
+  // From the Together dataset profile (core): the SDK's 4.9 GB is kept over the docs' 100 GB (stricter).
+  dataset: profileDataset('together', { ...TOGETHER_SOURCES.sdk, note: 'check-file MIN_SAMPLES 1, MAX_FILE_SIZE_GB 4.9; roles system/user/assistant' }),
   quotas: { source: { ...TOGETHER_SOURCES.pricing, note: 'no job-count quota published; a job may be refused when the estimate exceeds the credit limit (estimate-price allowed_to_proceed)' } },
   statuses: TOGETHER_STATUSES,
   priceEstimate: {

@@ -11,8 +11,10 @@
  * in a capability table carries the `Source` it was read from (URL + date read), and unit tests check that.
  */
 
-/** Every service an adapter exists (or is planned) for. Issue 20 adds the open-model services on this interface. */
-export type ProviderId = 'openai' | 'azure' | 'custom' | 'together' | 'fireworks' | 'nebius' | 'bedrock-mantle';
+import type { ProviderId } from '../../core/profiles/types';
+
+/** Every service an adapter exists (or is planned) for: core's type (one definition, `src/core/profiles/types.ts`). */
+export type { ProviderId };
 
 /** The fine-tuning methods Tuneline can start (legacy prompt/completion is not offered for new jobs). */
 export type TrainingMethod = 'supervised' | 'dpo' | 'reinforcement';
@@ -103,12 +105,25 @@ export interface TrainingOption<Id extends string = string> {
   readonly source: Source;
 }
 
-/** Service dates of a model (issue 18): training and serving retirement; `undefined` = no date announced. */
+/** The two retirement dates of a model: new training jobs end, or serving ends. */
+export type RetirementKind = 'training' | 'serving';
+
+/** What an entry says where its source announces no date (issue 18). */
+export const NO_DATE_ANNOUNCED = 'no date announced';
+
+/**
+ * Service dates of a model (issue 18): training and serving retirement. A date that is absent must be listed in
+ * `noDate` (the source announces none), so a missing date is never an oversight.
+ */
 export interface Retirement {
   /** No new jobs on this base model from this date (ISO). */
   readonly training?: string;
   /** The model and its fine-tunes stop serving from this date (ISO). */
   readonly serving?: string;
+  /** The dates the source announces none for ("no date announced"). */
+  readonly noDate?: readonly RetirementKind[];
+  /** The source gives the dates as "no earlier than" (month precision: the 1st of the month). */
+  readonly noEarlierThan?: boolean;
   readonly source: Source;
 }
 

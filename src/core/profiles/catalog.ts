@@ -32,12 +32,19 @@ const S_AZURE_FT: Source = {
 const S_AZURE_QUOTA: Source = {
   url: 'https://learn.microsoft.com/azure/ai-services/openai/quotas-limits',
   read: READ,
-  says: 'Max files per resource (fine-tuning) 50; total size of all files per resource (fine-tuning) 1 GB.',
+  says:
+    'Total size of all files per resource (fine-tuning) 1 GB (both revisions). Max files per resource (fine-tuning): 50 in the revision of ms.date 07/11/2025, ' +
+    '100 in the revision of ms.date 02/17/2026 (MicrosoftDocs/azure-ai-docs openai/quotas-limits.md, revision be187ce0, read ' + READ + '); the stricter 50 is kept.',
 };
 const S_TOGETHER_DATA: Source = {
   url: 'https://docs.together.ai/docs/fine-tuning/data-preparation',
   read: READ,
   says: 'Formats: messages, prompt/completion, preference (input/preferred_output/non_preferred_output), text; "If the same file has two possible formats (for example both text and messages), the server rejects it"; per-message weight 0 or 1 on any message; other fields are ignored; file size limit 100 GB.',
+};
+const S_TOGETHER_SDK: Source = {
+  url: 'https://www.npmjs.com/package/together-ai/v/0.52.0 (lib/check-file.js)',
+  read: READ,
+  says: 'check-file: MIN_SAMPLES 1, MAX_FILE_SIZE_GB 4.9 — stricter than the data-preparation page\'s 100 GB, so 4.9 GB is kept.',
 };
 const S_TOGETHER_VISION: Source = {
   url: 'https://docs.together.ai/docs/fine-tuning/vision',
@@ -48,6 +55,11 @@ const S_FIREWORKS: Source = {
   url: 'https://docs.fireworks.ai/fine-tuning/fine-tuning-models',
   read: READ,
   says: 'Minimum examples: 3; maximum examples: 3 million per dataset; .jsonl; messages with role system/user/assistant and optional weight 0 or 1.',
+};
+const S_FIREWORKS_UPLOAD: Source = {
+  url: 'https://docs.fireworks.ai/api-reference/upload-dataset-files',
+  read: READ,
+  says: '"This path can handle file sizes up to 150Mb. For larger file sizes use Get Dataset Upload Endpoint." Tuneline uploads through this path only, so 150 MB is its limit (the page names no minimum; S_FIREWORKS\'s 3 is kept).',
 };
 const S_FIREWORKS_WEIGHT: Source = {
   url: 'https://docs.fireworks.ai/fine-tuning/weighted-training',
@@ -140,6 +152,12 @@ interface ProviderDef {
   readonly visionModels?: readonly string[];
 }
 
+/**
+ * OpenAI's Files API limit per file, 512 MB (S_OPENAI_REF): what the engine's FILE-06/07 apply when a profile has no
+ * `maxBytes` (`FILES_API_LIMIT` in `core/dataset.ts`, and the adapters' `dataset.maxFileBytes`).
+ */
+export const OPENAI_FILE_BYTES = 512 * MB;
+
 const OPENAI_FILE: FileRules = { minExamples: 10, recommendedExamples: 50, bomAccepted: false, encoding: 'utf-8' };
 const OPENAI_IMAGES = { imagesPerExample: 10, imageBytes: 10 * MB, imageEncoding: 'url-or-base64' } as const;
 
@@ -174,7 +192,8 @@ const PROVIDERS: readonly ProviderDef[] = [
     extraTopLevelKeys: [],
     requiredTopLevelKeys: [],
     weightOnAnyMessage: false,
-    file: { minExamples: 10, recommendedExamples: 50, bomAccepted: true, encoding: 'utf-8' },
+    // maxFiles: 50 (07/11/2025) vs 100 (02/17/2026) in quotas-limits.md: the stricter is kept (S_AZURE_QUOTA).
+    file: { minExamples: 10, recommendedExamples: 50, bomAccepted: true, encoding: 'utf-8', maxFiles: 50, maxTotalBytes: GB },
     images: { imagesPerExample: 64, imageBytes: 10 * MB, imageEncoding: 'url-or-base64' },
     sources: [S_AZURE_VISION, S_AZURE_FT, S_AZURE_QUOTA],
     defaultModel: 'gpt-4.1-mini-2025-04-14',
@@ -193,9 +212,11 @@ const PROVIDERS: readonly ProviderDef[] = [
     extraTopLevelKeys: ['*'],
     requiredTopLevelKeys: [],
     weightOnAnyMessage: true,
-    file: { minExamples: 1, bomAccepted: false, encoding: 'utf-8', maxBytes: 100 * GB },
+    // maxBytes: 100 GB on the data-preparation page (S_TOGETHER_DATA), 4.9 GB in the SDK's check-file (S_TOGETHER_SDK):
+    // the stricter is kept.
+    file: { minExamples: 1, bomAccepted: false, encoding: 'utf-8', maxBytes: Math.floor(4.9 * GB) },
     images: { imagesPerExample: 10, imageBytes: 10 * MB, imageEncoding: 'base64' },
-    sources: [S_TOGETHER_DATA, S_TOGETHER_VISION, S_MODEL_CARDS],
+    sources: [S_TOGETHER_DATA, S_TOGETHER_SDK, S_TOGETHER_VISION, S_MODEL_CARDS],
     defaultModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct',
     openAIModels: false,
   },
@@ -211,9 +232,10 @@ const PROVIDERS: readonly ProviderDef[] = [
     extraTopLevelKeys: ['weight'],
     requiredTopLevelKeys: [],
     weightOnAnyMessage: false,
-    file: { minExamples: 3, maxExamples: 3_000_000, bomAccepted: false, encoding: 'utf-8' },
+    // minExamples 3 (S_FIREWORKS; the upload page names none); maxBytes 150 MB per :upload (S_FIREWORKS_UPLOAD).
+    file: { minExamples: 3, maxExamples: 3_000_000, bomAccepted: false, encoding: 'utf-8', maxBytes: 150 * MB },
     images: OPENAI_IMAGES,
-    sources: [S_FIREWORKS, S_FIREWORKS_WEIGHT, S_MODEL_CARDS],
+    sources: [S_FIREWORKS, S_FIREWORKS_UPLOAD, S_FIREWORKS_WEIGHT, S_MODEL_CARDS],
     defaultModel: 'accounts/fireworks/models/qwen3-8b',
     openAIModels: false,
   },

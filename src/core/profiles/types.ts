@@ -9,8 +9,11 @@
  */
 import type { Method, Severity } from '../types';
 
-/** The services Tuneline knows the dataset rules of. */
-export type ProviderId = 'openai' | 'azure' | 'together' | 'fireworks' | 'bedrock-mantle';
+/**
+ * Every service Tuneline has an adapter for (`src/api/providers/` re-exports this type: core owns it, since api may
+ * import core but not the reverse). Not every one has a dataset profile: `PROVIDER_IDS` lists those that do.
+ */
+export type ProviderId = 'openai' | 'azure' | 'custom' | 'together' | 'fireworks' | 'nebius' | 'bedrock-mantle';
 
 /** A line format, by its top-level keys. `text` = `{"text": "..."}` (generic text, continued pre-training). */
 export type LineFormat = 'messages' | 'preference' | 'completion' | 'text';
@@ -68,6 +71,9 @@ export interface FileRules {
   readonly recommendedExamples?: number;
   /** Largest file the service takes in one upload, in bytes (undefined: the engine's OpenAI limits, FILE-06/07). */
   readonly maxBytes?: number;
+  /** Quota of files per resource, and their total size in bytes (informational: the engine does not check it). */
+  readonly maxFiles?: number;
+  readonly maxTotalBytes?: number;
   /** A UTF-8 byte-order mark at the start of the file is accepted by the service (TL-01 is then off). */
   readonly bomAccepted: boolean;
   /** The only encoding accepted. */

@@ -132,7 +132,7 @@ export interface SystemPromptData {
  * a number plus the garbage of each doubling in old space (a 400,000-line file: +80 MB of peak RSS).
  */
 class IntList {
-  private a: Int32Array<ArrayBufferLike> = new Int32Array(48);
+  private a: Int32Array = new Int32Array(48);
   length = 0;
 
   push3(x: number, y: number, z: number): void {
