@@ -187,6 +187,9 @@ async function main(): Promise<void> {
   const repeat = Number(arg('--repeat') ?? 3);
   const only = new Set((arg('--only') ?? 'sizes,hostile,cli,editor').split(','));
   const hostileMB = (arg('--hostile-mb') ?? '1,2').split(',').map(Number);
+  // The machine's load when the run starts and ends (other work on the cores makes every figure slower; ratios
+  // measured in the same run suffer less, but a busy machine is a reason to repeat the run).
+  const loadStart = os.loadavg();
   const script = await build();
   const results: Record<string, SizeResult> = {};
   for (const n of only.has('sizes') ? sizes : []) {
@@ -362,7 +365,7 @@ async function main(): Promise<void> {
   const largest = results[String(sizes[sizes.length - 1])];
   const summary = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg(), loadavgStart: loadStart },
     codePath: 'bundled (esbuild, bench/data/.build/child.js + tokenWorker.js + cli.js)',
     // Headline numbers (the largest size).
     ...(largest
@@ -485,7 +488,8 @@ async function main(): Promise<void> {
   }
   if (big) out.push(`big: ${fmt(big.fileMB!, 0)} MB, ${big.examples!.toLocaleString('en-US')} examples, ${fmt(big.validateMBps!)} MB/s, peak RSS ${fmt(big.peakRssMB!, 0)} MB`);
   out.push(`targets met: ${JSON.stringify(summary.targets.met)}`);
-  out.push(`machine: ${summary.machine.cpus} CPUs, load ${summary.machine.loadavg.map((x) => x.toFixed(1)).join(' ')}; wrote bench/results.json`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  out.push(`machine: ${summary.machine.cpus} CPUs, load (1, 5, 15 min) ${load(loadStart)} at the start, ${load(summary.machine.loadavg)} at the end; wrote bench/results.json`);
   process.stdout.write(out.join('\n') + '\n');
 }
 

@@ -197,9 +197,9 @@ export function analyzeLine(
   let overLimit = false;
   let deferred = false;
   if (value !== undefined && typeof value === 'object' && value !== null) {
-    // Image parts need the literal `image_url` (as a key or a `type` value) unless spelled with \u escapes. The
-    // prefilter looks for `_url`: a search for a pattern that starts with a rare character is several times faster.
-    images = text.indexOf('_url') === -1 && text.indexOf('\\u') === -1 ? 0 : exampleImages(value);
+    // A walk over the parsed messages (a few property reads a line): cheaper than the two searches of the line's text
+    // it replaced (for `_url` and `\\u`, which cost 5% of `JSON.parse`'s time on every line).
+    images = exampleImages(value);
     if (tok01Applies(method) && tokenUpperBound(bytes, images) > ctx.model.limit) {
       if (ctx.deferTokensAboveBytes !== undefined && bytes > ctx.deferTokensAboveBytes) {
         deferred = true;

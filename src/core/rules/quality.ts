@@ -103,10 +103,25 @@ export function schemaMismatch(v: unknown, schema: unknown, path: string, depth 
   return undefined;
 }
 
+/**
+ * Whether any message of the line has `tool_calls` or `function_call`: a look at a few parsed messages. (It replaced
+ * a search of the line's text for `"arguments"`, which cost an eighth of `JSON.parse`'s time on every line: a pattern
+ * that starts with `"` matches at every key; it also missed a key spelled with `\u` escapes.)
+ */
+function hasCalls(o: Obj): boolean {
+  return listHasCalls(o.messages) || (isObj(o.input) && listHasCalls(o.input.messages)) || listHasCalls(o.preferred_output) || listHasCalls(o.non_preferred_output);
+}
+
+function listHasCalls(list: unknown): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const m of list) if (isObj(m) && (m.tool_calls !== undefined || m.function_call !== undefined)) return true;
+  return false;
+}
+
 /** Adds the quality problems of one parsed line to its `problems` (returned as-is when there are none). */
 export function checkQuality(problems: readonly Problem[], value: object, text: string, line: number, example: number): readonly Problem[] {
-  if (text.indexOf('"arguments"') === -1) return problems;
   const o = value as Obj;
+  if (!hasCalls(o)) return problems;
   const lists: Array<[unknown, PathSegment[]]> = [[o.messages, ['messages']]];
   if (isObj(o.input)) lists.push([o.input.messages, ['input', 'messages']]);
   if (Array.isArray(o.preferred_output)) lists.push([o.preferred_output, ['preferred_output']]);

@@ -118,6 +118,13 @@ describe('tool-call arguments (TL-10 arguments-double-encoded, TL-11 arguments-s
     ],
   });
 
+  it('double-encoded arguments are found whatever the spelling of the key (\\u escapes: the line is not searched as text)', () => {
+    const line = call(JSON.stringify(JSON.stringify({ city: 'Paris' }))).replace('"arguments"', '"\\u0061rguments"');
+    assert.ok(!line.includes('"arguments"'));
+    const w = of(validateText(file(12, (i) => (i === 4 ? line : call(JSON.stringify({ city: `C${i}` }))))), 'arguments-double-encoded');
+    assert.deepEqual(w.map((p) => p.line), [4]);
+  });
+
   it('double-encoded arguments: a warning on the arguments value, with the fix in the result', () => {
     const inner = JSON.stringify({ city: 'Paris' });
     const line = call(JSON.stringify(inner));

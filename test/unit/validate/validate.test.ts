@@ -145,6 +145,40 @@ describe('validateText / validateFile', () => {
     );
   });
 
+  it('property: one thread and two threads give the same report: system prompts (more than the hash cache holds, past 64 distinct, variants and missing ones on both sides of the cut) and tool calls', async function () {
+    this.timeout(240000);
+    const prompt = (k: number): string | undefined => (k < 0 ? undefined : k === 0 ? 'You are a terse assistant for a travel agency.' : k === 1 ? 'You are a terse assistant for a travel agncy.' : `Prompt number ${k}, unlike the others.`);
+    const line = (k: number, i: number, call: number): string => {
+      const system = prompt(k);
+      const args = call === 1 ? JSON.stringify(JSON.stringify({ city: 'Paris' })) : call === 2 ? JSON.stringify({ town: 'Paris' }) : JSON.stringify({ city: `C${i}` });
+      const messages = [...(system === undefined ? [] : [{ role: 'system', content: system }]), { role: 'user', content: `Question ${i % 7}?` }];
+      const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } } }];
+      if (call > 0) return JSON.stringify({ messages: [...messages, { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'get_weather', arguments: args } }] }, { role: 'tool', tool_call_id: 'c', content: 'sun' }, { role: 'assistant', content: 'Sunny.' }], tools });
+      return JSON.stringify({ messages: [...messages, { role: 'assistant', content: `Answer ${i % 5}.` }] });
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: -1, max: 80 }), fc.nat(3)), { minLength: 20, maxLength: 150 }),
+        fc.integer({ min: 0, max: 3 }),
+        async (spec, mostlyMain) => {
+          // Most lines share prompt 0 (so that variants and missing prompts are a minority), unless told otherwise.
+          const text = spec.map(([k, call], i) => line(i % 4 < mostlyMain ? 0 : k, i, call)).join('\n') + '\n';
+          const file = tmp(text);
+          const one = await validateFile(file, { parallel: false });
+          const errors: Error[] = [];
+          const two = await validateFile(file, { parallel: true, highWaterMark: 256, onWorkerError: (e) => errors.push(e) });
+          assert.deepEqual(errors.map((e) => e.message), []);
+          assert.equal(two.threads, 2);
+          assert.deepEqual(two.problems, one.problems);
+          assert.deepEqual(two.counts, one.counts);
+          same(validateText(text), one);
+          fs.unlinkSync(file);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('when the worker cannot run, this thread validates both parts with the same result', async () => {
     const lines = Array.from({ length: 200 }, (_, i) => (i % 50 === 7 ? '' : i % 9 === 0 ? chat(1) : [chat, pref][i % 7 === 0 ? 1 : 0]!(i)));
     const text = lines.join('\n') + '\n';
