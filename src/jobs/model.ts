@@ -461,6 +461,28 @@ export class JobsModel extends Disposable {
 
   // ------------------------------------------------------------------------------------------------ polling
 
+  /**
+   * Reads these jobs; one the service does not know (404: deleted, or created with the endpoint or key used before)
+   * stops being watched and shown, so that it cannot hold up the others. Any other failure fails the poll.
+   */
+  private async retrieveKnown(ids: readonly string[]): Promise<FineTuningJob[]> {
+    const found = await Promise.all(
+      ids.map((id) =>
+        this.call((c, signal) => c.retrieveJob(id, { signal })).catch((e: unknown) => {
+          if (!(e instanceof ApiError) || e.kind !== 'not-found') throw e;
+          this.log.warn(`Jobs: ${id} is not on the service any more; no longer watching or showing it`);
+          this.watched.delete(id);
+          if (this.byId.delete(id)) {
+            this.entries = this.entries.filter((e) => e.job.id !== id);
+            this.changed.fire(undefined);
+          }
+          return undefined;
+        }),
+      ),
+    );
+    return found.filter((j): j is FineTuningJob => j !== undefined);
+  }
+
   /** Whether anything needs a poll, and what. */
   private wants(): { view: boolean; watched: string[] } {
     const view = this.visible && this.listState.kind === 'ready' && this.entries.some((e) => isActive(e.job.status));
@@ -519,9 +541,9 @@ export class JobsModel extends Disposable {
           const seen = new Set(jobs.map((j) => j.id));
           const beyond = this.entries.filter((e) => !seen.has(e.job.id) && isActive(e.job.status)).map((e) => e.job.id);
           const extra = [...new Set([...beyond, ...watched.filter((id) => !seen.has(id))])];
-          jobs.push(...(await Promise.all(extra.map((id) => this.call((c, signal) => c.retrieveJob(id, { signal }))))));
+          jobs.push(...(await this.retrieveKnown(extra)));
         } else {
-          jobs = await Promise.all(watched.map((id) => this.call((c, signal) => c.retrieveJob(id, { signal }))));
+          jobs = await this.retrieveKnown(watched);
         }
         if (generation !== this.generation) return;
         const known = new Set(this.entries.map((e) => e.job.id));

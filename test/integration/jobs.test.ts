@@ -365,6 +365,19 @@ describe('Jobs view', function () {
     }
   });
 
+  it('a watched job the service no longer knows stops being watched and does not hold up the others', async function () {
+    const gone = await start({ suffix: 'gone' });
+    assert.ok(jobs.model.isWatched(gone.id), 'a started job is watched');
+    // the service forgets it (deleted, or it belonged to the endpoint used before): reading it answers 404
+    c.api.state.jobs.delete(gone.id);
+    const job = await start({ suffix: 'after-gone' });
+    c.api.clock.runAll();
+    await jobs.model.refresh();
+    await waitStatus(job.id, 'succeeded');
+    await waitFor(() => !jobs.model.isWatched(gone.id) && !jobs.model.get(gone.id), `${gone.id} to be no longer watched nor listed`);
+    assert.ok(noticesOf(job.id).some((n) => /succeeded/.test(n.message)), 'the other job\'s end is announced');
+  });
+
   it('pages the job list with a "Load more" node', async function () {
     // 25 jobs on the service: the first page holds 20
     const before = jobs.model.jobs.length;
