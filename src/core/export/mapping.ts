@@ -223,7 +223,7 @@ function readContent(c: unknown, n: number, ctx: LineContext, what: string): str
       ctx.report(
         'image',
         'error',
-        `${what} ${n} has an image: this export is for text models (${ctx.trainer} trains images only with a vision model and its multimodal dataset set-up); not exported`,
+        `${what} ${n} has an image: the export writes text-model lines, and ${ctx.trainer}'s text training cannot read images (a vision model needs its own multimodal set-up); not exported`,
       );
       return undefined;
     } else {
