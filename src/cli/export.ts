@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL } from '../core';
 import { TRAINER_IDS, TrainerExport, trainerId, type ExportPart, type ExportSummary, type TrainerId } from '../core/export';
 import type { CliIo } from './main';
@@ -49,71 +50,44 @@ interface ExportArgs {
 }
 
 function parse(args: readonly string[]): ExportArgs {
-  let trainer: TrainerId | undefined;
-  const files: string[] = [];
-  let out: string | undefined;
-  let validation: string | undefined;
-  let model = DEFAULT_MODEL;
-  let force = false;
-  let format: 'text' | 'json' = 'text';
-  let maxChecks = 50;
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    if (!a.startsWith('--')) {
-      files.push(a);
-      continue;
-    }
-    let inline: string | undefined;
-    const eq = a.indexOf('=');
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`option ${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--trainer': {
-        const v = value();
-        trainer = trainerId(v);
-        if (!trainer) throw new UsageError(`--trainer must be one of ${TRAINER_IDS.join(', ')} (got "${v}")`);
-        break;
-      }
-      case '--out':
-        out = value();
-        break;
-      case '--validation':
-        validation = value();
-        break;
-      case '--model':
-        model = value().trim();
-        if (!model) throw new UsageError('--model needs a model id');
-        break;
-      case '--force':
-        force = true;
-        break;
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json (got "${v}")`);
-        format = v;
-        break;
-      }
-      case '--max-checks': {
-        const v = value();
-        if (!/^\d+$/.test(v)) throw new UsageError(`--max-checks must be a whole number (got "${v}")`);
-        maxChecks = Number(v);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${a}`);
-    }
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(args);
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!.split('. To specify')[0]!.replace(/^Option '([^']+)'.*argument missing.*$/, 'option $1 needs a value'));
   }
-  if (!trainer) throw new UsageError(`--trainer is required (${TRAINER_IDS.join(', ')})`);
+  const v = parsed.values;
+  const t = v.trainer;
+  const trainer = t === undefined ? undefined : trainerId(t);
+  if (t === undefined) throw new UsageError(`--trainer is required (${TRAINER_IDS.join(', ')})`);
+  if (!trainer) throw new UsageError(`--trainer must be one of ${TRAINER_IDS.join(', ')} (got "${t}")`);
+  const files = parsed.positionals;
   if (files.length !== 1) throw new UsageError(files.length ? 'export takes one FILE (use --validation for the validation file)' : 'no input file');
-  if (!out) throw new UsageError('--out DIR is required');
-  return { trainer, file: files[0]!, out, validation, model, force, format, maxChecks };
+  if (!v.out) throw new UsageError('--out DIR is required');
+  const model = (v.model ?? DEFAULT_MODEL).trim();
+  if (!model) throw new UsageError('--model needs a model id');
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
+  const maxChecks = v['max-checks'] ?? '50';
+  if (!/^\d+$/.test(maxChecks)) throw new UsageError(`--max-checks must be a whole number (got "${maxChecks}")`);
+  return { trainer, file: files[0]!, out: v.out, validation: v.validation, model, force: v.force === true, format, maxChecks: Number(maxChecks) };
+}
+
+function parseOptions(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      trainer: { type: 'string' },
+      out: { type: 'string' },
+      validation: { type: 'string' },
+      model: { type: 'string' },
+      force: { type: 'boolean' },
+      format: { type: 'string' },
+      'max-checks': { type: 'string' },
+    },
+  });
 }
 
 /** `data/set.jsonl` → `set`. */

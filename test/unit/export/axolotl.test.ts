@@ -1,11 +1,8 @@
 // Axolotl export (docs/dataset-formats/conversation.qmd and docs/rlhf.qmd, axolotl-ai-cloud/axolotl 067b021, read 2026-12-03).
 import { strict as assert } from 'node:assert';
 import { exportText, MODEL_PLACEHOLDER } from '../../../src/core/export';
-import { BAD, COMPLETION, DPO, TOOLS, WEATHER_TOOL, WEIGHTS, file } from './fixtures';
+import { BAD, COMPLETION, DPO, TOOLS, WEATHER_TOOL, WEIGHTS, file, codes, data, j } from './fixtures';
 
-const j = (o: unknown) => JSON.stringify(o);
-const data = (r: ReturnType<typeof exportText>) => r.files[0]!.text.split('\n').filter(Boolean);
-const codes = (r: ReturnType<typeof exportText>) => r.summary.checks.map((c) => `${c.line ?? '-'}:${c.severity}:${c.code}`);
 
 describe('export: Axolotl', () => {
   it('writes chat_template lines: developer → system, arguments and parameters as JSON text, weight → train per message', () => {

@@ -1,5 +1,12 @@
-/** Source lines (Tuneline's OpenAI-shaped formats) shared by the trainer export tests. */
-const j = (o: unknown) => JSON.stringify(o);
+/** Source lines (Tuneline's OpenAI-shaped formats) shared by the trainer export tests, and their helpers. */
+import type { exportText } from '../../../src/core/export';
+
+export const j = (o: unknown) => JSON.stringify(o);
+type Result = ReturnType<typeof exportText>;
+/** The lines of the first (training data) file. */
+export const data = (r: Result) => r.files[0]!.text.split('\n').filter(Boolean);
+/** `line:severity:code` of every check (0-based line, `-` for file-level). */
+export const codes = (r: Result) => r.summary.checks.map((c) => `${c.line ?? '-'}:${c.severity}:${c.code}`);
 
 export const WEATHER_TOOL = {
   type: 'function',
@@ -48,3 +55,27 @@ export const BAD = {
 };
 
 export const file = (...lines: string[]) => lines.join('\n') + '\n';
+
+/** TOOLS, WEIGHTS and COMPLETION in the Hugging Face chat shape (TRL and MLX-LM): arguments as objects, no weights. */
+export const HF_EXPECTED = [
+  j({
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: { city: 'Paris' } } }] },
+      { role: 'tool', content: '18C', tool_call_id: 'c1', name: 'get_weather' },
+      { role: 'assistant', content: 'It is 18C.' },
+    ],
+    tools: [WEATHER_TOOL],
+  }),
+  j({
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Hi there' },
+      { role: 'assistant', content: 'Hello' },
+      { role: 'user', content: 'Bye' },
+      { role: 'assistant', content: 'Bye!' },
+    ],
+  }),
+  j({ messages: [{ role: 'user', content: 'Capital of France?' }, { role: 'assistant', content: 'Paris.' }] }),
+];

@@ -1,11 +1,8 @@
 // LLaMA-Factory export (data/README.md, src/llamafactory/data/converter.py, formatter.py; hiyouga/LLaMA-Factory ff6d4d1, read 2026-12-03).
 import { strict as assert } from 'node:assert';
 import { exportText } from '../../../src/core/export';
-import { BAD, COMPLETION, DPO, TOOLS, WEATHER_TOOL, WEIGHTS, file } from './fixtures';
+import { BAD, COMPLETION, DPO, TOOLS, WEATHER_TOOL, WEIGHTS, file, codes, data, j } from './fixtures';
 
-const j = (o: unknown) => JSON.stringify(o);
-const data = (r: ReturnType<typeof exportText>) => r.files[0]!.text.split('\n').filter(Boolean);
-const codes = (r: ReturnType<typeof exportText>) => r.summary.checks.map((c) => `${c.line ?? '-'}:${c.severity}:${c.code}`);
 
 describe('export: LLaMA-Factory', () => {
   it('writes sharegpt lines: system column, function_call / observation turns, tools as JSON text', () => {

@@ -1,38 +1,14 @@
 // MLX-LM export (mlx_lm/LORA.md, mlx_lm/tuner/datasets.py; ml-explore/mlx-lm d78bf58, read 2026-12-03).
 import { strict as assert } from 'node:assert';
 import { exportText } from '../../../src/core/export';
-import { BAD, COMPLETION, DPO, TOOLS, WEATHER_TOOL, WEIGHTS, file } from './fixtures';
+import { BAD, COMPLETION, DPO, TOOLS, WEIGHTS, file, HF_EXPECTED, codes, data, j } from './fixtures';
 
-const j = (o: unknown) => JSON.stringify(o);
-const data = (r: ReturnType<typeof exportText>) => r.files[0]!.text.split('\n').filter(Boolean);
-const codes = (r: ReturnType<typeof exportText>) => r.summary.checks.map((c) => `${c.line ?? '-'}:${c.severity}:${c.code}`);
 
 describe('export: MLX-LM', () => {
   it('writes chat lines into mlx-data/train.jsonl (prompt/completion as the user/assistant pair), arguments as objects', () => {
     const r = exportText('mlx-lm', file(TOOLS, WEIGHTS, COMPLETION), { name: 'set', model: 'Qwen/Qwen3-8B' });
     assert.equal(r.files[0]!.path, 'mlx-data/train.jsonl');
-    assert.deepEqual(data(r), [
-      j({
-        messages: [
-          { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: { city: 'Paris' } } }] },
-          { role: 'tool', content: '18C', tool_call_id: 'c1', name: 'get_weather' },
-          { role: 'assistant', content: 'It is 18C.' },
-        ],
-        tools: [WEATHER_TOOL],
-      }),
-      j({
-        messages: [
-          { role: 'system', content: 'You are terse.' },
-          { role: 'user', content: 'Hi there' },
-          { role: 'assistant', content: 'Hello' },
-          { role: 'user', content: 'Bye' },
-          { role: 'assistant', content: 'Bye!' },
-        ],
-      }),
-      j({ messages: [{ role: 'user', content: 'Capital of France?' }, { role: 'assistant', content: 'Paris.' }] }),
-    ]);
+    assert.deepEqual(data(r), HF_EXPECTED);
     // Line 1: the tool-call turn is not the last message, so mask_prompt does not train it. Line 2: the weight-0 turn is
     // not trained either way (nothing lost). And no valid.jsonl.
     assert.deepEqual(codes(r), ['0:info:developer-role', '0:warning:earlier-turns-untrained', '-:warning:missing-validation']);
