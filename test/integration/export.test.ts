@@ -37,6 +37,16 @@ describe('Export for open-source trainers', function () {
     await clean();
   });
 
+  it('does not replace an existing file unless the user agrees (the modal question is refused in tests: nothing written)', async () => {
+    const folder = vscode.Uri.joinPath(out, 'existing');
+    const mine = vscode.Uri.joinPath(folder, 'dataset_info.json');
+    await vscode.workspace.fs.writeFile(mine, new TextEncoder().encode('{"mine": {}}\n'));
+    const r = await vscode.commands.executeCommand<ExportResult | undefined>('tuneline.exportForTrainer', source, 'llama-factory', folder);
+    assert.equal(r, undefined, 'cancelled');
+    assert.equal(await readText(mine), '{"mine": {}}\n');
+    assert.equal(await exists(vscode.Uri.joinPath(folder, 'trainer-export.llamafactory.jsonl')), false, 'no file written either');
+  });
+
   for (const trainer of ['axolotl', 'mlx-lm'] as const) {
     it(`${trainer}: writes the files the engine computes, opens the config, shows the checks; one undo removes the files`, async function () {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
