@@ -9,6 +9,7 @@ import * as dataset from './dataset/register';
 import * as diagnostics from './diagnostics/register';
 import type { DatasetEditingApi } from './diagnostics/register';
 import * as evaluation from './eval/register';
+import * as exporting from './export/register';
 import * as jobs from './jobs/register';
 import type { JobsApi } from './jobs/register';
 import * as playground from './playground/register';
@@ -51,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const evaluate = evaluation.register(connected);
   const jobsView = jobs.register({ ...connected, onDidCreateJob: train.api.onDidCreateJob });
   const play = playground.register(connected);
-  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play]) sub(f.disposable);
+  const exports = exporting.register(base);
+  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, exports]) sub(f.disposable);
 
   sub(
     registerCommands({ 'tuneline.showLog': () => log.show() }, log),

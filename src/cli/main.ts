@@ -4,6 +4,7 @@
  *
  *   tuneline validate FILE... [--method auto|supervised|dpo|reinforcement|completion] [--provider NAME] [--model ID]
  *                             [--format text|json|sarif] [--max-problems N] [--no-tokens] [--grader FILE]
+ *   tuneline export --trainer axolotl|trl|llama-factory|mlx-lm FILE --out DIR   (src/cli/export.ts)
  *   tuneline --help | --version
  *
  * Exit codes: 0 no errors; 1 errors found; 2 bad usage or an unreadable file.
@@ -56,6 +57,7 @@ Options:
 
 Exit codes: 0 no errors, 1 errors found, 2 bad usage or unreadable file.
 Rules: https://github.com/tuneline/tuneline/blob/main/docs/rules.md
+Also: tuneline eval --help; tuneline export --help (the dataset for Axolotl, TRL, LLaMA-Factory or MLX-LM).
 `;
 
 class UsageError extends Error {}
@@ -209,6 +211,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     if (argv[0] === 'eval') return await (require('./eval') as typeof import('./eval')).evalMain(argv.slice(1), io);
+    if (argv[0] === 'export') return await (require('./export') as typeof import('./export')).exportMain(argv.slice(1), io);
     if (argv[0] !== 'validate') {
       throw new UsageError(`unknown command "${argv[0]}" (try: tuneline validate FILE...)`);
     }
