@@ -20,6 +20,12 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   private empty: boolean | undefined;
   /** Ids of the nodes the user expanded: a refreshed node keeps its children open. */
   private readonly expanded = new Set<string>();
+  /** `getChildren` calls VS Code has made and not yet had answered, and when the last one ended (see `settled`). */
+  private fetching = 0;
+  private lastFetch = 0;
+  private lastFire = 0;
+  /** Reveals run one at a time (two at once race inside VS Code as well). */
+  private revealing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly model: JobsModel,
@@ -46,13 +52,18 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
     this._register(
       model.onDidChange((entry) => {
         const node = entry ? this.nodes.get(`job/${entry.job.id}`) : undefined;
-        this.changed.fire(node);
+        this.fire(node);
         this.updateEmpty();
       }),
     );
     // a deployment appeared, changed state or went: its model's node (and the rest) re-render
-    this._register(deployments.onDidChange(() => this.changed.fire(undefined)));
+    this._register(deployments.onDidChange(() => this.fire(undefined)));
     if (this.view.visible) model.setVisible(true);
+  }
+
+  private fire(node: JobsNode | undefined): void {
+    this.lastFire = Date.now();
+    this.changed.fire(node);
   }
 
   private updateEmpty(): void {
@@ -75,6 +86,16 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   }
 
   async getChildren(node?: JobsNode): Promise<JobsNode[]> {
+    this.fetching++;
+    try {
+      return await this.childrenOf(node);
+    } finally {
+      this.fetching--;
+      this.lastFetch = Date.now();
+    }
+  }
+
+  private async childrenOf(node?: JobsNode): Promise<JobsNode[]> {
     if (node) return node.children();
     const state = this.model.state;
     switch (state.kind) {
@@ -119,8 +140,38 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
     return undefined;
   }
 
-  /** Reveals (and expands) a node; the job's own node when given a job id. */
-  async reveal(node: JobsNode, expand: boolean | number = true): Promise<void> {
-    await this.view.reveal(node, { expand, select: true, focus: false });
+  /**
+   * Resolves once VS Code has fetched what the last change asked for: no `getChildren` running and none for a moment
+   * after the last change or fetch (at most `maxMs`). A reveal that runs while VS Code re-reads the tree races with it
+   * and fails with "Element with id … is already registered" (microsoft/vscode#192055; the maintainers' advice there
+   * is to reveal only once the refresh is over).
+   */
+  private async settled(maxMs = 3_000): Promise<void> {
+    const quietMs = 120;
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline) {
+      const since = Date.now() - Math.max(this.lastFetch, this.lastFire);
+      if (this.fetching === 0 && since >= quietMs) return;
+      await new Promise((r) => setTimeout(r, this.fetching ? 30 : quietMs - since));
+    }
+  }
+
+  /**
+   * Reveals (and expands) a node, one reveal at a time and only once the tree is not being re-read (see `settled`);
+   * if VS Code still reports the race, it is tried once more after the tree settles.
+   */
+  reveal(node: JobsNode, expand: boolean | number = true): Promise<void> {
+    const run = this.revealing.then(async () => {
+      await this.settled();
+      try {
+        await this.view.reveal(node, { expand, select: true, focus: false });
+      } catch (e) {
+        if (!(e instanceof Error) || !/already registered/.test(e.message)) throw e;
+        await this.settled();
+        await this.view.reveal(node, { expand, select: true, focus: false });
+      }
+    });
+    this.revealing = run.catch(() => undefined);
+    return run;
   }
 }

@@ -107,7 +107,11 @@ describe('Playground', function () {
       },
       `the replies to turn ${turn + 1}`,
       30_000,
-    );
+    ).catch((e: unknown) => {
+      // what the session held, for the failure report
+      const s = t.playground.session();
+      throw new Error(`${(e as Error).message}; session: ${JSON.stringify(s && { busy: s.busy, models: s.models, turns: s.turns.map((x) => x.replies) })}`);
+    });
   }
 
   async function openWith(models: string[]): Promise<void> {
