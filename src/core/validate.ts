@@ -570,7 +570,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     commonCounts[p.severity]++;
   }
 
-  const method = fixed ?? inferMethod(shapes);
+  const method = fixed ?? inferMethod(shapes, profile);
   /** The lines checked against the final method, then those re-checked against it. */
   const finals: BucketData[] = [];
   const runs: Array<[number, number, number, number]> = [];
