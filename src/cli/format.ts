@@ -43,6 +43,9 @@ export function textSummary(file: string, r: ValidationReport): string {
   }
   if (r.estimatedCost) {
     parts.push(`estimated cost ${fmtUsd(r.estimatedCost.usd)} (prices of ${r.estimatedCost.priceDate})`);
+  } else if (r.tokens && r.profile.provider !== 'openai' && r.profile.priceMissing !== undefined) {
+    // The profile's price only (never OpenAI's for another service).
+    parts.push(`cost: no published price on ${r.profile.providerLabel}`);
   }
   return `${file}: ${parts.join('; ')}${r.truncated ? `; only the first ${fmtInt(r.problems.length)} problems shown` : ''}`;
 }

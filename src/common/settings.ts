@@ -102,3 +102,25 @@ export function onDidChangeSettings(listener: (settings: Settings) => void): vsc
     if (e.affectsConfiguration(SECTION)) listener(readSettings());
   });
 }
+
+/** What the editor judges a dataset with: the dataset profile of a provider and model (issue 17). */
+export interface ProfileSettings {
+  /** The profile's provider; undefined: OpenAI's rules (`openai`, and `custom`, an OpenAI-compatible endpoint). */
+  readonly provider: string | undefined;
+  /** The model; undefined: the provider's default model (see `readProfileSettings`). */
+  readonly model: string | undefined;
+}
+
+/**
+ * The profile settings of a document: `tuneline.provider` and `tuneline.model`. For the open-model services
+ * (Together, Fireworks, Nebius, Bedrock Mantle) a `tuneline.model` never set is the service's default model, not the
+ * OpenAI model that is the setting's default.
+ */
+export function readProfileSettings(scope?: vscode.ConfigurationScope): ProfileSettings {
+  const s = readSettings(scope);
+  const provider = s.provider === 'openai' || s.provider === 'custom' ? undefined : s.provider;
+  if (provider === undefined || provider === 'azure') return { provider, model: s.model };
+  const info = vscode.workspace.getConfiguration(SECTION, scope).inspect<string>('model');
+  const set = [info?.workspaceFolderValue, info?.workspaceValue, info?.globalValue].some((v) => typeof v === 'string' && v.trim() !== '');
+  return { provider, model: set ? s.model : undefined };
+}

@@ -20,7 +20,7 @@ import { ruleById, type RuleInfo } from './rules/catalog';
 import { exampleImages, exampleTokens, estimateTokens, tokenUpperBound } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost, type CostEstimate } from './tokens/cost';
-import { applyFileProfile, applyLineProfile, profileContext } from './profiles/apply';
+import { applyFileProfile, applyLineProfile, profileContext, profileMethod } from './profiles/apply';
 import { OPENAI_FILE_BYTES } from './profiles/catalog';
 import {
   MAX_GROUPS,
@@ -80,13 +80,14 @@ export function emptyShapeCounts(): ShapeCounts {
  * prompt/completion; ties in that order); within the `messages` family, reinforcement wins only if lines with
  * RFT-only signs (`chat-rft`) outnumber plain chat lines. No voting line at all: supervised.
  */
-export function inferMethod(c: Readonly<ShapeCounts>): Method {
+export function inferMethod(c: Readonly<ShapeCounts>, profile?: Profile): Method {
   const messages = c.chat + c['chat-rft'];
   const best = Math.max(messages, c.preference, c.completion);
-  if (best === 0 || messages === best) {
-    return c['chat-rft'] > c.chat ? 'reinforcement' : 'supervised';
-  }
-  return c.preference === best ? 'dpo' : 'completion';
+  let m: Method;
+  if (best === 0 || messages === best) m = c['chat-rft'] > c.chat ? 'reinforcement' : 'supervised';
+  else m = c.preference === best ? 'dpo' : 'completion';
+  // The profile's methods (e.g. no reinforcement on Together): see `profileMethod`.
+  return profile === undefined ? m : profileMethod(m, profile);
 }
 
 /** Number of format families (messages, preference, completion) present. */
@@ -570,7 +571,7 @@ export class DatasetIndex {
     for (const p of parsed) {
       this.shapes[p.shape]++;
     }
-    const method = this.setting === 'auto' ? inferMethod(this.shapes) : this.setting;
+    const method = this.setting === 'auto' ? inferMethod(this.shapes, this.ctx.profile) : this.setting;
     let example = 0;
     for (let i = 0; i < start; i++) if (this.entries[i]!.r.shape !== 'blank') example++;
     const fresh: Entry[] = newTexts.map((t, k) => {
@@ -603,7 +604,7 @@ export class DatasetIndex {
 
   setMethod(setting: MethodSetting): void {
     this.setting = setting;
-    this.current = setting === 'auto' ? inferMethod(this.shapes) : setting;
+    this.current = setting === 'auto' ? inferMethod(this.shapes, this.ctx.profile) : setting;
     this.recheck((e) => e.method !== this.current);
     this.changed();
   }
@@ -618,6 +619,7 @@ export class DatasetIndex {
   setProfile(provider: string | undefined, model?: string): void {
     this.provider = provider;
     this.ctx = { ...this.ctx, ...profileContext(provider, model ?? this.ctx.model.requested) };
+    if (this.setting === 'auto') this.current = inferMethod(this.shapes, this.ctx.profile);
     this.recheck(() => true);
     this.changed();
   }

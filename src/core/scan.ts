@@ -545,7 +545,7 @@ export class RangeScanner {
     const parsed = parseLine(text);
     const shapes = this.shapes;
     shapes[parsed.shape]++;
-    const b = this.bucket(this.opts.fixed ?? inferMethod(shapes));
+    const b = this.bucket(this.opts.fixed ?? inferMethod(shapes, this.opts.ctx.profile));
     if (parsed.shape !== 'blank') this.examples++;
     if (hasInvalidUtf8(text, raw, rawStart, rawStart + bytes)) addBadUtf8(this.badUtf8, line, this.examples, text);
     const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed, offset);

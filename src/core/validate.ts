@@ -124,14 +124,20 @@ export interface ProfileSummary {
   /** Token counts use the model's own tokenizer (false: an estimate, `tokenizerEstimate` says how). */
   readonly tokensExact: boolean;
   readonly tokenizerEstimate?: string;
+  /** E.g. `Together AI`. */
+  readonly providerLabel: string;
+  /** Why the report has no cost: the profile has no published price (`Profile.priceMissing`). */
+  readonly priceMissing?: string;
 }
 
 export function profileSummary(p: Profile): ProfileSummary {
   return {
     id: p.id,
     provider: p.provider,
+    providerLabel: p.providerLabel,
     model: p.model,
     label: p.label,
+    ...(p.priceMissing !== undefined ? { priceMissing: p.priceMissing } : {}),
     tokensExact: p.tokenizer.exact,
     ...(p.tokenizer.estimate !== undefined ? { tokenizerEstimate: p.tokenizer.estimate } : {}),
   };
@@ -570,7 +576,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     commonCounts[p.severity]++;
   }
 
-  const method = fixed ?? inferMethod(shapes);
+  const method = fixed ?? inferMethod(shapes, profile);
   /** The lines checked against the final method, then those re-checked against it. */
   const finals: BucketData[] = [];
   const runs: Array<[number, number, number, number]> = [];

@@ -2,6 +2,23 @@ import * as vscode from 'vscode';
 import type { Problem, Severity } from '../core';
 
 export const DIAGNOSTIC_SOURCE = 'Tuneline';
+
+/**
+ * The `source` of a file's diagnostics: which dataset profile judged it, on every row of the Problems panel
+ * ("Tuneline · Together AI · Meta-Llama-3.1-8B-Instruct"). OpenAI's profile, the default, is plain "Tuneline" (as the
+ * CLI names only another provider's profile); the model id is shortened to its last path segment
+ * (`accounts/fireworks/models/qwen3-8b` → `qwen3-8b`), the status bar's tooltip gives it in full.
+ */
+export function diagnosticSource(profile: { readonly provider: string; readonly providerLabel: string; readonly model: string } | undefined): string {
+  if (!profile || profile.provider === 'openai') return DIAGNOSTIC_SOURCE;
+  return `${DIAGNOSTIC_SOURCE} · ${profile.providerLabel} · ${shortModel(profile.model)}`;
+}
+
+/** A model id without its path (`meta-llama/Meta-Llama-3.1-8B-Instruct` → `Meta-Llama-3.1-8B-Instruct`). */
+export function shortModel(model: string): string {
+  const i = model.lastIndexOf('/');
+  return i >= 0 && i < model.length - 1 ? model.slice(i + 1) : model;
+}
 export const SHOW_RULE_COMMAND = 'tuneline.showRule';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -35,18 +52,22 @@ const FILE_PREFIX = 'File: ';
 export class ProblemConverter {
   private readonly cache = new WeakMap<Problem, vscode.Diagnostic>();
 
-  constructor(private readonly uri: vscode.Uri) {}
+  constructor(
+    private readonly uri: vscode.Uri,
+    /** The diagnostics' `source` (`diagnosticSource`): a new profile gets a new converter. */
+    readonly source: string = DIAGNOSTIC_SOURCE,
+  ) {}
 
   convert(p: Problem): vscode.Diagnostic {
     let d = this.cache.get(p);
     if (d) return d;
-    d = toDiagnostic(p, this.uri);
+    d = toDiagnostic(p, this.uri, this.source);
     this.cache.set(p, d);
     return d;
   }
 }
 
-export function toDiagnostic(p: Problem, uri: vscode.Uri): vscode.Diagnostic {
+export function toDiagnostic(p: Problem, uri: vscode.Uri, source: string = DIAGNOSTIC_SOURCE): vscode.Diagnostic {
   let range: vscode.Range;
   let message = p.message;
   if (p.line === undefined) {
@@ -60,7 +81,7 @@ export function toDiagnostic(p: Problem, uri: vscode.Uri): vscode.Diagnostic {
     range = new vscode.Range(p.line, start, p.line, end);
   }
   const d = new vscode.Diagnostic(range, message, toSeverity(p.severity));
-  d.source = DIAGNOSTIC_SOURCE;
+  d.source = source;
   d.code = { value: p.code, target: ruleTarget(p.code) };
   if (p.relatedLine !== undefined) {
     d.relatedInformation = [
@@ -75,7 +96,7 @@ export function toDiagnostic(p: Problem, uri: vscode.Uri): vscode.Diagnostic {
 
 /** Whether a diagnostic is Tuneline's (not another extension's on the same file). */
 export function isOurs(d: vscode.Diagnostic): boolean {
-  return d.source === DIAGNOSTIC_SOURCE;
+  return d.source === DIAGNOSTIC_SOURCE || (d.source?.startsWith(`${DIAGNOSTIC_SOURCE} · `) ?? false);
 }
 
 /** The rule code of one of our diagnostics. */

@@ -137,3 +137,67 @@ export function mergeLineRanges(lines: readonly number[]): Array<[number, number
   }
   return out;
 }
+
+/** The `messages` array node of a chat line, or a preference line's `input.messages`. */
+function messagesNode(root: Node): Node | undefined {
+  const prop = (obj: Node | undefined, key: string): Node | undefined => obj?.children?.find((c) => c.type === 'property' && keyOf(c) === key)?.children?.[1];
+  const direct = prop(root, 'messages');
+  if (direct?.type === 'array') return direct;
+  const nested = prop(prop(root, 'input'), 'messages');
+  return nested?.type === 'array' ? nested : undefined;
+}
+
+function roleOf(message: Node): string | undefined {
+  if (message.type !== 'object') return undefined;
+  const v = message.children?.find((c) => c.type === 'property' && keyOf(c) === 'role')?.children?.[1];
+  return v?.type === 'string' ? (v.value as string) : undefined;
+}
+
+/**
+ * TL-10 `arguments-double-encoded`: the arguments string at [column, endColumn) replaced by the string it decodes to
+ * (`fix`, the engine's `data.fix`), encoded once. Undefined unless the text there is a JSON string that decodes to a
+ * string equal to `fix` which itself holds a JSON object or array, so the value keeps its meaning, one level less
+ * quoted.
+ */
+export function argumentsFix(line: string, column: number, endColumn: number, fix: unknown): LineEdit | undefined {
+  if (typeof fix !== 'string' || endColumn <= column) return undefined;
+  let outer: unknown;
+  let inner: unknown;
+  try {
+    outer = JSON.parse(line.slice(column, endColumn));
+    if (typeof outer !== 'string' || JSON.parse(outer) !== fix) return undefined;
+    inner = JSON.parse(fix);
+  } catch {
+    return undefined;
+  }
+  if (typeof inner !== 'object' || inner === null) return undefined;
+  return { start: column, end: endColumn, text: JSON.stringify(fix) };
+}
+
+/**
+ * TL-08 `inconsistent-system-prompt`, a near-identical variant: the system message's string `content` replaced by the
+ * prompt most examples share (`suggestion`). Undefined when the first system (or developer) message's content is not
+ * a plain string (parts: no safe rewrite) or already equals the suggestion.
+ */
+export function systemPromptFix(line: string, suggestion: unknown): LineEdit | undefined {
+  if (typeof suggestion !== 'string') return undefined;
+  const root = tree(line);
+  const list = root && messagesNode(root);
+  const system = list?.children?.find((m) => roleOf(m) === 'system' || roleOf(m) === 'developer');
+  const content = system?.children?.find((c) => c.type === 'property' && keyOf(c) === 'content')?.children?.[1];
+  if (!content || content.type !== 'string' || content.value === suggestion) return undefined;
+  return { start: content.offset, end: content.offset + content.length, text: JSON.stringify(suggestion) };
+}
+
+/**
+ * TL-08 on an example without a system prompt while the others share one: that prompt inserted as the first message.
+ * Undefined when the example already has a system or developer message, or no messages to insert before.
+ */
+export function addSystemPromptFix(line: string, suggestion: unknown): LineEdit | undefined {
+  if (typeof suggestion !== 'string') return undefined;
+  const root = tree(line);
+  const list = root && messagesNode(root);
+  const first = list?.children?.[0];
+  if (!list || !first || list.children!.some((m) => roleOf(m) === 'system' || roleOf(m) === 'developer')) return undefined;
+  return { start: first.offset, end: first.offset, text: `{"role":"system","content":${JSON.stringify(suggestion)}},` };
+}

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { countTokensInWorkers, type Problem } from '../core';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
-import { readSettings, SECTION } from '../common/settings';
-import { ProblemConverter } from './convert';
+import { readProfileSettings, readSettings, SECTION } from '../common/settings';
+import { diagnosticSource, ProblemConverter } from './convert';
 import type { DocumentModels } from '../documents';
 import { TrackedDocument } from '../documents/trackedDocument';
 import { isResultsFileName } from '../core/eval/results';
@@ -64,6 +64,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
         if (
           e.affectsConfiguration(`${SECTION}.method`) ||
           e.affectsConfiguration(`${SECTION}.model`) ||
+          // The dataset profile (issue 17): open files are judged again for the new provider.
+          e.affectsConfiguration(`${SECTION}.provider`) ||
           e.affectsConfiguration(`${SECTION}.validate.include`)
         ) {
           this.onSettingsChanged();
@@ -99,9 +101,9 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
    * Publishes problems found by a check of a file that is not open (`tuneline.validateFileOnDisk`). Returns false,
    * publishing nothing, if the file is open and tracked: the live diagnostics of its editor take precedence.
    */
-  publishExternal(uri: vscode.Uri, problems: readonly Problem[]): boolean {
+  publishExternal(uri: vscode.Uri, problems: readonly Problem[], profile?: Parameters<typeof diagnosticSource>[0]): boolean {
     if (this.get(uri)) return false;
-    const conv = new ProblemConverter(uri);
+    const conv = new ProblemConverter(uri, diagnosticSource(profile));
     this.collection.set(uri, problems.map((p) => conv.convert(p)));
     this.external.add(uri.toString());
     return true;
@@ -119,8 +121,9 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     const have = this.docs.get(key);
     if (want && !have) {
       const s = readSettings(doc.uri);
+      const profile = readProfileSettings(doc.uri);
       const started = Date.now();
-      const t = new TrackedDocument(doc, s.method, s.model);
+      const t = new TrackedDocument(doc, s.method, profile.model, profile.provider);
       this.docs.set(key, t);
       this.external.delete(key);
       this.log.debug(`Checking ${doc.uri.toString(true)} (${doc.lineCount} lines, ${Date.now() - started} ms)`);
@@ -179,7 +182,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
         continue;
       }
       const s = readSettings(t.uri);
-      if (t.configure(s.method, s.model)) {
+      const profile = readProfileSettings(t.uri);
+      if (t.configure(s.method, profile.model, profile.provider)) {
         t.cancelTokens();
         this.publish(t);
       }
@@ -210,8 +214,9 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
       this.log.trace(`Dropped stale diagnostics for ${t.uri.toString(true)} (v${t.syncedVersion}, document v${t.document.version})`);
       return;
     }
+    const source = diagnosticSource(t.index.profile);
     let conv = this.converters.get(t.uri.toString());
-    if (!conv) this.converters.set(t.uri.toString(), (conv = new ProblemConverter(t.uri)));
+    if (!conv || conv.source !== source) this.converters.set(t.uri.toString(), (conv = new ProblemConverter(t.uri, source)));
     const diagnostics = t.index.problems().map((p) => conv.convert(p));
     this.collection.set(t.uri, diagnostics);
     t.publishedVersion = t.syncedVersion;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Problem } from '../core';
 import { codeOf, isOurs } from './convert';
-import { completionToChat, mergeLineRanges, obviousWeight, removeKeyFix, roleFix, weightFix, type LineEdit } from './fixes';
+import { addSystemPromptFix, argumentsFix, completionToChat, mergeLineRanges, obviousWeight, removeKeyFix, roleFix, systemPromptFix, weightFix, type LineEdit } from './fixes';
 import type { DocumentModels } from '../documents';
 import { REMOVABLE_KEY_CODES, ROLE_CODES, RuleCodes } from './ruleCodes';
 import type { TrackedDocument } from '../documents/trackedDocument';
@@ -54,7 +54,16 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
             actions.push(a);
           }
         }
-      } else if (code === RuleCodes.wrongFormat && problem.data?.found === 'completion' && problem.data?.expected === 'supervised') {
+      } else if (code === RuleCodes.argumentsDoubleEncoded) {
+        const edit = argumentsFix(text, column, problem.endColumn ?? column, problem.data?.fix);
+        if (edit) actions.push(this.lineAction('Encode the tool-call arguments once', document, line, [edit], d, true));
+      } else if (code === RuleCodes.inconsistentSystemPrompt) {
+        // A variant: use the common prompt; a missing prompt: add the one every other example shares. An example with a
+        // prompt where most have none gets no fix (removing the prompt would delete text that may be deliberate).
+        const missing = problem.data?.missing === true;
+        const edit = missing ? addSystemPromptFix(text, problem.data?.suggestion) : problem.data?.variant === true ? systemPromptFix(text, problem.data?.suggestion) : undefined;
+        if (edit) actions.push(this.lineAction(missing ? 'Add the system prompt the other examples share' : 'Use the system prompt most examples share', document, line, [edit], d, false));
+      } else if ((code === RuleCodes.wrongFormat || code === RuleCodes.formatNotAccepted) && problem.data?.found === 'completion' && problem.data?.expected === 'supervised') {
         const edit = completionToChat(text);
         if (edit) actions.push(this.lineAction('Convert prompt/completion to chat messages', document, line, [edit], d, true));
       } else if (code === RuleCodes.duplicateExample) {

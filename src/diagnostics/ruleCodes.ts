@@ -32,6 +32,12 @@ export const RuleCodes = {
   blankLine: code('TL-02'),
   /** TL-03: an exact duplicate of an earlier example. */
   duplicateExample: code('TL-03'),
+  /** TL-08: the system prompt is inconsistent across the file (a variant, or missing where the others have one). */
+  inconsistentSystemPrompt: code('TL-08'),
+  /** TL-10: tool-call arguments JSON-encoded twice (`data.fix`: encoded once). */
+  argumentsDoubleEncoded: code('TL-10'),
+  /** TL-20: a format the profile does not accept (`data.found: 'completion'`: convertible to chat). */
+  formatNotAccepted: code('TL-20'),
 } as const;
 
 /** Codes whose problem is "this key should not be here" and whose fix removes the key (`data.key` names it). */

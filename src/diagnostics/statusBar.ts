@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DatasetStats } from '../core';
+import type { DatasetStats, Profile } from '../core';
 import { Disposable } from '../common/dispose';
 import { fmtCompact, fmtInt, fmtUsd, plural } from '../core/format';
 import type { DocumentModels } from '../documents';
@@ -69,32 +69,39 @@ export class DatasetStatusBar extends Disposable {
     const started = Date.now();
     const s = t.index.stats();
     this.lastCostMs = Date.now() - started;
-    this.item.text = statusText(s);
-    const tooltip = statusTooltip(s, t.document.uri);
+    const profile = t.index.profile;
+    this.item.text = statusText(s, profile);
+    const tooltip = statusTooltip(s, t.document.uri, profile);
     this.tooltipText = tooltip;
     const md = new vscode.MarkdownString(tooltip, true);
     this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: statusText(s).replace(/\$\([a-z-]+\)\s*/g, ''), role: 'button' };
+    this.item.accessibilityInformation = { label: statusText(s, profile).replace(/\$\([a-z-]+\)\s*/g, ''), role: 'button' };
     this.item.command = { command: SHOW_STATS_COMMAND, title: 'Show Dataset Statistics', arguments: [t.document.uri] };
     this.item.show();
     this.visible = true;
   }
 }
 
-export function statusText(s: DatasetStats): string {
+/** The profile parts the status bar shows. */
+type ProfileShown = Pick<Profile, 'provider' | 'providerLabel' | 'label' | 'priceMissing'>;
+
+/** `… · 0 errors`, and for another provider than OpenAI (the default) the provider whose profile judged the file. */
+export function statusText(s: DatasetStats, profile?: ProfileShown): string {
   const icon = s.errors > 0 ? '$(error)' : '$(check)';
   const approx = s.tokensExact ? '' : '~';
   const parts = [`${icon} ${plural(s.examples, 'example')}`, `${approx}${fmtCompact(s.totalTokens)} tokens`];
   if (s.estimatedCost) parts.push(`${approx}${fmtUsd(s.estimatedCost.usd)}`);
   parts.push(plural(s.errors, 'error'));
+  if (profile && profile.provider !== 'openai') parts.push(profile.providerLabel);
   return parts.join(' · ');
 }
 
-export function statusTooltip(s: DatasetStats, uri: vscode.Uri): string {
+export function statusTooltip(s: DatasetStats, uri: vscode.Uri, profile?: ProfileShown): string {
   const name = uri.path.split('/').pop() ?? uri.toString();
   const lines = [
     `**${name}** · ${s.method}${s.methodInferred ? ' (inferred)' : ''} · ${s.model}${s.modelKnown ? '' : ' (unknown model)'}`,
     '',
+    `- Judged by the profile: ${profile?.label ?? s.profile.label}`,
     `- Examples: ${fmtInt(s.examples)}`,
     `- Tokens: ${fmtInt(s.totalTokens)} ${s.tokensExact ? '(exact)' : '(estimate; exact counts follow when the file is idle)'}`,
   ];
@@ -103,6 +110,8 @@ export function statusTooltip(s: DatasetStats, uri: vscode.Uri): string {
     lines.push(
       `- Training cost: ${s.tokensExact ? '' : '≈ '}${fmtUsd(c.usd)} for ${plural(c.epochs, 'epoch')} (${fmtInt(c.billedTokens)} billed tokens at ${fmtUsd(c.pricePerMillion)} per 1M, prices of ${c.priceDate})`,
     );
+  } else if (profile?.priceMissing !== undefined && profile.provider !== 'openai') {
+    lines.push(`- Training cost: ${profile.priceMissing}`);
   } else {
     lines.push(`- Training cost: not known for ${s.model} (${plural(s.epochs, 'epoch')})`);
   }

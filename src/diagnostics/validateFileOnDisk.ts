@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { validateFile, type ValidationReport } from '../core';
 import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
-import { readSettings } from '../common/settings';
+import { readProfileSettings, readSettings } from '../common/settings';
 import { fmtInt, plural } from '../core/format';
 import type { DiagnosticsManager } from './manager';
 
@@ -40,6 +40,7 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
   }
   const name = uri.path.split('/').pop() ?? path;
   const settings = readSettings(uri);
+  const profile = readProfileSettings(uri);
   const started = Date.now();
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Checking ${name}`, cancellable: true },
@@ -50,7 +51,8 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
       try {
         return await validateFile(path, {
           method: settings.method,
-          model: settings.model,
+          ...(profile.model !== undefined ? { model: profile.model } : {}),
+          ...(profile.provider !== undefined ? { provider: profile.provider } : {}),
           tokens: true,
           maxProblems: MAX_PROBLEMS,
           signal: abort.signal,
@@ -75,7 +77,7 @@ export async function validateFileOnDisk(manager: DiagnosticsManager, log: Logge
   log.info(
     `Checked ${uri.toString(true)} on disk in ${Date.now() - started} ms on ${plural(threads, 'thread')}: ${report.examples} examples, ${report.counts.error} errors, ${report.counts.warning} warnings`,
   );
-  const published = manager.publishExternal(uri, report.problems);
+  const published = manager.publishExternal(uri, report.problems, report.profile);
   void showSummary(name, report, published);
   return {
     uri: uri.toString(),

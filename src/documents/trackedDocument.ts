@@ -54,11 +54,14 @@ export class TrackedDocument {
   constructor(
     readonly document: vscode.TextDocument,
     method: MethodSetting,
-    private modelSetting: string,
+    private modelSetting: string | undefined,
+    /** The dataset profile's provider (`readProfileSettings`; undefined: OpenAI's rules). */
+    private providerSetting?: string,
   ) {
     this.index = new DatasetIndex({
       method,
       model: modelSetting,
+      provider: providerSetting,
       getLineText: (line) => (line < this.document.lineCount ? this.document.lineAt(line).text : ''),
       // Never tokenize a long line on the extension host: its TOK-01 check waits for the worker counts.
       deferTokensAboveBytes: EDITOR_TOKENIZE_MAX_BYTES,
@@ -71,14 +74,21 @@ export class TrackedDocument {
     return this.document.uri;
   }
 
+  /** The model the file is judged for (the profile's default when the setting names none). */
   get model(): string {
-    return this.modelSetting;
+    return this.index.model.requested;
   }
 
   /** Applies new settings; returns true if anything changed (the index re-checked what it must). */
-  configure(method: MethodSetting, model: string): boolean {
+  configure(method: MethodSetting, model: string | undefined, provider?: string): boolean {
     let changed = false;
-    if (model !== this.modelSetting) {
+    if (provider !== this.providerSetting) {
+      this.providerSetting = provider;
+      this.modelSetting = model;
+      // '' (not undefined, which keeps the index's model): the provider's default model.
+      this.index.setProfile(provider, model ?? '');
+      changed = true;
+    } else if (model !== this.modelSetting) {
       this.modelSetting = model;
       this.index.setModel(model);
       changed = true;

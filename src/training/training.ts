@@ -9,7 +9,6 @@ import {
   checkGrader,
   defaultEpochs,
   estimateCost,
-  resolveModel,
   validateFile,
   validateText,
   type ValidationReport,
@@ -26,7 +25,8 @@ import type { ProviderService } from '../connection/provider';
 import { providerFor, type Provider, type TrainingPlan as ProviderTrainingPlan } from '../api/providers';
 import type { Endpoint, FileObject, FineTuningJob, JobCreateParams, TunelineClient } from '../api/types';
 import type { Uploader } from '../api/upload';
-import { checkBeforeUpload, saveIfDirty, uploadWithProgress, type UploadDeps } from './uploadFile';
+import { checkBeforeUpload, profileProvider, saveIfDirty, uploadWithProgress, type UploadDeps } from './uploadFile';
+import { profileContext } from '../core/profiles';
 import { checkPlan, HYPERPARAMETER_RANGES, jobParams, TRAINING_METHODS, type Hyperparameters, type TrainingMethod, type TrainingPlan } from './plan';
 
 /** A training or validation file: a local one (uploaded first) or one already on the service. */
@@ -161,10 +161,12 @@ export class TrainingService extends Disposable {
   }
 
   /** The engine's report on a local file for the draft's method and model (tokens counted exactly). */
-  async report(uri: vscode.Uri, draft: Draft, signal?: AbortSignal): Promise<ValidationReport> {
+  async report(uri: vscode.Uri, draft: Draft, signal?: AbortSignal, provider?: string): Promise<ValidationReport> {
     return validateFile(uri.fsPath, {
       method: draft.method ?? 'auto',
       model: draft.model ?? readSettings().model,
+      // The job's provider's dataset profile: its limits, and its price for the cost (never OpenAI's elsewhere).
+      ...(provider !== undefined ? { provider } : {}),
       tokens: true,
       ...(draft.grader !== undefined ? { grader: draft.grader } : {}),
       ...(signal ? { signal } : {}),
@@ -173,7 +175,9 @@ export class TrainingService extends Disposable {
 
   /** The estimated training cost of a draft (reference TOK-03); a sentence when it cannot be estimated. */
   async estimate(draft: Draft, client: TunelineClient | undefined, signal?: AbortSignal): Promise<CostSummary> {
-    const model = resolveModel(draft.model);
+    const provider = profileProvider(client?.endpoint.provider ?? readSettings().provider);
+    // The profile's model: the profile's price (Fireworks by size; none published for Azure, Together, Nebius).
+    const { model, profile } = profileContext(provider, draft.model);
     const price = model.info.trainingPrice;
     if (price?.unit === 'per-hour') {
       return { text: `billed by training time: $${price.usd}/hour (price of ${price.date}); grader-model tokens extra` };
@@ -181,17 +185,17 @@ export class TrainingService extends Disposable {
     let report: ValidationReport | undefined;
     const t = draft.training;
     try {
-      if (t?.kind === 'local') report = await this.report(t.uri, draft, signal);
+      if (t?.kind === 'local') report = await this.report(t.uri, draft, signal, provider);
       else if (t?.kind === 'remote' && client && (t.file.bytes ?? 0) <= 20 * 1024 * 1024) {
         const text = new TextDecoder().decode(await client.fileContent(t.file.id, signal ? { signal } : {}));
-        report = validateText(text, { method: draft.method ?? 'auto', model: model.requested, tokens: true });
+        report = validateText(text, { method: draft.method ?? 'auto', model: model.requested, tokens: true, ...(provider !== undefined ? { provider } : {}) });
       }
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       this.log.warn(`Cost estimate failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (!report?.tokens) return { text: 'not estimated (the training file could not be read)' };
-    if (!price) return { text: `no price known for ${model.id}`, examples: report.examples };
+    if (!price) return { text: profile.provider === 'openai' ? `no price known for ${model.id}` : `${profile.priceMissing ?? 'no published price'} (${profile.label})`, examples: report.examples };
     const n = draft.hyperparameters.n_epochs;
     const epochs = typeof n === 'number' ? n : defaultEpochs(report.examples);
     const perEpoch = report.tokens.epochs > 0 ? report.tokens.billed / report.tokens.epochs : report.tokens.billed;

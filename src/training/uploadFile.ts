@@ -69,18 +69,25 @@ export async function saveIfDirty(uri: vscode.Uri, log: Logger): Promise<void> {
   }
 }
 
-/** Runs the engine; resolves false when the user chose not to upload. */
 /**
- * THE provider seam of the training flow's dataset check (issue 16): the one place the engine's options are built
- * for a file about to be uploaded for `provider` and `model`. The engine has no per-provider dataset profile yet
- * (the rules issue adds core profiles from `providerFor(provider).capabilities.dataset`: Azure's BOM, 64 images,
- * Bedrock's `reference_answer`...); when it does, pass the profile here and nowhere else.
+ * The dataset profile's provider for a job's provider (`src/core/profiles/`): OpenAI and `custom` (an OpenAI-compatible
+ * endpoint) are judged by OpenAI's rules (undefined); every other service by its own profile.
+ */
+export function profileProvider(provider: ProviderKind | undefined): string | undefined {
+  return provider === undefined || provider === 'openai' || provider === 'custom' ? undefined : provider;
+}
+
+/**
+ * THE provider seam of the training flow's dataset check (issues 16, 17): the one place the engine's options are
+ * built for a file about to be uploaded for `provider` and `model`. The engine judges the file with that provider's
+ * dataset profile (Azure's BOM and 64 images, Together's formats, Bedrock's `reference_answer`...).
  */
 export function datasetCheckOptions(provider: ProviderKind, model: string, method: MethodSetting, grader: unknown, signal: AbortSignal | undefined): Parameters<typeof validateFile>[1] {
-  void provider; // not taken by the engine yet: see above
+  const p = profileProvider(provider);
   return {
     method,
     model,
+    ...(p !== undefined ? { provider: p } : {}),
     maxProblems: 20,
     ...(grader !== undefined ? { grader } : {}),
     ...(signal ? { signal } : {}),

@@ -301,8 +301,9 @@ export const AZURE_CAPABILITIES: ProviderCapabilities = {
   },
   // The BOM, minimum examples, file size, images and file quota come from the Azure dataset profile (core), where
   // each is cited: e.g. quotas-limits.md says 100 files (02/17/2026) but 50 (07/11/2025), and the stricter 50 is kept.
-  // fine-tuning-vision.md "Image dataset requirements": at most 50,000 examples with images (adapter only).
-  dataset: profileDataset('azure', { ...AZURE_SOURCES.vision, note: 'values from src/core/profiles/catalog.ts (Azure): fine-tuning-rest.md (BOM, 512 MB, at least 10 examples), quotas-limits.md (file count and size)' }, { maxExamplesWithImages: 50_000 }),
+  // fine-tuning-vision.md "Image dataset requirements": at most 50,000 examples with images (the Azure profile's
+  // file.maxImageExamples, which the engine also checks).
+  dataset: profileDataset('azure', { ...AZURE_SOURCES.vision, note: 'values from src/core/profiles/catalog.ts (Azure): fine-tuning-rest.md (BOM, 512 MB, at least 10 examples), quotas-limits.md (file count and size), fine-tuning-vision.md (50,000 examples with images)' }),
   quotas: {
     maxRunning: 3,
     maxRunningByTrainingType: { standard: 3, global: 3, developer: 5 },

@@ -38,6 +38,7 @@ export function profileDataset(id: ProviderId, source: Source, extra: Partial<Om
     ...(file.maxFiles !== undefined ? { maxFiles: file.maxFiles } : {}),
     ...(file.maxTotalBytes !== undefined ? { maxTotalFileBytes: file.maxTotalBytes } : {}),
     ...(file.maxExamples !== undefined ? { maxExamples: file.maxExamples } : {}),
+    ...(file.maxImageExamples !== undefined ? { maxExamplesWithImages: file.maxImageExamples } : {}),
     ...(requiredTopLevelKeys.length > 0 ? { requiredFields: requiredTopLevelKeys } : {}),
     ...extra,
     source,

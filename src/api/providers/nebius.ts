@@ -11,7 +11,7 @@
  *   models, LoRA/full, .jsonl up to 5 GB, the hyperparameters). Values only from it are marked "verify".
  */
 import { OPENAI_CAPABILITIES } from './openai';
-import { makeProvider } from './base';
+import { makeProvider, profileDataset } from './base';
 import { noDateAnnounced } from './retirement';
 import {
   supported,
@@ -112,7 +112,9 @@ export const NEBIUS_CAPABILITIES: ProviderCapabilities = {
   },
   auth: { methods: ['bearer'], keyHeader: 'authorization', keyEnvVar: 'NEBIUS_API_KEY', source: NEBIUS_SOURCES.api },
   baseUrl: { default: NEBIUS_BASE_URL, setting: 'tuneline.baseUrl', example: NEBIUS_BASE_URL, source: NEBIUS_SOURCES.api },
-  dataset: { utf8Bom: 'unknown', minExamples: 1, maxFileBytes: 5 * 1024 ** 3, source: { ...NEBIUS_SOURCES.skill, note: 'conversational {messages} or {prompt, completion}; max 5 GB; no minimum found (verify)' } },
+  // From the Nebius dataset profile (core): https://docs.tokenfactory.nebius.com/post-training/datasets (read
+  // 2026-12-03): conversational, instruction and text data; 5 GB per file; no minimum stated.
+  dataset: profileDataset('nebius', { url: 'https://docs.tokenfactory.nebius.com/post-training/datasets', read: READ, note: 'messages, prompt/completion or text lines; "The size limit for dataset files is 5 gigabytes"; no minimum stated' }),
   quotas: { source: { ...NEBIUS_SOURCES.api, note: 'no job quota found in the pages read' } },
 };
 

@@ -7,7 +7,7 @@
  * Every added computation is linear in the line's length: one pass over the top-level keys and, for lines with
  * images, one pass over the message parts.
  */
-import { resolveModel, type ResolvedModel } from '../models';
+import { resolveModel, type ResolvedModel, type TrainingPrice } from '../models';
 import { ruleByCode } from '../rules/catalog';
 import type { Method, Problem, Severity } from '../types';
 import { resolveProfile } from './catalog';
@@ -26,13 +26,43 @@ export interface ProfileContext {
  */
 export function profileContext(provider?: string, model?: string): ProfileContext {
   const profile = resolveProfile(provider, model);
-  if (profile.provider === 'openai' || profile.provider === 'azure') return { profile, model: resolveModel(model) };
+  if (profile.provider === 'openai') return { profile, model: resolveModel(model) };
+  // Every other service: the cost comes from the profile's price (or none: "no published price"), never OpenAI's.
+  const trainingPrice: TrainingPrice | undefined = profile.price
+    ? { usd: profile.price.usd, unit: profile.price.unit === 'per-hour' ? 'per-hour' : 'per-1M-tokens', date: profile.price.date }
+    : undefined;
+  if (profile.provider === 'azure') {
+    const m = resolveModel(model);
+    return { profile, model: { ...m, info: { ...m.info, trainingPrice } } };
+  }
   const base = resolveModel(profile.model);
   return {
     profile,
-    model: { ...base, id: profile.model, known: profile.modelKnown, limit: profile.limits.tokensPerExample },
+    model: { ...base, info: { ...base.info, trainingPrice }, id: profile.model, known: profile.modelKnown, limit: profile.limits.tokensPerExample },
   };
 }
+
+/**
+ * The method a file is judged with, given the method inferred from its formats (`inferMethod`) and the profile: a
+ * chat file is not judged as reinforcement data on a service that has no reinforcement fine-tuning (Together ignores
+ * the extra keys that made it look like RFT data), and is judged as reinforcement data where that is the only method
+ * (Amazon Bedrock). A format the profile does not accept keeps its method: its lines get `format-not-accepted`
+ * (`applyLineProfile`), naming the profile, rather than being judged silently as another method. O(1).
+ */
+export function profileMethod(inferred: Method, profile: Profile | undefined): Method {
+  if (profile === undefined || profile.provider === 'openai') return inferred;
+  const has = profile.methods;
+  if (inferred === 'reinforcement' && !has.includes('reinforcement') && has.includes('supervised')) return 'supervised';
+  if (inferred === 'supervised' && !has.includes('supervised') && has.includes('reinforcement')) return 'reinforcement';
+  return inferred;
+}
+
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  messages: 'chat messages',
+  preference: 'preference (input / preferred_output / non_preferred_output)',
+  completion: 'prompt/completion',
+  text: 'generic text ({"text": ...})',
+};
 
 const FORMAT_FAMILIES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['messages', ['messages']],
@@ -140,6 +170,22 @@ export function applyLineProfile(
   }
   const added: Problem[] = [];
   if (o !== undefined) {
+    // `text` lines on a profile without that format already fail OpenAI's rules (no known format); a line of another
+    // format than the file's already has `wrong-format`.
+    if (families.length === 1 && families[0] !== 'text' && !profile.formats.includes(families[0] as Profile['formats'][number]) && !problems.some((p) => p.code === 'wrong-format')) {
+      const f = families[0]!;
+      added.push(
+        problem(
+          'format-not-accepted',
+          undefined,
+          `Example ${example} uses the ${FORMAT_NAMES[f] ?? f} format, which ${profile.label} does not accept (it takes ${profile.formats.map((x) => FORMAT_NAMES[x] ?? x).join(', ')}). Convert the line${f === 'completion' ? ' to chat messages' : ''} or choose another provider.`,
+          line,
+          length,
+          undefined,
+          { format: f, accepted: profile.formats, profile: profile.id, ...(f === 'completion' && profile.formats.includes('messages') ? { found: 'completion', expected: 'supervised' } : {}) },
+        ),
+      );
+    }
     if (profile.oneFormatPerLine && families.length > 1) {
       added.push(
         problem(
@@ -211,6 +257,8 @@ export interface ProfileFileFacts {
   readonly method: Method;
   readonly examples: number;
   readonly bytes: number;
+  /** Examples with at least one image. */
+  readonly imageExamples?: number;
 }
 
 function fileProblem(code: string, message: string, data?: Record<string, unknown>): Problem {
@@ -251,6 +299,10 @@ export function applyFileProfile(profile: Profile | undefined, problems: Problem
   }
   if (file.maxExamples !== undefined && n > file.maxExamples) {
     out.push(fileProblem('too-many-examples', `The file has ${n.toLocaleString('en-US')} examples; ${who} takes at most ${file.maxExamples.toLocaleString('en-US')}. Split it or sample it.`, { examples: n, max: file.maxExamples }));
+  }
+  if (file.maxImageExamples !== undefined && (f.imageExamples ?? 0) > file.maxImageExamples) {
+    const k = f.imageExamples!;
+    out.push(fileProblem('too-many-examples', `The file has ${k.toLocaleString('en-US')} examples with images; ${who} takes at most ${file.maxImageExamples.toLocaleString('en-US')} examples with images per training file. Split it or sample it.`, { imageExamples: k, max: file.maxImageExamples }));
   }
   if (file.maxBytes !== undefined) {
     if (f.bytes > file.maxBytes) out.push(fileProblem('file-too-large', `The file is ${fmtSize(f.bytes)}, over ${who}'s limit of ${fmtSize(file.maxBytes)}. Split it or make it smaller.`, { bytes: f.bytes, max: file.maxBytes }));

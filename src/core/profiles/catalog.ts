@@ -6,7 +6,7 @@
  */
 import { resolveModel } from '../models';
 import type { Method } from '../types';
-import type { FileRules, Limits, LineFormat, Profile, ProviderId, RetirementInfo, Source, TokenizerInfo } from './types';
+import type { FileRules, Limits, LineFormat, PriceInfo, Profile, ProviderId, RetirementInfo, Source, TokenizerInfo } from './types';
 
 const READ = '2026-12-03';
 const MB = 1024 * 1024;
@@ -71,6 +71,23 @@ const S_BEDROCK: Source = {
   read: READ,
   says: 'Reinforcement fine-tuning of open-weight models through the OpenAI-compatible API: OpenAI chat format with 100-20K examples; each has messages and reference_answer; optional extra fields for the grader Lambda; purpose fine-tune.',
 };
+const S_AZURE_IMAGES: Source = {
+  url: 'https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision (Image dataset requirements)',
+  read: READ,
+  says: 'A training file may hold at most 50,000 examples that contain images (not counting text-only examples).',
+};
+const S_NEBIUS_DATA: Source = {
+  url: 'https://docs.tokenfactory.nebius.com/post-training/datasets',
+  read: READ,
+  says:
+    'JSON Lines; dataset types conversational (messages, the last message from the assistant, optional tools), instruction (prompt, completion), text (text) and pre-tokenized (token_ids); ' +
+    '"The size limit for dataset files is 5 gigabytes" (the page\'s Markdown source says 50GB: the stricter 5 GB is kept). No minimum number of examples and no other fields are stated.',
+};
+const S_FIREWORKS_PRICE: Source = {
+  url: 'https://fireworks.ai/pricing (fine-tuning: "$ / 1M tokens in training")',
+  read: READ,
+  says: 'Models up to 16B parameters $0.50; models 16.1B - 80B $3.00; Mixtral 8x7B $2.00 per 1M training tokens ("dataset size * number of epochs"). No bracket for other mixture-of-experts models or models over 80B.',
+};
 const S_MODEL_CARDS: Source = {
   url: 'Hugging Face model cards (config.json max_position_embeddings) of each open model listed',
   read: 'not re-read in this session',
@@ -89,17 +106,21 @@ interface OpenModel {
   readonly hf: string;
   /** Tokenizer family, for the estimate until the exact tokenizer is loaded. */
   readonly family: 'llama3' | 'qwen3' | 'qwen2.5' | 'gpt-oss' | 'gemma3' | 'other';
+  /** Parameters in billions (the model card), for the services that price training by model size. */
+  readonly paramsB: number;
+  /** A mixture-of-experts model (priced apart from dense models where the services say so). */
+  readonly moe?: boolean;
 }
 
 const OPEN_MODELS: readonly OpenModel[] = [
-  { id: 'meta-llama/Llama-3.3-70B-Instruct', aliases: ['Llama-3.3-70B-Instruct', 'accounts/fireworks/models/llama-v3p3-70b-instruct', 'meta-llama/Llama-3.3-70B-Instruct-Reference'], contextLength: 131_072, hf: 'meta-llama/Llama-3.3-70B-Instruct', family: 'llama3' },
-  { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct', aliases: ['meta-llama/Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', 'accounts/fireworks/models/llama-v3p1-8b-instruct'], contextLength: 131_072, hf: 'meta-llama/Llama-3.1-8B-Instruct', family: 'llama3' },
-  { id: 'Qwen/Qwen3-8B', aliases: ['accounts/fireworks/models/qwen3-8b'], contextLength: 40_960, hf: 'Qwen/Qwen3-8B', family: 'qwen3' },
-  { id: 'Qwen/Qwen3-32B', aliases: ['qwen.qwen3-32b', 'accounts/fireworks/models/qwen3-32b', 'Qwen-32B'], contextLength: 40_960, hf: 'Qwen/Qwen3-32B', family: 'qwen3' },
-  { id: 'Qwen/Qwen2.5-7B-Instruct', aliases: ['accounts/fireworks/models/qwen2p5-7b-instruct'], contextLength: 32_768, hf: 'Qwen/Qwen2.5-7B-Instruct', family: 'qwen2.5' },
-  { id: 'openai/gpt-oss-20b', aliases: ['gpt-oss-20b', 'openai.gpt-oss-20b', 'accounts/fireworks/models/gpt-oss-20b'], contextLength: 131_072, hf: 'openai/gpt-oss-20b', family: 'gpt-oss' },
-  { id: 'openai/gpt-oss-120b', aliases: ['gpt-oss-120b', 'openai.gpt-oss-120b', 'accounts/fireworks/models/gpt-oss-120b'], contextLength: 131_072, hf: 'openai/gpt-oss-120b', family: 'gpt-oss' },
-  { id: 'google/gemma-3-27b-it', aliases: ['accounts/fireworks/models/gemma-3-27b-it', 'google/gemma-3-27b-it-VLM'], contextLength: 131_072, hf: 'google/gemma-3-27b-it', family: 'gemma3' },
+  { id: 'meta-llama/Llama-3.3-70B-Instruct', aliases: ['Llama-3.3-70B-Instruct', 'accounts/fireworks/models/llama-v3p3-70b-instruct', 'meta-llama/Llama-3.3-70B-Instruct-Reference'], contextLength: 131_072, hf: 'meta-llama/Llama-3.3-70B-Instruct', family: 'llama3', paramsB: 70 },
+  { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct', aliases: ['meta-llama/Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', 'accounts/fireworks/models/llama-v3p1-8b-instruct'], contextLength: 131_072, hf: 'meta-llama/Llama-3.1-8B-Instruct', family: 'llama3', paramsB: 8 },
+  { id: 'Qwen/Qwen3-8B', aliases: ['accounts/fireworks/models/qwen3-8b'], contextLength: 40_960, hf: 'Qwen/Qwen3-8B', family: 'qwen3', paramsB: 8.2 },
+  { id: 'Qwen/Qwen3-32B', aliases: ['qwen.qwen3-32b', 'accounts/fireworks/models/qwen3-32b', 'Qwen-32B'], contextLength: 40_960, hf: 'Qwen/Qwen3-32B', family: 'qwen3', paramsB: 32.8 },
+  { id: 'Qwen/Qwen2.5-7B-Instruct', aliases: ['accounts/fireworks/models/qwen2p5-7b-instruct'], contextLength: 32_768, hf: 'Qwen/Qwen2.5-7B-Instruct', family: 'qwen2.5', paramsB: 7.6 },
+  { id: 'openai/gpt-oss-20b', aliases: ['gpt-oss-20b', 'openai.gpt-oss-20b', 'accounts/fireworks/models/gpt-oss-20b'], contextLength: 131_072, hf: 'openai/gpt-oss-20b', family: 'gpt-oss', paramsB: 21, moe: true },
+  { id: 'openai/gpt-oss-120b', aliases: ['gpt-oss-120b', 'openai.gpt-oss-120b', 'accounts/fireworks/models/gpt-oss-120b'], contextLength: 131_072, hf: 'openai/gpt-oss-120b', family: 'gpt-oss', paramsB: 117, moe: true },
+  { id: 'google/gemma-3-27b-it', aliases: ['accounts/fireworks/models/gemma-3-27b-it', 'google/gemma-3-27b-it-VLM'], contextLength: 131_072, hf: 'google/gemma-3-27b-it', family: 'gemma3', paramsB: 27 },
 ];
 
 const openByName = new Map<string, OpenModel>();
@@ -150,6 +171,16 @@ interface ProviderDef {
   /** True: models are OpenAI's catalogue (OpenAI, Azure); false: open models. */
   readonly openAIModels: boolean;
   readonly visionModels?: readonly string[];
+  /** The training price of a model on this service (open models), when the service publishes one. */
+  readonly price?: (m: OpenModel | undefined) => PriceInfo | undefined;
+  /** What the cost line says when there is no price (see `Profile.priceMissing`). */
+  readonly priceMissing: string;
+}
+
+/** Fireworks' training price by model size (S_FIREWORKS_PRICE): dense models only, the page has no other bracket. */
+function fireworksPrice(m: OpenModel | undefined): PriceInfo | undefined {
+  if (!m || m.moe || m.paramsB > 80) return undefined;
+  return { usd: m.paramsB <= 16 ? 0.5 : 3, unit: 'per-1m-training-tokens', date: READ, source: S_FIREWORKS_PRICE.url };
 }
 
 /**
@@ -179,6 +210,7 @@ const PROVIDERS: readonly ProviderDef[] = [
     defaultModel: 'gpt-4.1-mini-2025-04-14',
     openAIModels: true,
     visionModels: ['gpt-4o-2024-08-06'],
+    priceMissing: 'no published price for this model in OpenAI\'s pricing table (reference S4h)',
   },
   {
     id: 'azure',
@@ -193,12 +225,16 @@ const PROVIDERS: readonly ProviderDef[] = [
     requiredTopLevelKeys: [],
     weightOnAnyMessage: false,
     // maxFiles: 50 (07/11/2025) vs 100 (02/17/2026) in quotas-limits.md: the stricter is kept (S_AZURE_QUOTA).
-    file: { minExamples: 10, recommendedExamples: 50, bomAccepted: true, encoding: 'utf-8', maxFiles: 50, maxTotalBytes: GB },
+    // maxImageExamples: 50,000 examples with images per training file (S_AZURE_IMAGES).
+    file: { minExamples: 10, recommendedExamples: 50, bomAccepted: true, encoding: 'utf-8', maxFiles: 50, maxTotalBytes: GB, maxImageExamples: 50_000 },
     images: { imagesPerExample: 64, imageBytes: 10 * MB, imageEncoding: 'url-or-base64' },
-    sources: [S_AZURE_VISION, S_AZURE_FT, S_AZURE_QUOTA],
+    sources: [S_AZURE_VISION, S_AZURE_FT, S_AZURE_QUOTA, S_AZURE_IMAGES],
     defaultModel: 'gpt-4.1-mini-2025-04-14',
     openAIModels: true,
     visionModels: ['gpt-4o-2024-08-06', 'gpt-4.1-2025-04-14'],
+    // Not OpenAI's price: Azure bills per region and deployment type.
+    priceMissing:
+      'no published price: Azure\'s pricing page (https://azure.microsoft.com/pricing/details/azure-openai/) shows training prices only for a chosen region and currency ("$-" without one, as captured on 2026-10-07; read ' + READ + '); Tuneline does not use OpenAI\'s prices for Azure',
   },
   {
     id: 'together',
@@ -219,6 +255,8 @@ const PROVIDERS: readonly ProviderDef[] = [
     sources: [S_TOGETHER_DATA, S_TOGETHER_SDK, S_TOGETHER_VISION, S_MODEL_CARDS],
     defaultModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct',
     openAIModels: false,
+    priceMissing:
+      'no published price: https://www.together.ai/pricing lists per-token rates by model size, method and LoRA/Full, but no rate could be read from it on ' + READ + ' (https://docs.together.ai/docs/fine-tuning/pricing gives only the formula); Start Training shows Together\'s own estimate (estimate-price)',
   },
   {
     id: 'fireworks',
@@ -235,9 +273,33 @@ const PROVIDERS: readonly ProviderDef[] = [
     // minExamples 3 (S_FIREWORKS; the upload page names none); maxBytes 150 MB per :upload (S_FIREWORKS_UPLOAD).
     file: { minExamples: 3, maxExamples: 3_000_000, bomAccepted: false, encoding: 'utf-8', maxBytes: 150 * MB },
     images: OPENAI_IMAGES,
-    sources: [S_FIREWORKS, S_FIREWORKS_UPLOAD, S_FIREWORKS_WEIGHT, S_MODEL_CARDS],
+    sources: [S_FIREWORKS, S_FIREWORKS_UPLOAD, S_FIREWORKS_WEIGHT, S_FIREWORKS_PRICE, S_MODEL_CARDS],
     defaultModel: 'accounts/fireworks/models/qwen3-8b',
     openAIModels: false,
+    price: fireworksPrice,
+    priceMissing: 'no published price: Fireworks prices training by size for dense models up to 80B only (https://fireworks.ai/pricing, read ' + READ + ')',
+  },
+  {
+    id: 'nebius',
+    label: 'Nebius Token Factory',
+    aliases: ['nebius-token-factory', 'tokenfactory', 'token-factory', 'nebius-ai-studio'],
+    // Conversational, instruction (prompt/completion) and text data (S_NEBIUS_DATA); no preference format there.
+    formats: ['messages', 'completion', 'text'],
+    methods: ['supervised', 'completion'],
+    oneFormatPerLine: false,
+    // Instruction data (prompt/completion) is a current format on Nebius, not a legacy one (S_NEBIUS_DATA).
+    severities: { 'legacy-format-deprecated': 'off' },
+    extraTopLevelKeys: [],
+    requiredTopLevelKeys: [],
+    weightOnAnyMessage: false,
+    // No minimum stated (S_NEBIUS_DATA): 1; 5 GB per file (the stricter of the page's two figures).
+    file: { minExamples: 1, bomAccepted: false, encoding: 'utf-8', maxBytes: 5 * GB },
+    images: OPENAI_IMAGES,
+    sources: [S_NEBIUS_DATA, S_MODEL_CARDS],
+    defaultModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct',
+    openAIModels: false,
+    priceMissing:
+      'no published price: the Token Factory docs read on ' + READ + ' (post-training pages, https://docs.tokenfactory.nebius.com/ai-models-inference/billing-policy) state no per-token training rate',
   },
   {
     id: 'bedrock-mantle',
@@ -257,6 +319,7 @@ const PROVIDERS: readonly ProviderDef[] = [
     sources: [S_BEDROCK, S_MODEL_CARDS],
     defaultModel: 'openai.gpt-oss-20b',
     openAIModels: false,
+    priceMissing: 'no published price read for Amazon Bedrock reinforcement fine-tuning (' + READ + ')',
   },
 ];
 
@@ -316,6 +379,7 @@ function openAIProfile(def: ProviderDef, asked: string): Profile {
     visionModels: def.visionModels,
     tokenizer: { id: m.encoding, chatTemplate: 'openai', exact: true },
     price: price && def.id === 'openai' ? { usd: price.usd, unit: price.unit === 'per-hour' ? 'per-hour' : 'per-1m-training-tokens', date: price.date, source: 'OpenAI pricing page (reference S4h)' } : undefined,
+    ...(price && def.id === 'openai' ? {} : { priceMissing: def.priceMissing }),
     retirement:
       def.id === 'openai'
         ? { trainingEnds: '2027-01-06', note: 'OpenAI stops accepting new fine-tuning jobs on 2027-01-06 (organisations that never fine-tuned: since 2026-05-07)', source: 'OpenAI deprecations page (reference S10, S13; issue 16)' }
@@ -345,9 +409,15 @@ function openModelProfile(def: ProviderDef, asked: string): Profile {
     file: def.file,
     limits: { tokensPerExample: ctx, contextLength: ctx, ...def.images },
     tokenizer: openTokenizer(m),
+    ...priceOf(def, m),
     retirement: NO_DATE,
     sources: def.sources,
   };
+}
+
+function priceOf(def: ProviderDef, m: OpenModel | undefined): { price: PriceInfo } | { priceMissing: string } {
+  const price = def.price?.(m);
+  return price ? { price } : { priceMissing: def.priceMissing };
 }
 
 /** The OpenAI profile of the default model: what the engine applies when no profile is given. */

@@ -78,6 +78,8 @@ export interface FileRules {
   readonly bomAccepted: boolean;
   /** The only encoding accepted. */
   readonly encoding: 'utf-8';
+  /** Most examples with images a training file may have (Azure: 50,000); undefined: no documented maximum. */
+  readonly maxImageExamples?: number;
 }
 
 /** Per-example limits. */
@@ -131,6 +133,8 @@ export interface Profile {
   readonly visionModels?: readonly string[];
   readonly tokenizer: TokenizerInfo;
   readonly price?: PriceInfo;
+  /** Why there is no `price`: what the provider's pricing page showed, and when it was read ("no published price"). */
+  readonly priceMissing?: string;
   readonly retirement: RetirementInfo;
   /** Where each difference from OpenAI's rules comes from. */
   readonly sources: readonly Source[];

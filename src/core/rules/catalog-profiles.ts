@@ -158,4 +158,18 @@ export const PROFILE_RULES: readonly RuleInfo[] = [
     scope: 'file',
     source: 'Tuneline (issue 17)',
   },
+  {
+    id: 'TL-20',
+    code: 'format-not-accepted',
+    severity: 'error',
+    referenceSeverity: '(not in the reference)',
+    title: 'The line\'s format is not one the chosen service accepts',
+    description:
+      'The line uses a format (for example prompt/completion) that the service and model Tuneline judges the file for (`tuneline.provider`, `tuneline.model`, or the CLI\'s `--provider` / `--model`) do not accept. The message names that profile. The line is not judged silently as another method: convert it (a prompt/completion line converts to chat messages with a quick fix) or choose the provider that takes this format.',
+    bad: 'Under Azure AI Foundry: {"prompt":"Capital of France?","completion":"Paris."}',
+    good: '{"messages":[{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris."}]}',
+    appliesTo: ALL,
+    scope: 'profile',
+    source: 'The formats each service lists: https://learn.microsoft.com/azure/ai-services/openai/how-to/fine-tuning (chat and preference), https://docs.together.ai/docs/fine-tuning/data-preparation, https://docs.tokenfactory.nebius.com/post-training/datasets, https://docs.fireworks.ai/fine-tuning/fine-tuning-models (read 2026-12-03)',
+  },
 ];

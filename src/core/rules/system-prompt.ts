@@ -290,13 +290,16 @@ export class SystemPromptTracker {
       });
     };
     const total = nWith + nWithout;
+    // Every example with a prompt has the same one: it is the fix for those without (`data.suggestion`).
+    let common: string | undefined;
+    if (!this.overflow && this.groups.size === 1) for (const g of this.groups.values()) common = g.text;
     if (nWithout > 0) {
       if (nWithout <= nWith) {
         const other = withSystem[0]!;
         for (let i = 0; i < without.length; i += 3) {
           warn(without[i]!, without[i + 1]!, without[i + 2]!,
             `Example ${without[i + 1]!} has no system prompt, while ${nWith.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} examples have one (e.g. line ${other + 1}). Give every example the system prompt it will be called with, or none to all.`,
-            { missing: true, withSystem: nWith, without: nWithout }, other);
+            { missing: true, withSystem: nWith, without: nWithout, ...(common !== undefined ? { suggestion: common } : {}) }, other);
         }
       } else {
         const other = without[0]!;

@@ -162,7 +162,7 @@ describe('tuneline CLI', () => {
     assert.equal(JSON.parse(j.out).files[0].profile.label, 'Azure AI Foundry · gpt-4.1-mini-2025-04-14');
     const bad = await run(['validate', five, '--provider', 'nope']);
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /--provider must be one of openai, azure, together, fireworks, bedrock-mantle/);
+    assert.match(bad.err, /--provider must be one of openai, azure, together, fireworks, nebius, bedrock-mantle/);
   });
 
   it('progress goes to stderr only on a TTY', async () => {

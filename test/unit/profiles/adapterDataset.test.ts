@@ -10,7 +10,6 @@ import { AZURE, CUSTOM, FIREWORKS, OPENAI, PROVIDERS, TOGETHER, type DatasetRule
 /** Adapters without a dataset profile, and why (adding a profile must remove the id from here). */
 const NO_PROFILE: Readonly<Partial<Record<ProviderId, string>>> = {
   custom: 'an OpenAI-compatible endpoint: judged with OpenAI\'s rules',
-  nebius: 'no Nebius profile yet',
 };
 
 describe('adapter dataset rules and dataset profiles', () => {
@@ -38,6 +37,7 @@ describe('adapter dataset rules and dataset profiles', () => {
       assert.equal(d.maxTotalFileBytes, file.maxTotalBytes, 'maxTotalFileBytes');
       assert.equal(d.maxImagesPerExample, limits.imagesPerExample, 'maxImagesPerExample');
       assert.equal(d.maxImageBytes, limits.imageBytes, 'maxImageBytes');
+      assert.equal(d.maxExamplesWithImages, file.maxImageExamples, 'maxExamplesWithImages');
       assert.deepEqual(d.requiredFields ?? [], requiredTopLevelKeys, 'requiredFields');
       assert.ok(d.source.url.length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(d.source.read), 'cited');
     });

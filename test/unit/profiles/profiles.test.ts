@@ -31,7 +31,7 @@ function tmp(content: string | Buffer): string {
 
 describe('dataset profiles', () => {
   it('resolves providers, aliases and models; an unknown provider is refused with the valid names', () => {
-    assert.deepEqual([...PROVIDER_IDS], ['openai', 'azure', 'together', 'fireworks', 'bedrock-mantle']);
+    assert.deepEqual([...PROVIDER_IDS], ['openai', 'azure', 'together', 'fireworks', 'nebius', 'bedrock-mantle']);
     assert.equal(providerId('Azure-OpenAI'), 'azure');
     assert.equal(providerId('nope'), undefined);
     assert.throws(() => resolveProfile('nope'), /unknown provider "nope"; use one of: openai, azure/);
