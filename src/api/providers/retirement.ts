@@ -56,7 +56,7 @@ function part(r: Retirement, kind: RetirementKind, now: Date): string {
   return `${label} until ${when} (${days} day${days === 1 ? '' : 's'}${days <= RETIREMENT_WARNING_DAYS ? `, under ${RETIREMENT_WARNING_DAYS} days` : ''})`;
 }
 
-/** "gpt-4.1-mini on OpenAI: new jobs until 2027-01-06 (34 days), serving until 2027-01-14 (42 days)". */
+/** "gpt-4.1-mini on OpenAI: new jobs until <date> (34 days), serving until <date> (42 days)" (the dates: src/core/retirement.ts). */
 export function retirementLine(model: string, provider: string, retirement: Retirement | undefined, now: Date): string {
   if (!retirement) return `${model} on ${provider}: retirement ${NO_DATE_ANNOUNCED}`;
   return `${model} on ${provider}: ${part(retirement, 'training', now)}, ${part(retirement, 'serving', now)}`;
