@@ -9,6 +9,7 @@ import { providerFor, retirementMark, type ProviderId, type RetirementMark } fro
 import type { Retirement } from '../api/providers/types';
 import { parseModelId } from '../core/models';
 import { Disposable } from '../common/dispose';
+import type { RetirementBadge } from '../common/protocol/playground';
 
 /** The one clock for days left: real time unless a test set it. */
 export class RetirementClock extends Disposable {
@@ -39,6 +40,12 @@ export interface ModelRetirement {
 /** What the views show next to a model: the dates, and the mark (days left to the nearest date) by the clock. */
 export interface RetirementView extends ModelRetirement {
   readonly mark: RetirementMark;
+}
+
+/** The badge the pages (playground, evaluation) show next to a model, or null when no date is known. */
+export function retirementBadge(view: RetirementView | undefined): RetirementBadge | null {
+  if (!view || view.mark.level === 'none') return null;
+  return { short: view.mark.short, long: view.mark.long, level: view.mark.level };
 }
 
 export class Retirements extends Disposable {

@@ -8,7 +8,7 @@ import type { JobsApi } from '../../src/jobs/register';
 // types only: the extension's classes are not the test bundle's (instanceof would not match)
 import type { JobsNode } from '../../src/jobs/nodes';
 import { connect, type Connected } from './apiFixture';
-import { fixtureUri, screenshot, testName, waitFor, waitForJobsView } from './helpers';
+import { fixtureUri, screenshot, testName, waitFor, waitForJobsView, webviewText } from './helpers';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const NANO = 'gpt-4.1-nano-2025-04-14';
@@ -134,5 +134,21 @@ describe('Retirement: my fine-tuned models and days left', function () {
     const cp = look(cps[0]!);
     assert.match(cp.description, /^17 days left · ft:.*:ckpt-step-\d+$/);
     assert.equal(cp.color, 'list.warningForeground');
+  });
+
+  it('the playground shows the days left next to the chosen model, from the same clock', async function () {
+    jobs.retirements.clock.set(new Date('2026-12-20T12:00:00Z'));
+    const id = jobs.fineTuned.models.find((m) => m.baseModel === MINI)!.id;
+    await vscode.commands.executeCommand('tuneline.openPlayground', { models: [id] });
+    const wanted = async () => (await webviewText('.retirement')) ?? '';
+    if (process.env.TUNELINE_TEST_ACK_DIR) {
+      await waitFor(async () => /17 days left/.test(await wanted()), 'the playground to show "17 days left"');
+    }
+    await waitFor(() => c.t.playground.session()?.retirement?.[0]?.short === '17 days left', 'the session to carry the badge');
+    assert.equal(c.t.playground.session()?.retirement?.[0]?.level, 'warning');
+    await screenshot(`${testName(this)}-playground`, 800);
+    jobs.retirements.clock.set(new Date('2026-11-20T12:00:00Z'));
+    await waitFor(() => c.t.playground.session()?.retirement?.[0]?.short === '47 days left', 'the badge to follow the clock');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
