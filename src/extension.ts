@@ -3,7 +3,7 @@ import { Uploader } from './api/upload';
 import { ContextKeys, setContext } from './common/contextKeys';
 import { registerCommands, type FeatureContext } from './common/feature';
 import { Logger } from './common/logger';
-import { KeyStore, Notifier, ProviderService, type ConnectedContext } from './connection';
+import { KeyStore, Notifier, ProviderService, Retirements, type ConnectedContext } from './connection';
 import * as connection from './connection/register';
 import * as dataset from './dataset/register';
 import * as diagnostics from './diagnostics/register';
@@ -40,9 +40,10 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const provider = new ProviderService(keys, log, context.globalState);
   const uploader = new Uploader(context.globalState, log);
   const notify = new Notifier(log);
-  sub(log, keys, provider);
+  const retirements = new Retirements();
+  sub(log, keys, provider, retirements);
   const base: FeatureContext = { extension: context, log };
-  const connected: ConnectedContext = { ...base, keys, provider, uploader, notify };
+  const connected: ConnectedContext = { ...base, keys, provider, uploader, notify, retirements };
 
   const editing = diagnostics.register(base);
   const tools = stats.register({ ...base, documents: editing.api.documents });

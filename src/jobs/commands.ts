@@ -9,7 +9,7 @@ import { CancelledError, UserFacingError } from '../common/commands';
 import type { Logger } from '../common/logger';
 import type { MetricsPanel, MetricsPanels } from './metricsPanel';
 import type { JobAction, JobsModel } from './model';
-import { CheckpointNode, FileNode, JobNode, LoadMoreNode, ModelIdNode } from './nodes';
+import { CheckpointNode, FileNode, FineTunedCheckpointNode, FineTunedModelNode, JobNode, LoadMoreNode, ModelIdNode } from './nodes';
 import { isActive, statusOf } from './status';
 import type { JobDocuments } from './documents';
 
@@ -61,6 +61,7 @@ async function jobArg(model: JobsModel, arg: unknown, what: string, filter?: (j:
 async function modelIdOf(model: JobsModel, arg: unknown): Promise<string> {
   if (arg instanceof CheckpointNode) return arg.modelId;
   if (arg instanceof ModelIdNode && arg.modelId) return arg.modelId;
+  if (arg instanceof FineTunedModelNode || arg instanceof FineTunedCheckpointNode) return arg.modelId;
   if (typeof arg === 'string' && !arg.startsWith('ftjob')) return arg;
   const id = await jobArg(model, arg, 'copy the model id of', (j) => !!j.fine_tuned_model);
   const job = model.get(id)?.job ?? (await model.retrieve(id));

@@ -11,7 +11,7 @@ import { describeError, type Logger } from '../common/logger';
 import { defaultDeploymentName, deploymentNameProblem, deploymentTypeDescription, deploymentTypesFor } from './deployPlan';
 import type { Deployments, KnownDeployment } from './deployments';
 import type { JobsModel } from './model';
-import { CheckpointNode, DeploymentNode, ModelIdNode } from './nodes';
+import { CheckpointNode, DeploymentNode, FineTunedCheckpointNode, FineTunedModelNode, ModelIdNode } from './nodes';
 
 export interface DeployOptions {
   /** ARM `sku.name` (`developertier`, `Standard`, ...), or the type's label. */
@@ -32,6 +32,7 @@ export interface DeployCommandDeps {
 async function target(model: JobsModel, arg: unknown, options: DeployOptions): Promise<{ model: string; base?: string }> {
   if (arg instanceof ModelIdNode && arg.modelId) return { model: arg.modelId, ...(arg.baseModel ? { base: arg.baseModel } : {}) };
   if (arg instanceof CheckpointNode) return { model: arg.modelId, ...(arg.baseModel ? { base: arg.baseModel } : {}) };
+  if (arg instanceof FineTunedModelNode || arg instanceof FineTunedCheckpointNode) return { model: arg.modelId, base: arg.baseModel };
   if (typeof arg === 'string' && arg.trim()) return { model: arg.trim(), ...(options.baseModel ? { base: options.baseModel } : {}) };
   await model.ensureLoaded();
   const items = model.jobs

@@ -4,9 +4,13 @@
  * work across refreshes.
  */
 import * as vscode from 'vscode';
+import type { ProviderId, RetirementLevel } from '../api/providers';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent } from '../api/types';
+import type { Retirements, RetirementView } from '../connection/retirement';
 import { deploymentDescription, deploymentIcon } from './deployPlan';
 import type { Deployments, KnownDeployment } from './deployments';
+import { hyperparameterRows, shortModelName, type FineTunedEntry } from './fineTunedList';
+import type { FineTunedModels } from './fineTunedModel';
 import type { JobEntry, JobsModel } from './model';
 import { age, isActive, jobContextValue, jobMethod, jobSuffix, modelContextValue, normalStatus, progressText, statusLook } from './status';
 
@@ -21,7 +25,10 @@ export type JobsNode =
   | ModelIdNode
   | DeploymentNode
   | LoadMoreNode
-  | MessageNode;
+  | MessageNode
+  | FineTunedGroupNode
+  | FineTunedModelNode
+  | FineTunedCheckpointNode;
 
 /** What the nodes need from their surroundings. */
 export interface NodeContext {
@@ -32,6 +39,8 @@ export interface NodeContext {
   now(): number;
   /** The one node instance for an id (created by `make` the first time). */
   intern<T extends JobsNode>(id: string, make: () => T): T;
+  /** The account's fine-tuned models and the retirement dates (issue 18); absent: no days-left marks. */
+  readonly fineTuned?: FineTunedContext;
 }
 
 const md = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
@@ -85,10 +94,12 @@ export class JobNode extends BaseNode {
     const now = this.#ctx.now();
     const status = normalStatus(job.status, caps);
     const progress = status === 'running' || status === 'paused' ? progressText(job, entry.progress, now) : '';
-    item.description = [look.label + (progress ? ` ${progress}` : ''), jobMethod(job), age(job.created_at, now)].join(' · ');
+    const mark = jobMark(this.#ctx, job);
+    item.description = [look.label + (progress ? ` ${progress}` : ''), jobMethod(job), age(job.created_at, now), mark?.mark.short].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
     item.contextValue = jobContextValue(job, caps);
     item.tooltip = jobTooltip(entry, now, look);
+    if (mark) item.tooltip.appendMarkdown(`\n**Retirement**: ${md(mark.mark.long)}\n`);
     item.accessibilityInformation = { label: `Job ${job.id}, ${look.label}${progress ? `, ${progress}` : ''}, ${job.model}, ${jobMethod(job)}, created ${age(job.created_at, now)}` };
     return item;
   }
@@ -162,9 +173,12 @@ export class ModelIdNode extends BaseNode {
     const item = new vscode.TreeItem(this.modelId ?? '', deployed.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = deployed.length ? `fine-tuned model · ${deployed.length} deployment${deployed.length === 1 ? '' : 's'}` : 'fine-tuned model';
-    item.iconPath = new vscode.ThemeIcon('symbol-class', new vscode.ThemeColor('charts.green'));
+    const job = this.#ctx.model.get(this.jobNode.jobId)?.job;
+    const mark = job ? jobMark(this.#ctx, job) : undefined;
+    if (mark?.mark.short) item.description += ` · ${mark.mark.short}`;
+    item.iconPath = retirementIcon(mark?.mark.level ?? 'none', { icon: 'symbol-class', color: 'charts.green' });
     item.contextValue = modelContextValue('modelId', this.#ctx.model.adapter().capabilities);
-    item.tooltip = `The fine-tuned model id: ${this.modelId ?? ''}`;
+    item.tooltip = `The fine-tuned model id: ${this.modelId ?? ''}${mark ? `\nRetirement: ${mark.mark.long}` : ''}`;
     return item;
   }
   override children(): JobsNode[] {
@@ -491,6 +505,197 @@ export class MessageNode extends BaseNode {
     item.tooltip = this.text;
     item.contextValue = `message:${this.level}`;
     if (this.command) item.command = this.command;
+    return item;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ My fine-tuned models (issue 18)
+
+/** What the "My fine-tuned models" nodes need besides the jobs' context. */
+export interface FineTunedContext {
+  readonly models: FineTunedModels;
+  readonly retirements: Retirements;
+  /** The provider the models are on (the settings' one). */
+  providerId(): ProviderId;
+}
+
+/** The colour of a days-left mark: warning inside 30 days, error once past (issue 18). */
+const MARK_COLOR: Partial<Record<RetirementLevel, string>> = { warning: 'list.warningForeground', past: 'list.errorForeground' };
+
+/** The icon of a model with its days-left mark (`normal` when nothing is near). */
+export function retirementIcon(level: RetirementLevel, normal: { readonly icon: string; readonly color?: string }): vscode.ThemeIcon {
+  const color = MARK_COLOR[level] ?? normal.color;
+  const icon = level === 'warning' ? 'warning' : level === 'past' ? 'error' : normal.icon;
+  return new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** A job's days-left mark: of its fine-tuned model once it has one, else of its base model. */
+function jobMark(ctx: NodeContext, job: FineTuningJob): RetirementView | undefined {
+  return ctx.fineTuned ? markOf(ctx.fineTuned, job.fine_tuned_model ?? job.model) : undefined;
+}
+
+/** The mark of a model on the context's provider (or none, when neither ARM nor the catalogue has a date). */
+function markOf(ft: FineTunedContext, model: string): RetirementView | undefined {
+  return ft.retirements.view(ft.providerId(), model);
+}
+
+function retirementRows(view: RetirementView | undefined): Array<[string, string]> {
+  if (!view) return [['Retirement', 'not in Tuneline\'s model table: no dates known']];
+  const r = view.retirement;
+  const soft = r.noEarlierThan ? 'no earlier than ' : '';
+  const date = (d: string | undefined) => (d ? `${soft}${d}` : 'no date announced');
+  return [
+    ['Days left', view.mark.long],
+    ['New jobs end', date(r.training)],
+    ['Serving ends', date(r.serving)],
+    ['Dates from', view.origin === 'arm' ? 'Azure Resource Manager (model list)' : `${r.source.url} (read ${r.source.read})`],
+  ];
+}
+
+function tableTooltip(title: string, rows: ReadonlyArray<[string, string | number | null | undefined]>): vscode.MarkdownString {
+  const m = new vscode.MarkdownString(undefined, true);
+  m.appendMarkdown(`**${md(title)}**\n\n| | |\n|---|---|\n`);
+  for (const [k, v] of rows) if (v !== undefined && v !== null && v !== '') m.appendMarkdown(`| ${md(k)} | ${md(String(v))} |\n`);
+  return m;
+}
+
+/** The top node: every fine-tuned model the account has (not only this session's jobs). */
+export class FineTunedGroupNode extends BaseNode {
+  readonly kind = 'fineTunedGroup';
+  readonly #ctx: NodeContext;
+  readonly #ft: FineTunedContext;
+  constructor(ctx: NodeContext, ft: FineTunedContext) {
+    super('fineTuned', undefined);
+    this.#ctx = ctx;
+    this.#ft = ft;
+  }
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('My fine-tuned models', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('library');
+    const s = this.#ft.models.state;
+    const models = this.#ft.models.models;
+    const near = models.filter((m) => (markOf(this.#ft, m.id)?.mark.level ?? 'none') === 'warning').length;
+    item.description = s.kind === 'ready' ? `${models.length}${near ? ` · ${near} retiring within 30 days` : ''}` : s.kind === 'error' ? 'could not load' : 'loading…';
+    item.contextValue = 'fineTunedGroup';
+    item.tooltip = 'Every fine-tuned model on this account (all its succeeded jobs, and the models it lists), with its base model and days left before retirement';
+    return item;
+  }
+  override async children(): Promise<JobsNode[]> {
+    const ft = this.#ft;
+    await ft.models.ensureLoaded();
+    const s = ft.models.state;
+    const c = this.#ctx;
+    if (s.kind === 'error') return [c.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not list the fine-tuned models: ${s.message}`)];
+    const out: JobsNode[] = ft.models.models.map((m) => c.intern(`${this.id}/${m.id}`, () => new FineTunedModelNode(m.id, this, c, ft)));
+    if (!out.length) out.push(c.intern(`${this.id}/none`, () => new MessageNode(`${this.id}/none`, this, 'info')).withText('No fine-tuned models on this account yet'));
+    return out;
+  }
+}
+
+/**
+ * A fine-tuned model of the account: base model, training file, hyperparameters (tooltip), retirement date and days
+ * left, coloured inside 30 days. `providerId`, `modelId` and `baseModel` are read (duck-typed) by other commands.
+ */
+export class FineTunedModelNode extends BaseNode {
+  readonly kind = 'fineTunedModel';
+  readonly providerId: ProviderId;
+  readonly baseModel: string;
+  readonly #ctx: NodeContext;
+  readonly #ft: FineTunedContext;
+  constructor(
+    readonly modelId: string,
+    group: FineTunedGroupNode,
+    ctx: NodeContext,
+    ft: FineTunedContext,
+  ) {
+    super(`${group.id}/${modelId}`, group);
+    this.#ctx = ctx;
+    this.#ft = ft;
+    this.providerId = ft.providerId();
+    this.baseModel = ft.models.get(modelId)?.baseModel ?? modelId;
+  }
+  get entry(): FineTunedEntry | undefined {
+    return this.#ft.models.get(this.modelId);
+  }
+  treeItem(): vscode.TreeItem {
+    const e = this.entry;
+    const item = new vscode.TreeItem(shortModelName(this.modelId), e?.job ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const view = markOf(this.#ft, this.modelId);
+    const level = view?.mark.level ?? 'none';
+    // days left first: the narrow sidebar cuts the end of the line
+    item.description = [view?.mark.short, this.baseModel].filter(Boolean).join(' · ');
+    item.iconPath = retirementIcon(level, { icon: 'symbol-class', color: 'charts.green' });
+    item.contextValue = `${modelContextValue('modelId', this.#ctx.model.adapter().capabilities)}:fineTunedModel`;
+    const job = e?.job;
+    const rows: Array<[string, string | number | null | undefined]> = [
+      ['Base model', this.baseModel],
+      ['Job', job?.id ?? 'not listed any more'],
+      ['Training file', job?.training_file],
+      ['Validation file', job?.validation_file],
+      ['Method', job ? jobMethod(job) : undefined],
+      ...hyperparameterRows(job),
+      ['Trained tokens', job?.trained_tokens?.toLocaleString('en-US')],
+      ['Created', e ? fmtTime(e.created) : undefined],
+      ...retirementRows(view),
+    ];
+    item.tooltip = tableTooltip(`Fine-tuned model ${this.modelId}`, [['Model', this.modelId], ...rows]);
+    item.accessibilityInformation = { label: `Fine-tuned model ${this.modelId}, base ${this.baseModel}${view?.mark.short ? `, ${view.mark.short}` : ''}` };
+    return item;
+  }
+  override async children(): Promise<JobsNode[]> {
+    const ft = this.#ft;
+    await ft.models.loadCheckpoints(this.modelId);
+    const list = ft.models.checkpointsOf(this.modelId);
+    const c = this.#ctx;
+    const out: JobsNode[] = (list?.items ?? []).map((cp) => {
+      const node = c.intern(`${this.id}/${cp.id}`, () => new FineTunedCheckpointNode(cp, this, c, ft));
+      node.checkpoint = cp;
+      return node;
+    });
+    if (list?.error) out.push(c.intern(`${this.id}/error`, () => new MessageNode(`${this.id}/error`, this, 'error')).withText(`Could not load checkpoints: ${list.error}`));
+    return out;
+  }
+}
+
+/** A checkpoint of an account's fine-tuned model (it retires with its base model). */
+export class FineTunedCheckpointNode extends BaseNode {
+  readonly kind = 'fineTunedCheckpoint';
+  readonly providerId: ProviderId;
+  readonly baseModel: string;
+  readonly #ctx: NodeContext;
+  readonly #ft: FineTunedContext;
+  constructor(
+    public checkpoint: FineTuningJobCheckpoint,
+    parent: FineTunedModelNode,
+    ctx: NodeContext,
+    ft: FineTunedContext,
+  ) {
+    super(`${parent.id}/${checkpoint.id}`, parent);
+    this.#ctx = ctx;
+    this.#ft = ft;
+    this.providerId = parent.providerId;
+    this.baseModel = parent.baseModel;
+  }
+  get modelId(): string {
+    return this.checkpoint.fine_tuned_model_checkpoint;
+  }
+  treeItem(): vscode.TreeItem {
+    const cp = this.checkpoint;
+    const item = new vscode.TreeItem(`Step ${cp.step_number}`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const view = markOf(this.#ft, this.modelId);
+    const level = view?.mark.level ?? 'none';
+    item.description = [view?.mark.short, this.modelId].filter(Boolean).join(' · ');
+    item.iconPath = retirementIcon(level, { icon: 'debug-stackframe-dot', color: 'charts.purple' });
+    item.contextValue = `${modelContextValue('checkpoint', this.#ctx.model.adapter().capabilities)}:fineTunedCheckpoint`;
+    item.tooltip = tableTooltip(`Checkpoint at step ${cp.step_number}`, [
+      ['Checkpoint', this.modelId],
+      ['Base model', this.baseModel],
+      ...Object.entries(cp.metrics ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+      ...retirementRows(view),
+    ]);
     return item;
   }
 }

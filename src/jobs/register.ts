@@ -10,7 +10,9 @@ import type { ConnectedContext } from '../connection';
 import type { JobCreatedEvent } from '../training/register';
 import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './commands';
 import { deployCommandHandlers } from './deployCommands';
+import type { Retirements } from '../connection/retirement';
 import { Deployments } from './deployments';
+import { FineTunedModels } from './fineTunedModel';
 import { JobDocuments } from './documents';
 import { MetricsPanels } from './metricsPanel';
 import { JobsModel, type PollTiming } from './model';
@@ -25,6 +27,10 @@ export interface JobsApi {
   readonly notifier: JobNotifier;
   /** Azure deployments (tests: `setCredential`, `pollIntervalMs`, `onPoll`, `confirm`). */
   readonly deployments: Deployments;
+  /** The account's fine-tuned models ("My fine-tuned models", issue 18). */
+  readonly fineTuned: FineTunedModels;
+  /** Retirement dates and the one clock days left are counted with (tests: `retirements.clock.set(date)`). */
+  readonly retirements: Retirements;
   /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
   setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
@@ -40,15 +46,23 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const deployments = new Deployments(ctx.extension.globalState, log);
   // the chat client (playground, evaluation) reaches a model through the deployment the tree created or found
   provider.setDeploymentLookup((m) => deployments.deploymentFor(m));
-  const tree = new JobsTree(model, deployments);
+  const fineTuned = new FineTunedModels(provider, log);
+  const retirements = ctx.retirements;
+  const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id });
   const panels = new MetricsPanels(extensionUri, model, log);
   const documents = new JobDocuments(model);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
   let confirm: CancelConfirmation = confirmCancel;
   const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm }), ...deployCommandHandlers({ model, deployments, log }) };
+  // Refresh reads the account's fine-tuned models again too
+  const refreshJobs = handlers['tuneline.jobs.refresh'];
+  handlers['tuneline.jobs.refresh'] = async () => {
+    await Promise.all([refreshJobs(), fineTuned.state.kind === 'idle' ? undefined : fineTuned.refresh()]);
+  };
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
+    fineTuned,
     deployments,
     { dispose: () => provider.setDeploymentLookup(undefined) },
     tree,
@@ -63,6 +77,8 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     panels,
     notifier,
     deployments,
+    fineTuned,
+    retirements,
     setPollTiming: (t) => model.setTiming(t),
     setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {

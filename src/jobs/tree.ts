@@ -7,7 +7,7 @@ import { ContextKeys, setContext } from '../common/contextKeys';
 import { Disposable } from '../common/dispose';
 import type { Deployments } from './deployments';
 import type { JobsModel } from './model';
-import { JobNode, LoadMoreNode, MessageNode, type JobsNode, type NodeContext } from './nodes';
+import { FineTunedGroupNode, JobNode, LoadMoreNode, MessageNode, type FineTunedContext, type JobsNode, type NodeContext } from './nodes';
 
 export const JOBS_VIEW_ID = 'tuneline.jobs';
 
@@ -30,11 +30,13 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   constructor(
     private readonly model: JobsModel,
     deployments: Deployments,
+    fineTuned?: FineTunedContext,
   ) {
     super();
     this.ctx = {
       model,
       deployments,
+      ...(fineTuned ? { fineTuned } : {}),
       now: () => Date.now() / 1000,
       intern: <T extends JobsNode>(id: string, make: () => T): T => {
         let n = this.nodes.get(id) as T | undefined;
@@ -56,6 +58,11 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
         this.updateEmpty();
       }),
     );
+    if (fineTuned) {
+      // the account's fine-tuned models arrived, the clock moved or ARM's dates came: the marks re-render
+      this._register(fineTuned.models.onDidChange(() => this.changed.fire(this.nodes.get('fineTuned'))));
+      this._register(fineTuned.retirements.onDidChange(() => this.changed.fire(undefined)));
+    }
     // a deployment appeared, changed state or went: its model's node (and the rest) re-render
     this._register(deployments.onDidChange(() => this.fire(undefined)));
     if (this.view.visible) model.setVisible(true);
@@ -112,6 +119,8 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
         ];
       case 'ready': {
         const out: JobsNode[] = this.model.jobs.map((e) => this.ctx.intern(`job/${e.job.id}`, () => new JobNode(e.job.id, this.ctx)));
+        const ft = this.ctx.fineTuned;
+        if (ft && out.length) out.unshift(this.ctx.intern('fineTuned', () => new FineTunedGroupNode(this.ctx, ft)));
         if (this.model.canLoadMore) out.push(this.ctx.intern('jobs/more', () => new LoadMoreNode('jobs/more', undefined, { kind: 'jobs' })));
         return out;
       }
@@ -132,6 +141,12 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   jobNode(jobId: string): JobNode | undefined {
     const n = this.nodes.get(`job/${jobId}`);
     return n instanceof JobNode ? n : undefined;
+  }
+
+  /** The "My fine-tuned models" node, if the tree shows it. */
+  fineTunedNode(): FineTunedGroupNode | undefined {
+    const n = this.nodes.get('fineTuned');
+    return n instanceof FineTunedGroupNode ? n : undefined;
   }
 
   /** The node of a deployment, if the tree holds it (found by its name). */

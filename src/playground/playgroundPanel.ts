@@ -19,6 +19,7 @@ import {
   TEMPERATURE_RANGE,
   type HostToPlayground,
   type ModelOption,
+  type RetirementBadge,
   type Notice,
   type PlaygroundToHost,
   type Reply,
@@ -37,6 +38,8 @@ export interface PanelHooks {
   readonly saveExample: (column: number) => void;
   /** The models the user chose (remembered for the next playground). */
   readonly rememberModels: (models: readonly string[]) => void;
+  /** The retirement badge of a model on the current provider (issue 18), if a date is known. */
+  readonly retirement?: (model: string) => RetirementBadge | null;
 }
 
 export class PlaygroundPanel extends Disposable {
@@ -115,7 +118,14 @@ export class PlaygroundPanel extends Disposable {
 
   /** The session as the page sees it. */
   view(): SessionView {
-    return this.session.view(this.busy, this.endpointLabel());
+    const view = this.session.view(this.busy, this.endpointLabel());
+    const badge = this.hooks.retirement;
+    return badge ? { ...view, retirement: view.models.map((m) => badge(m)) } : view;
+  }
+
+  /** The retirement dates or the clock changed: the page shows the new days left. */
+  refreshRetirement(): void {
+    this.postSession();
   }
 
   modelOptions(): readonly ModelOption[] {

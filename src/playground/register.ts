@@ -10,6 +10,7 @@ import type { ChatMessage } from '../api/types';
 import { UserFacingError } from '../common/commands';
 import { registerCommands, type Feature } from '../common/feature';
 import type { ConnectedContext } from '../connection';
+import { retirementBadge, type Retirements } from '../connection/retirement';
 import { Disposable } from '../common/dispose';
 import type { Logger } from '../common/logger';
 import type { ModelOption, SessionView } from '../common/protocol/playground';
@@ -51,7 +52,7 @@ function parseOpenArgs(value: unknown): OpenArgs {
 
 /** The playground feature: see `Playground`. */
 export function register(ctx: ConnectedContext): Feature<PlaygroundApi> {
-  const playground = new Playground(ctx.extension, ctx.provider, ctx.log);
+  const playground = new Playground(ctx.extension, ctx.provider, ctx.log, ctx.retirements);
   return { disposable: playground, api: playground.api };
 }
 
@@ -64,9 +65,11 @@ class Playground extends Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly provider: ProviderService,
     private readonly log: Logger,
+    private readonly retirements: Retirements,
   ) {
     super();
     this._register({ dispose: () => this.panel?.dispose() });
+    this._register(retirements.onDidChange(() => this.panel?.refreshRetirement()));
     this._register(
       registerCommands(
         {
@@ -123,6 +126,7 @@ class Playground extends Disposable {
       {
         saveExample: (c) => void vscode.commands.executeCommand('tuneline.playground.saveAsExample', { column: c }),
         rememberModels: (m) => void this.context.globalState.update(LAST_MODELS, [...m]),
+        retirement: (m) => retirementBadge(this.retirements.view(this.provider.currentEndpoint().provider, m)),
       },
       this.defaultModels(),
       column ?? vscode.ViewColumn.Active,

@@ -8,6 +8,7 @@
  * disagree, the note says so and the stricter value is used. /work/notes/azure.md lists every field with its source.
  */
 import { makeProvider, profileDataset } from './base';
+import { AZURE_GPT4X_FINE_TUNE_DATES } from '../../core/retirement';
 import { noDateAnnounced } from './retirement';
 import {
   supported,
@@ -128,7 +129,7 @@ function openModel(id: string, label: string, source: Source, extra: Partial<Tun
 }
 
 /** gpt-4.x fine-tunes for existing customers: training until no earlier than April 2027, serving until October 2027. */
-const GPT4X_FINE_TUNES: Retirement = { training: '2027-04-01', serving: '2027-10-01', noEarlierThan: true, source: AZURE_SOURCES.retirements };
+const GPT4X_FINE_TUNES: Retirement = { ...AZURE_GPT4X_FINE_TUNE_DATES, source: AZURE_SOURCES.retirements };
 
 export const AZURE_MODELS: readonly TunableModel[] = [
   // fine-tune-models.md row by row; methods: SFT for all chat models; DPO for gpt-4o, gpt-4.1, gpt-4.1-mini

@@ -48,4 +48,4 @@ export function providerFor(kind: ProviderId): Provider {
 }
 
 export const PROVIDERS: readonly Provider[] = [OPENAI, AZURE, CUSTOM, TOGETHER, FIREWORKS, NEBIUS, BEDROCK_MANTLE];
-export { RETIREMENT_WARNING_DAYS, daysLeft, noDateAnnounced, retirementLine, type DaysLeft } from './retirement';
+export { RETIREMENT_WARNING_DAYS, daysLeft, noDateAnnounced, retirementLine, retirementMark, type DaysLeft, type RetirementLevel, type RetirementMark } from './retirement';

@@ -1,6 +1,6 @@
 /**
- * The OpenAI adapter: what the OpenAI fine-tuning API offers today, and its wind-down (no new jobs from 2027-01-06;
- * `403 training_not_available` explained in plain words with the dates and what to do next).
+ * The OpenAI adapter: what the OpenAI fine-tuning API offers today, and its wind-down (the dates are core's:
+ * src/core/retirement.ts; `403 training_not_available` explained in plain words with the dates and what to do next).
  *
  * Sources (read 2026-12-03 unless noted):
  * - SPEC: the official OpenAPI document, openai/openai-openapi `openapi.json` at f85dbe22 (2026-08-21), copied in
@@ -12,6 +12,7 @@
  *   "openai-ends-fine-tuning-2027", techscurrent.com 2026-07, read 2026-12-03).
  */
 import { MODELS, type ModelInfo } from '../../core/models';
+import { OPENAI_DATES, openaiDates } from '../../core/retirement';
 import { makeProvider, profileDataset } from './base';
 import {
   supported,
@@ -35,25 +36,13 @@ export const OPENAI_SOURCES = {
   deprecations: {
     url: 'https://developers.openai.com/api/docs/deprecations',
     read: READ,
-    note: 'Self-serve fine-tuning wind-down: no new jobs from 2027-01-06; gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini and their fine-tunes stop serving 2027-01-14; gpt-4.1-nano, o4-mini and theirs stopped 2026-10-23 (also reference/openai-format-rules.md S10/S13, issues 16/18)',
+    note: `Self-serve fine-tuning wind-down: no new jobs from ${OPENAI_DATES.noNewJobs}; gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini and their fine-tunes stop serving ${OPENAI_DATES.gpt4oAnd41Serving}; gpt-4.1-nano, o4-mini and theirs stopped ${OPENAI_DATES.nanoAndO4MiniServing} (also reference/openai-format-rules.md S10/S13, issues 16/18)`,
   },
   auth: { url: 'https://platform.openai.com/docs/api-reference/authentication', read: READ, note: 'Authorization: Bearer; SPEC components.securitySchemes.ApiKeyAuth' },
 } as const satisfies Record<string, Source>;
 
-/** The wind-down dates (ISO), each with its source. */
-export const OPENAI_WIND_DOWN = {
-  /** Organisations that never fine-tuned were refused new jobs from this date. */
-  neverFineTunedRefused: '2026-05-07',
-  /** Organisations without fine-tuned-model inference in the past 60 days were refused from this date. */
-  inactiveRefused: '2026-07-02',
-  /** No new fine-tuning jobs for anyone. */
-  noNewJobs: '2027-01-06',
-  /** gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini and every fine-tune on them stop serving. */
-  gpt4oAnd41Serving: '2027-01-14',
-  /** gpt-4.1-nano, o4-mini and their fine-tunes stopped serving. */
-  nanoAndO4MiniServing: '2026-10-23',
-  source: OPENAI_SOURCES.deprecations,
-} as const;
+/** The wind-down dates (ISO; core's OPENAI_DATES), with their source. */
+export const OPENAI_WIND_DOWN = { ...OPENAI_DATES, source: OPENAI_SOURCES.deprecations } as const;
 
 const hp = (h: Omit<HyperparameterSpec, 'source'>): HyperparameterSpec => ({ ...h, source: OPENAI_SOURCES.spec });
 
@@ -91,16 +80,12 @@ const METHODS: readonly MethodCapability[] = [
   },
 ];
 
-/** Retirement per catalogue id (issue 18): OpenAI stops all new jobs on 2027-01-06. */
+/** Retirement per catalogue id (issue 18), from core's dates: OpenAI stops all new jobs on `noNewJobs`. */
 function retirementOf(id: string): Retirement {
-  const d = OPENAI_WIND_DOWN;
-  if (id === 'gpt-4.1-nano-2025-04-14' || id === 'o4-mini-2025-04-16') {
-    return { training: d.nanoAndO4MiniServing, serving: d.nanoAndO4MiniServing, source: d.source };
-  }
-  if (['gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18', 'gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14'].includes(id)) {
-    return { training: d.noNewJobs, serving: d.gpt4oAnd41Serving, source: d.source };
-  }
-  return { training: d.noNewJobs, noDate: ['serving'], source: { ...d.source, note: `${d.source.note}; no serving date announced for this model` } };
+  const d = openaiDates(id);
+  const source = OPENAI_WIND_DOWN.source;
+  if (d.serving) return { training: d.training, serving: d.serving, source };
+  return { training: d.training, noDate: ['serving'], source: { ...source, note: `${source.note}; no serving date announced for this model` } };
 }
 
 /** The OpenAI table is the catalogue's current chat models (legacy prompt/completion models take no new jobs). */

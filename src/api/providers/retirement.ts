@@ -56,8 +56,35 @@ function part(r: Retirement, kind: RetirementKind, now: Date): string {
   return `${label} until ${when} (${days} day${days === 1 ? '' : 's'}${days <= RETIREMENT_WARNING_DAYS ? `, under ${RETIREMENT_WARNING_DAYS} days` : ''})`;
 }
 
-/** "gpt-4.1-mini on OpenAI: new jobs until 2027-01-06 (34 days), serving until 2027-01-14 (42 days)". */
+/** "gpt-4.1-mini on OpenAI: new jobs until <date> (34 days), serving until <date> (42 days)" (the dates: src/core/retirement.ts). */
 export function retirementLine(model: string, provider: string, retirement: Retirement | undefined, now: Date): string {
   if (!retirement) return `${model} on ${provider}: retirement ${NO_DATE_ANNOUNCED}`;
   return `${model} on ${provider}: ${part(retirement, 'training', now)}, ${part(retirement, 'serving', now)}`;
+}
+
+/** How a view marks a model (issue 18): `warning` inside `RETIREMENT_WARNING_DAYS`, `past` once every date passed. */
+export type RetirementLevel = 'none' | 'ok' | 'warning' | 'past';
+
+export interface RetirementMark {
+  readonly level: RetirementLevel;
+  /** "12 days left" / "retired" / "" (no date announced): the tree's description, the pages' badge. */
+  readonly short: string;
+  /** "serving ends 2027-01-14 (12 days left)": tooltips, the pages' title. */
+  readonly long: string;
+}
+
+/** The mark of a model's dates at `now`. */
+export function retirementMark(retirement: Retirement | undefined, now: Date): RetirementMark {
+  const dates = (['training', 'serving'] as const).filter((k) => retirement?.[k] !== undefined);
+  if (!retirement || dates.length === 0) return { level: 'none', short: '', long: `retirement: ${NO_DATE_ANNOUNCED}` };
+  const left = daysLeft(retirement, now);
+  const soft = retirement.noEarlierThan ? 'no earlier than ' : '';
+  if (!left) {
+    const last = dates.map((k) => retirement[k]!).sort().at(-1)!;
+    const servingPast = retirement.serving !== undefined;
+    return { level: 'past', short: servingPast ? 'retired' : 'no new jobs', long: servingPast ? `serving ended ${soft}${retirement.serving}` : `new jobs ended ${soft}${last}` };
+  }
+  const what = left.kind === 'training' ? 'new jobs end' : 'serving ends';
+  const days = `${left.days} day${left.days === 1 ? '' : 's'} left`;
+  return { level: left.warning ? 'warning' : 'ok', short: days, long: `${what} ${soft}${left.date} (${days})` };
 }

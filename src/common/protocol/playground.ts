@@ -53,6 +53,17 @@ export interface SessionView {
   readonly source?: string;
   /** The provider the requests go to ("OpenAI", "127.0.0.1:8080"), for the header. */
   readonly endpoint?: string;
+  /** Per column: the model's retirement (days left by Tuneline's clock), `null` where no date is known (issue 18). */
+  readonly retirement?: ReadonlyArray<RetirementBadge | null>;
+}
+
+/** A model's retirement as the pages show it next to the model. */
+export interface RetirementBadge {
+  /** "12 days left", "retired". */
+  readonly short: string;
+  /** "serving ends 2027-01-14 (12 days left)". */
+  readonly long: string;
+  readonly level: 'ok' | 'warning' | 'past';
 }
 
 export type ModelKind = 'fine-tuned' | 'checkpoint' | 'base' | 'deployment' | 'other';

@@ -5,6 +5,7 @@
  * date it was read (the `sources` of each provider).
  */
 import { resolveModel } from '../models';
+import { AZURE_GPT4X_FINE_TUNE_DATES, OPENAI_DATES, openaiDates } from '../retirement';
 import type { Method } from '../types';
 import type { FileRules, Limits, LineFormat, PriceInfo, Profile, ProviderId, RetirementInfo, Source, TokenizerInfo } from './types';
 
@@ -380,12 +381,35 @@ function openAIProfile(def: ProviderDef, asked: string): Profile {
     tokenizer: { id: m.encoding, chatTemplate: 'openai', exact: true },
     price: price && def.id === 'openai' ? { usd: price.usd, unit: price.unit === 'per-hour' ? 'per-hour' : 'per-1m-training-tokens', date: price.date, source: 'OpenAI pricing page (reference S4h)' } : undefined,
     ...(price && def.id === 'openai' ? {} : { priceMissing: def.priceMissing }),
-    retirement:
-      def.id === 'openai'
-        ? { trainingEnds: '2027-01-06', note: 'OpenAI stops accepting new fine-tuning jobs on 2027-01-06 (organisations that never fine-tuned: since 2026-05-07)', source: 'OpenAI deprecations page (reference S10, S13; issue 16)' }
-        : NO_DATE,
+    retirement: profileRetirement(def.id, m.id),
     sources: def.sources,
   };
+}
+
+/**
+ * The profile's retirement dates, from core's one table (src/core/retirement.ts; the adapters read the same): OpenAI's
+ * wind-down for every OpenAI model, Azure's gpt-4.x fine-tune schedule, else "no date announced".
+ */
+function profileRetirement(provider: ProviderId, catalogueId: string): RetirementInfo {
+  if (provider === 'openai') {
+    const d = openaiDates(catalogueId);
+    return {
+      trainingEnds: d.training,
+      ...(d.serving ? { servingEnds: d.serving } : {}),
+      note: `OpenAI stops accepting new fine-tuning jobs on ${OPENAI_DATES.noNewJobs} (organisations that never fine-tuned: since ${OPENAI_DATES.neverFineTunedRefused})${d.serving ? `; this model and its fine-tunes stop serving on ${d.serving}` : '; no serving date announced for this model'}`,
+      source: 'OpenAI deprecations page, https://developers.openai.com/api/docs/deprecations (read 2026-12-03; reference S10, S13; issues 16, 18)',
+    };
+  }
+  if (provider === 'azure' && /^gpt-4(o|\.1)/.test(catalogueId)) {
+    const d = AZURE_GPT4X_FINE_TUNE_DATES;
+    return {
+      trainingEnds: d.training,
+      servingEnds: d.serving,
+      note: `gpt-4.x fine-tunes of existing customers: training until no earlier than ${d.training}, serving until no earlier than ${d.serving}`,
+      source: 'Azure model retirements, https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements (read 2026-12-03)',
+    };
+  }
+  return NO_DATE;
 }
 
 function openModelProfile(def: ProviderDef, asked: string): Profile {

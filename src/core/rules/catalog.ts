@@ -11,6 +11,7 @@
  * reported as `error` unless evidence says otherwise; each such entry's `notes` records the decision and its basis.
  */
 import type { Method, Severity } from '../types';
+import { openaiWindDownSteps } from '../retirement';
 import { PROFILE_RULES } from './catalog-profiles';
 
 /** Who checks a rule. */
@@ -1160,7 +1161,7 @@ const R: RuleInfo[] = [
     referenceSeverity: 'warning',
     title: 'OpenAI is winding down self-serve fine-tuning',
     description:
-      '"OpenAI is winding down the fine-tuning platform." Secondary reports give the steps: from 2026-05-07 no new jobs for organisations that never fine-tuned, from 2026-07-02 none without recent fine-tuned-model use, from 2027-01-06 no new jobs for anyone.',
+      `"OpenAI is winding down the fine-tuning platform." Secondary reports give the steps: ${openaiWindDownSteps()}.`,
     bad: 'Creating a new job on an organisation without fine-tuning history.',
     good: 'Check eligibility before preparing a large dataset.',
     appliesTo: ALL,

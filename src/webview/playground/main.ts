@@ -17,6 +17,7 @@ import {
   type PlaygroundPageState,
   type PlaygroundToHost,
   type Reply,
+  type RetirementBadge,
   type SessionView,
   type Turn,
 } from '../../common/protocol/playground';
@@ -181,6 +182,12 @@ function kindLabel(id: string): string {
   return o.kind === 'fine-tuned' ? 'fine-tuned' : o.kind === 'checkpoint' ? 'checkpoint' : o.kind === 'deployment' ? 'Azure deployment' : o.kind === 'base' ? 'base model' : 'model';
 }
 
+/** The model's days left (issue 18), coloured inside 30 days and once past; text only (escaped by `h`). */
+function retirementBadge(b: RetirementBadge | null): HTMLElement | undefined {
+  if (!b) return undefined;
+  return h('div', { class: `retirement retirement-${b.level}`, text: b.short, title: b.long, attrs: { 'aria-label': `Retirement: ${b.long}` } });
+}
+
 function renderColumns(s: SessionView): void {
   const heads = s.models.map((model, column) => {
     const field = h('input', {
@@ -205,6 +212,7 @@ function renderColumns(s: SessionView): void {
       { class: 'col-head', attrs: { 'data-column': column } },
       h('div', { class: 'col-head-row' }, field, s.models.length > 1 ? h('button', { class: 'icon remove-column', text: '×', title: `Remove column ${column + 1}`, attrs: { 'aria-label': `Remove column ${column + 1}` }, on: { click: () => channel.post({ type: 'removeColumn', column }) } }) : undefined),
       h('div', { class: 'kind muted', text: kindLabel(model) }),
+      retirementBadge(s.retirement?.[column] ?? null),
     );
   });
   if (s.turns.some((t) => t.expected !== undefined)) {
