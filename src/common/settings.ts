@@ -92,7 +92,7 @@ export function readEvalSettings(scope?: vscode.ConfigurationScope): { batchThre
 }
 
 /**
- * `tuneline.nearDuplicateThreshold`: the similarity (0–1) from which two examples are near-duplicates (TL-21) and a
+ * `tuneline.nearDuplicateThreshold`: the similarity (0–1) from which two examples are near-duplicates (TL-22) and a
  * validation example overlaps a training one; 0 turns near-duplicates off. Out of range: the default.
  */
 export function readNearDuplicateThreshold(scope?: vscode.ConfigurationScope): number {

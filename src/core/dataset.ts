@@ -431,7 +431,7 @@ export interface DatasetIndexOptions {
   readonly getLineText?: (line: number) => string;
   /** See `EngineContext.deferTokensAboveBytes` (the editor's index sets it). */
   readonly deferTokensAboveBytes?: number;
-  /** Near-duplicate threshold (TL-21; default `DEFAULT_NEAR_DUPLICATE_THRESHOLD`, 0: off). */
+  /** Near-duplicate threshold (TL-22; default `DEFAULT_NEAR_DUPLICATE_THRESHOLD`, 0: off). */
   readonly nearDuplicateThreshold?: number;
 }
 
@@ -773,7 +773,7 @@ export class DatasetIndex {
     return this.cache.system;
   }
 
-  /** The near-duplicate threshold judging the file (TL-21). */
+  /** The near-duplicate threshold judging the file (TL-22). */
   setNearDuplicateThreshold(threshold: number | undefined): void {
     if (threshold === this.nearThreshold) return;
     this.nearThreshold = threshold;

@@ -58,7 +58,7 @@ export interface ValidateOptions {
   readonly maxProblems?: number;
   /** The RFT grader (parsed JSON) for the GRD and RFT-05 rules. */
   readonly grader?: unknown;
-  /** Near-duplicate threshold (TL-21, TL-22; default 0.8, 0: near-duplicates off). */
+  /** Near-duplicate threshold (TL-22, TL-23; default 0.8, 0: near-duplicates off). */
   readonly nearDuplicateThreshold?: number;
 }
 
@@ -80,7 +80,7 @@ export interface ValidateFileOptions extends ValidateOptions {
   onWorkerError?(error: Error): void;
   /**
    * This file is a validation file and `overlapWith` its training file's quality data (from `onQuality` of the
-   * training file's validation): its examples that are in the training file are reported (TL-22). `name`: the
+   * training file's validation): its examples that are in the training file are reported (TL-23). `name`: the
    * training file as messages name it, `path`: as related information points to it.
    */
   readonly overlapWith?: { readonly data: QualityData; readonly name: string; readonly path?: string };

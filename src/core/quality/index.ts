@@ -1,5 +1,5 @@
 /**
- * The cross-line data-quality rules (TL-20 conflicting answers, TL-21 near-duplicates, TL-22 train/validation
+ * The cross-line data-quality rules (TL-21 conflicting answers, TL-22 near-duplicates, TL-23 train/validation
  * overlap): per-line keys (`keys.ts`), the collected data and the rules over it (`tracker.ts`).
  */
 import type { Problem } from '../types';

@@ -1,14 +1,14 @@
 /**
  * The cross-line data-quality rules, from each example's keys (`quality/keys.ts`):
- * - TL-20 `conflicting-answers`: the same user turn (the conversation up to its last user message, normalised) with
+ * - TL-21 `conflicting-answers`: the same user turn (the conversation up to its last user message, normalised) with
  *   different answers in different examples. A warning on each involved example's answer, naming the other lines. A
  *   file where most prompts have several answers (several answers per prompt by design) gets one file-level
  *   information instead.
- * - TL-21 `near-duplicate`: an example whose words are at least `threshold` similar (estimated Jaccard similarity of
+ * - TL-22 `near-duplicate`: an example whose words are at least `threshold` similar (estimated Jaccard similarity of
  *   word bigrams) to an earlier example, exact copies left to TL-03. An information on the later line, naming the
  *   earlier one; a file where a large share of the examples are near-duplicates (templated by design) gets one
  *   file-level information instead.
- * - TL-22 `train-validation-overlap`: an example of the validation file that is also (the same conversation, or a
+ * - TL-23 `train-validation-overlap`: an example of the validation file that is also (the same conversation, or a
  *   near-duplicate) in the training file. A warning on the validation file's line, naming the training line.
  *
  * The data is a few typed arrays (`QualityData`: about 110 bytes an example), appended in line order; a file
@@ -137,7 +137,7 @@ function lineList(lines: readonly number[], more: number): string {
 export type LineText = (entry: number, line: number) => string | undefined;
 
 // ---------------------------------------------------------------------------------------------------------------
-// TL-20 conflicting answers
+// TL-21 conflicting answers
 
 export function conflictProblems(d: QualityData, textOf?: LineText): Problem[] {
   const groups = new Map<number, { answer: number; multi: boolean; members?: number[] }>();
@@ -278,7 +278,7 @@ function bestMatches(b: QualityData, threshold: number, a?: QualityData): { best
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// TL-21 near-duplicates
+// TL-22 near-duplicates
 
 /** Share of the examples from which near-duplicates are taken as the file's design (one file-level information). */
 const TEMPLATED_SHARE = 0.3;
@@ -294,7 +294,7 @@ export function nearDuplicateProblems(d: QualityData, threshold: number, isCopy:
   for (let j = 0; j < d.count; j++) {
     const i = best[j]!;
     if (i < 0 || isCopy(lineOf(d, j))) continue;
-    // The same user turn with another answer: TL-20 reports the pair.
+    // The same user turn with another answer: TL-21 reports the pair.
     const p = d.nums[j * NUMS]!;
     if (!Number.isNaN(p) && p === d.nums[i * NUMS]! && d.nums[j * NUMS + 1] !== d.nums[i * NUMS + 1]) continue;
     found.push(j);
@@ -332,7 +332,7 @@ export function nearDuplicateProblems(d: QualityData, threshold: number, isCopy:
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// TL-22 train/validation overlap
+// TL-23 train/validation overlap
 
 /**
  * Problems on the validation file's lines (`val`) that repeat a training example (`train`, from the file `trainName`

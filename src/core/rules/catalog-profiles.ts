@@ -159,7 +159,7 @@ export const PROFILE_RULES: readonly RuleInfo[] = [
     source: 'Tuneline (issue 17)',
   },
   {
-    id: 'TL-20',
+    id: 'TL-21',
     code: 'conflicting-answers',
     severity: 'warning',
     referenceSeverity: '(not in the reference)',
@@ -174,7 +174,7 @@ export const PROFILE_RULES: readonly RuleInfo[] = [
     notes: 'No automatic fix: which answer is right is the user\'s call. Cost: one pass with a map from prompt key to its first answer.',
   },
   {
-    id: 'TL-21',
+    id: 'TL-22',
     code: 'near-duplicate',
     severity: 'info',
     referenceSeverity: '(not in the reference)',
@@ -189,7 +189,7 @@ export const PROFILE_RULES: readonly RuleInfo[] = [
     notes: 'Found by LSH banding (16 bands of 4 bins), each example compared with at most 3 earlier ones per band: linear in the file. The similarity is an estimate (64 bins: about ±5% at 0.8).',
   },
   {
-    id: 'TL-22',
+    id: 'TL-23',
     code: 'train-validation-overlap',
     severity: 'warning',
     referenceSeverity: '(not in the reference)',

@@ -1,4 +1,4 @@
-/** `tuneline validate` and the cross-line quality rules: --validation FILE (TL-22) and --near-duplicates T (TL-21). */
+/** `tuneline validate` and the cross-line quality rules: --validation FILE (TL-23) and --near-duplicates T (TL-22). */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

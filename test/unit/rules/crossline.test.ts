@@ -1,5 +1,5 @@
 /**
- * Cross-line data quality (issue 17): TL-20 conflicting-answers, TL-21 near-duplicate, TL-22 train-validation-overlap.
+ * Cross-line data quality (issue 17): TL-21 conflicting-answers, TL-22 near-duplicate, TL-23 train-validation-overlap.
  * Each rule: positives, negatives, the threshold's edge, and the two-part streaming validation agreeing with one pass;
  * the cost stays linear (work counted on n and 2n examples, not timed).
  */
@@ -40,7 +40,7 @@ const distinct = (i: number): string => chat(`Question ${i}: ${filler(i)}?`, `An
 const lines = (xs: string[]): string => xs.join('\n') + '\n';
 const of = (problems: readonly Problem[], code: string): Problem[] => problems.filter((p) => p.code === code);
 
-describe('conflicting answers (TL-20 conflicting-answers)', () => {
+describe('conflicting answers (TL-21 conflicting-answers)', () => {
   it('the same user turn with two answers: a warning on each answer, naming the other line', () => {
     const xs = Array.from({ length: 12 }, (_, i) => distinct(i));
     xs[2] = chat('What is the capital of Australia?', 'Canberra.');
@@ -87,7 +87,7 @@ describe('conflicting answers (TL-20 conflicting-answers)', () => {
   });
 });
 
-describe('near-duplicates (TL-21 near-duplicate)', () => {
+describe('near-duplicates (TL-22 near-duplicate)', () => {
   const base = 'How do I reset my password on the website if I no longer have access to the email address on my account';
   const answer = 'Open the sign-in page, choose forgot password, then contact support with your account number to verify';
 
@@ -155,7 +155,7 @@ describe('near-duplicates (TL-21 near-duplicate)', () => {
   });
 });
 
-describe('streaming in two parts gives the result of one pass (TL-20, TL-21)', () => {
+describe('streaming in two parts gives the result of one pass (TL-21, TL-22)', () => {
   it('conflicts and near-duplicates across the cut; the same problems as validateText', async () => {
     const base = 'Please summarise the following meeting notes about the quarterly budget review and the hiring plan for next year';
     const xs = Array.from({ length: 400 }, (_, i) => distinct(i));
@@ -179,7 +179,7 @@ describe('streaming in two parts gives the result of one pass (TL-20, TL-21)', (
   });
 });
 
-describe('train/validation overlap (TL-22 train-validation-overlap)', () => {
+describe('train/validation overlap (TL-23 train-validation-overlap)', () => {
   it('exact and near-duplicate overlaps are reported on the validation lines, naming the training line', async () => {
     const train = Array.from({ length: 50 }, (_, i) => distinct(i));
     const long = 'Explain how the garbage collector of the runtime decides when to move objects from the young to the old generation';
