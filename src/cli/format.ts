@@ -69,6 +69,8 @@ export interface JsonProblem {
   severity: string;
   code: string;
   message: string;
+  /** Related places (1-based lines; `file`: another file, e.g. the training file of an overlap). */
+  related?: Array<{ file?: string; line: number; message: string }>;
 }
 
 export function jsonProblem(p: Problem): JsonProblem {
@@ -83,6 +85,9 @@ export function jsonProblem(p: Problem): JsonProblem {
     severity: p.severity,
     code: p.code,
     message: p.message,
+    ...(p.related !== undefined && p.related.length > 0
+      ? { related: p.related.map((r) => ({ ...(r.file !== undefined ? { file: r.file } : {}), line: r.line + 1, message: r.message })) }
+      : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  *
  *   tuneline validate FILE... [--method auto|supervised|dpo|reinforcement|completion] [--provider NAME] [--model ID]
  *                             [--format text|json|sarif] [--max-problems N] [--no-tokens] [--grader FILE]
+ *                             [--validation FILE] [--near-duplicates T]
  *   tuneline export --trainer axolotl|trl|llama-factory|mlx-lm FILE --out DIR   (src/cli/export.ts)
  *   tuneline --help | --version
  *
@@ -14,6 +15,7 @@ import * as path from 'node:path';
 import { DEFAULT_MODEL, METHODS, validateFile, type MethodSetting, type ValidationReport } from '../core';
 import { providerFor, retirementLine } from '../api/providers';
 import { PROVIDER_IDS, providerId, type ProviderId } from '../core/profiles';
+import type { QualityData } from '../core/quality';
 import { formatJson, formatSarif, formatText, textProblemLine, textSummary, type FileResult } from './format';
 
 export interface CliIo {
@@ -52,6 +54,9 @@ Options:
   --no-tokens          skip exact token counting (totals and cost are then estimated)
   --grader FILE        JSON file with the reinforcement grader (method.reinforcement.grader)
   --workers N          worker threads for exact token counts (default: 2)
+  --validation FILE    the validation file of the (one) training FILE: validated too, and its examples
+                       that are also in the training file reported (train-validation-overlap)
+  --near-duplicates T  similarity (0-1) from which examples are near-duplicates (default: 0.8; 0: off)
   -h, --help           show this help
   -v, --version        print the version
 
@@ -72,6 +77,8 @@ interface Parsed {
   readonly tokens: boolean;
   readonly grader?: string;
   readonly workers: number;
+  readonly validation?: string;
+  readonly nearDuplicates?: number;
 }
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -84,6 +91,8 @@ function parseArgs(args: readonly string[]): Parsed {
   let tokens = true;
   let grader: string | undefined;
   let workers = 2;
+  let validation: string | undefined;
+  let nearDuplicates: number | undefined;
   let onlyFiles = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
@@ -154,11 +163,22 @@ function parseArgs(args: readonly string[]): Parsed {
       case '--grader':
         grader = value();
         break;
+      case '--validation':
+        validation = value();
+        break;
+      case '--near-duplicates': {
+        const v = value();
+        const t = Number(v);
+        if (!/^\d*\.?\d+$/.test(v) || !(t >= 0 && t <= 1)) throw new UsageError(`--near-duplicates must be a number from 0 to 1 (got "${v}")`);
+        nearDuplicates = t;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${a}`);
     }
   }
-  return { files, method, model, provider, format, maxProblems, tokens, grader, workers };
+  if (validation !== undefined && files.length !== 1) throw new UsageError('--validation needs exactly one training FILE');
+  return { files, method, model, provider, format, maxProblems, tokens, grader, workers, validation, nearDuplicates };
 }
 
 function errMessage(e: unknown, file: string): string {
@@ -248,9 +268,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const results: FileResult[] = [];
     let unreadable = false;
     let errors = false;
-    for (const file of opts.files) {
+    // With --validation: the training file first (its quality data kept), then the validation file against it.
+    let trainData: QualityData | undefined;
+    const files = opts.validation !== undefined ? [...opts.files, opts.validation] : opts.files;
+    for (const [n, file] of files.entries()) {
       const bar = io.stderr.isTTY ? progressBar(io, file) : undefined;
       let report: ValidationReport;
+      const isValidation = opts.validation !== undefined && n === files.length - 1;
       try {
         report = await validateFile(path.resolve(cwd, file), {
           method: opts.method,
@@ -260,6 +284,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           workers: opts.workers,
           maxProblems: opts.maxProblems,
           grader,
+          nearDuplicateThreshold: opts.nearDuplicates,
+          ...(opts.validation !== undefined && !isValidation ? { onQuality: (d: QualityData) => (trainData = d) } : {}),
+          ...(isValidation && trainData ? { overlapWith: { data: trainData, name: opts.files[0]!, path: path.resolve(cwd, opts.files[0]!) } } : {}),
           onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
         });
       } catch (e) {

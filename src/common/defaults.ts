@@ -19,4 +19,5 @@ export const SETTING_DEFAULTS = {
   'tuneline.playground.codeLens': true,
   'tuneline.eval.batchThreshold': 2000,
   'tuneline.eval.concurrency': 4,
+  'tuneline.nearDuplicateThreshold': 0.8,
 } as const;

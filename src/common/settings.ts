@@ -91,6 +91,15 @@ export function readEvalSettings(scope?: vscode.ConfigurationScope): { batchThre
   };
 }
 
+/**
+ * `tuneline.nearDuplicateThreshold`: the similarity (0–1) from which two examples are near-duplicates (TL-22) and a
+ * validation example overlaps a training one; 0 turns near-duplicates off. Out of range: the default.
+ */
+export function readNearDuplicateThreshold(scope?: vscode.ConfigurationScope): number {
+  const t = vscode.workspace.getConfiguration(SECTION, scope).get<number>('nearDuplicateThreshold', D['tuneline.nearDuplicateThreshold']);
+  return typeof t === 'number' && Number.isFinite(t) && t >= 0 && t <= 1 ? t : D['tuneline.nearDuplicateThreshold'];
+}
+
 /** `tuneline.playground.codeLens`: the "Try in playground" lens. */
 export function readCodeLensSetting(scope?: vscode.ConfigurationScope): boolean {
   return vscode.workspace.getConfiguration(SECTION, scope).get<boolean>('playground.codeLens', D['tuneline.playground.codeLens']);

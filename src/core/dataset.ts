@@ -34,6 +34,8 @@ import {
   systemPromptText,
 } from './rules/system-prompt';
 import { checkQuality } from './rules/quality';
+import { qualityKeys, type QualityKeys } from './quality/keys';
+import { crossLineQuality } from './quality/index';
 import type { Profile } from './profiles/types';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,6 +126,8 @@ export interface LineResult {
   readonly deferred?: boolean;
   /** The system prompt's key (`rules/system-prompt.ts`): a hash, `NO_SYSTEM`, or undefined for a non-chat line. */
   readonly systemKey?: number;
+  /** The keys of the cross-line quality rules (`quality/`): conflicting answers, near-duplicates, overlap. */
+  readonly quality?: QualityKeys;
 }
 
 /**
@@ -213,8 +217,10 @@ export function analyzeLine(
   const messages = a.stats?.messages ?? 0;
   let problems = withoutSystemOnly(a.problems);
   let systemKey: number | undefined;
+  let quality: QualityKeys | undefined;
   if (value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
     systemKey = systemPromptKey(value);
+    quality = qualityKeys(value);
     problems = checkQuality(problems, value, text, line, example);
   }
   if (ctx.profile !== undefined) problems = applyLineProfile(ctx.profile, problems, value, images, line, example, text.length, method);
@@ -231,6 +237,7 @@ export function analyzeLine(
     overLimit,
     ...(deferred ? { deferred } : {}),
     systemKey,
+    ...(quality ? { quality } : {}),
   };
 }
 
@@ -425,6 +432,8 @@ export interface DatasetIndexOptions {
   readonly getLineText?: (line: number) => string;
   /** See `EngineContext.deferTokensAboveBytes` (the editor's index sets it). */
   readonly deferTokensAboveBytes?: number;
+  /** Near-duplicate threshold (TL-22; default `DEFAULT_NEAR_DUPLICATE_THRESHOLD`, 0: off). */
+  readonly nearDuplicateThreshold?: number;
 }
 
 export interface DatasetStats {
@@ -496,7 +505,9 @@ export class DatasetIndex {
     file?: Problem[];
     stats?: DatasetStats;
     system?: { file: Problem[]; byLine: Map<number, Problem[]> };
+    cross?: { file: Problem[]; byLine: Map<number, Problem[]> };
   } = { version: -1 };
+  private nearThreshold: number | undefined;
   private listeners = new Set<(version: number) => void>();
 
   constructor(options: DatasetIndexOptions = {}) {
@@ -508,6 +519,7 @@ export class DatasetIndex {
       ...(options.deferTokensAboveBytes !== undefined ? { deferTokensAboveBytes: options.deferTokensAboveBytes } : {}),
     };
     this.current = this.setting === 'auto' ? 'supervised' : this.setting;
+    this.nearThreshold = options.nearDuplicateThreshold;
     if (options.getLineText) {
       this.getText = options.getLineText;
     } else {
@@ -656,15 +668,15 @@ export class DatasetIndex {
     const e = this.entries[line];
     if (!e) return [];
     const own = this.problemsOf(e, this.dupGroups(), this.exampleNumberOf(line));
-    const sys = this.systemPrompts().byLine.get(line);
-    return sys ? [...own, ...sys] : own;
+    const sys = this.crossLine().byLine.get(line);
+    return sys ? [...own, ...sys].sort(compareProblems) : own;
   }
 
   /** File-level problems (no `line`). */
   fileProblems(): Problem[] {
     this.ensureCache();
     if (!this.cache.file) {
-      const sys = this.systemPrompts().file;
+      const sys = this.crossLine().file;
       const file = fileLevelProblems(this.facts());
       this.cache.file = sys.length ? [...file, ...sys].sort(compareProblems) : file;
     }
@@ -763,13 +775,58 @@ export class DatasetIndex {
     return this.cache.system;
   }
 
+  /** The near-duplicate threshold judging the file (TL-22). */
+  setNearDuplicateThreshold(threshold: number | undefined): void {
+    if (threshold === this.nearThreshold) return;
+    this.nearThreshold = threshold;
+    this.cache = { version: -1 };
+    this.changed();
+  }
+
+  /** The cross-line rules' problems: the system prompt's (`systemPrompts`) and the quality rules' (`quality/`). */
+  private crossLine(): { file: Problem[]; byLine: Map<number, Problem[]> } {
+    this.ensureCache();
+    if (this.cache.cross) return this.cache.cross;
+    const sys = this.systemPrompts();
+    const groups = this.dupGroups();
+    const quality = crossLineQuality(
+      (add) => {
+        let example = 0;
+        for (const e of this.entries) {
+          if (e.r.shape !== 'blank') example++;
+          if (e.r.quality) add(e.line, example, e.r.length, e.r.quality);
+        }
+      },
+      this.nearThreshold,
+      (_entry, line) => this.getText(line),
+      (line) => {
+        const e = this.entries[line];
+        const key = e?.r.dupKey;
+        return e !== undefined && key !== undefined && this.multiDups.has(key) && this.firstCopy(e, groups(key)) !== undefined;
+      },
+    );
+    if (quality.length === 0) return (this.cache.cross = sys);
+    const file = [...sys.file];
+    const byLine = new Map<number, Problem[]>();
+    for (const [k, v] of sys.byLine) byLine.set(k, [...v]);
+    for (const p of quality) {
+      if (p.line === undefined) file.push(p);
+      else {
+        const list = byLine.get(p.line);
+        if (list) list.push(p);
+        else byLine.set(p.line, [p]);
+      }
+    }
+    return (this.cache.cross = { file, byLine });
+  }
+
   /** All problems: file-level first, then by line and column. */
   problems(): Problem[] {
     this.ensureCache();
     if (!this.cache.problems) {
       const out: Problem[] = [...this.fileProblems()];
       const groups = this.dupGroups();
-      const sys = this.systemPrompts().byLine;
+      const sys = this.crossLine().byLine;
       let example = 0;
       for (const e of this.entries) {
         if (e.r.shape !== 'blank') example++;

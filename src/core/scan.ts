@@ -22,6 +22,7 @@ import { parseLine, type ParsedLine } from './parse';
 import { ruleByCode } from './rules/catalog';
 import { SystemPromptTracker, systemPromptText, type SystemPromptData } from './rules/system-prompt';
 import { addBadUtf8, hasInvalidUtf8, type BadUtf8 } from './encoding';
+import { QualityCollector, type QualityData } from './quality/tracker';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './tokens/lines';
 import type { Method, Problem, Severity } from './types';
 
@@ -401,6 +402,7 @@ export function rangeResultBuffers(r: RangeResult): ArrayBuffer[] {
   const s = r.system;
   const out = new Set<ArrayBuffer>(dupEntriesBuffers(r.dups));
   for (const a of [s.withSystem, s.without, ...s.groups.map((g) => g[2])]) out.add(a.buffer as ArrayBuffer);
+  for (const a of [r.quality.ints, r.quality.nums, r.quality.sigs]) out.add(a.buffer as ArrayBuffer);
   return [...out];
 }
 
@@ -440,6 +442,8 @@ export interface RangeResult {
   readonly system: SystemPromptData;
   /** Lines whose bytes are not UTF-8 (`encoding.ts`). */
   readonly badUtf8: BadUtf8;
+  /** The quality keys of the range's examples (`quality/`), merged in line order by `validateFile`. */
+  readonly quality: QualityData;
 }
 
 
@@ -498,6 +502,7 @@ export class RangeScanner {
   private lines = 0;
   private readonly system = new SystemPromptTracker();
   private readonly badUtf8: BadUtf8 = { count: 0, lines: [] };
+  private readonly quality = new QualityCollector();
 
   /**
    * `firstLine`: the range's first line number; `examplesBefore`: the examples (non-blank lines) before it, so that
@@ -551,6 +556,7 @@ export class RangeScanner {
     const r = checkInto(b, this.opts.ctx, text, line, this.examples, bytes, parsed, offset);
     b.cover(line, offset, offset + bytes);
     if (r.images > 0) this.imageExamples++;
+    if (r.quality) this.quality.add(line, this.examples, r.length, r.quality, offset, bytes);
     if (r.systemKey !== undefined) this.system.add(line, this.examples, r.length, r.systemKey, () => systemPromptText(parsed.value) ?? '');
     if (r.shape === 'blank') {
       this.pendingBlank = { line, length: r.length };
@@ -576,6 +582,7 @@ export class RangeScanner {
       dups: this.dups.entries(),
       system: this.system.data(),
       badUtf8: this.badUtf8,
+      quality: this.quality.data(),
     };
   }
 }

@@ -57,6 +57,11 @@ export interface Problem {
   readonly path?: string;
   /** Another line this problem refers to (0-based), e.g. the first copy of a duplicate. */
   readonly relatedLine?: number;
+  /**
+   * Related places with what they are (the editor shows them as related information; `relatedLine` alone is shown
+   * as "First copy"). `file`: a path of another file (train/validation overlap); absent: this file.
+   */
+  readonly related?: readonly { readonly line: number; readonly message: string; readonly file?: string }[];
   /** Machine-readable details for quick fixes (e.g. `{ suggestion: 'assistant' }`). */
   readonly data?: Readonly<Record<string, unknown>>;
 }

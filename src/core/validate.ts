@@ -30,6 +30,7 @@ import {
 } from './dataset';
 import { parseLine } from './parse';
 import { SystemPromptTracker } from './rules/system-prompt';
+import { QualityCollector, lineBytes, nearThreshold, overlapProblems, qualityProblems, type QualityData } from './quality/index';
 import { badUtf8Problems, fileNotUtf8Problem, mergeBadUtf8, sniffFileEncoding, type BadUtf8 } from './encoding';
 import type { ResolvedModel } from './models';
 import { profileContext } from './profiles/apply';
@@ -57,6 +58,8 @@ export interface ValidateOptions {
   readonly maxProblems?: number;
   /** The RFT grader (parsed JSON) for the GRD and RFT-05 rules. */
   readonly grader?: unknown;
+  /** Near-duplicate threshold (TL-22, TL-23; default 0.8, 0: near-duplicates off). */
+  readonly nearDuplicateThreshold?: number;
 }
 
 export interface ValidateFileOptions extends ValidateOptions {
@@ -75,6 +78,14 @@ export interface ValidateFileOptions extends ValidateOptions {
   readonly workerPath?: string;
   /** Called when the worker could not validate its part (this thread then does; the result is the same). */
   onWorkerError?(error: Error): void;
+  /**
+   * This file is a validation file and `overlapWith` its training file's quality data (from `onQuality` of the
+   * training file's validation): its examples that are in the training file are reported (TL-23). `name`: the
+   * training file as messages name it, `path`: as related information points to it.
+   */
+  readonly overlapWith?: { readonly data: QualityData; readonly name: string; readonly path?: string };
+  /** Receives the file's quality data (to judge a validation file against it: `overlapWith`). */
+  onQuality?(data: QualityData): void;
 }
 
 export interface TokenSummary {
@@ -173,7 +184,13 @@ function tokenSummary(
 
 /** Validates a whole text (lines split on `\n` / `\r\n`). Synchronous. */
 export function validateText(text: string, options: ValidateOptions = {}): ValidationReport {
-  const index = DatasetIndex.fromText(text, { method: options.method, model: options.model, provider: options.provider, grader: options.grader });
+  const index = DatasetIndex.fromText(text, {
+    method: options.method,
+    model: options.model,
+    provider: options.provider,
+    grader: options.grader,
+    nearDuplicateThreshold: options.nearDuplicateThreshold,
+  });
   const all = index.problems();
   const stats = index.stats();
   const model = index.model;
@@ -513,6 +530,8 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const parts = second ? [first, second] : [first];
   // Duplicates, over both parts at once (so "a copy of line N" names the first copy in the file), in line order.
   const dupProblems = new Bucket('supervised', keep);
+  /** Lines that are exact copies of earlier ones (TL-03; no near-duplicate problem on them). */
+  const copies = new Set<number>();
   {
     const firsts = findDuplicates(path, parts.map((p) => p.dups));
     const allBlanks = parts.flatMap((p) => p.blankLines);
@@ -524,6 +543,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
         const copyOf = firsts[k]!;
         if (copyOf < 0) continue;
         const line = d.line[i]!;
+        copies.add(line);
         // Example numbers: the line number minus the blank lines before it.
         while (b < allBlanks.length && allBlanks[b]! < line) b++;
         dupProblems.add(duplicateProblem(line, d.length[i]!, copyOf, line + 1 - b));
@@ -557,6 +577,33 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const systemBucket = new Bucket('supervised', keep);
   for (const p of system.problems()) systemBucket.add(p);
   addCommon(systemBucket);
+  // The cross-line quality rules (`quality/`) over both parts' keys, in line order; answers located by reading back
+  // the few lines involved.
+  {
+    const quality = new QualityCollector();
+    for (const p of parts) quality.merge(p.quality);
+    const qd = quality.data();
+    options.onQuality?.(qd);
+    const bucket = new Bucket('supervised', keep);
+    const fd = fs.openSync(path, 'r');
+    try {
+      const textOf = (entry: number): string | undefined => {
+        const at = lineBytes(qd, entry);
+        if (!at) return undefined;
+        const buf = Buffer.allocUnsafe(at.bytes);
+        fs.readSync(fd, buf, 0, at.bytes, at.offset);
+        return buf.toString('utf8');
+      };
+      for (const p of qualityProblems(qd, options.nearDuplicateThreshold, textOf, (line) => copies.has(line))) bucket.add(p);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (options.overlapWith) {
+      const o = options.overlapWith;
+      for (const p of overlapProblems(o.data, qd, nearThreshold(options.nearDuplicateThreshold), o.name, o.path)) bucket.add(p);
+    }
+    addCommon(bucket);
+  }
   // Bytes that are not UTF-8: per line when a few lines have them, else one file-level error.
   const bad: BadUtf8 = { count: 0, lines: [] };
   for (const p of parts) mergeBadUtf8(bad, p.badUtf8);

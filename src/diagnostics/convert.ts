@@ -83,7 +83,11 @@ export function toDiagnostic(p: Problem, uri: vscode.Uri, source: string = DIAGN
   const d = new vscode.Diagnostic(range, message, toSeverity(p.severity));
   d.source = source;
   d.code = { value: p.code, target: ruleTarget(p.code) };
-  if (p.relatedLine !== undefined) {
+  if (p.related !== undefined && p.related.length > 0) {
+    d.relatedInformation = p.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file !== undefined ? vscode.Uri.file(r.file) : uri, new vscode.Position(r.line, 0)), r.message),
+    );
+  } else if (p.relatedLine !== undefined) {
     d.relatedInformation = [
       new vscode.DiagnosticRelatedInformation(
         new vscode.Location(uri, new vscode.Position(p.relatedLine, 0)),
