@@ -57,12 +57,18 @@ function build(): Promise<string> {
       });
     },
   };
+  const cliEval: import('esbuild').Plugin = {
+    name: 'cli-eval',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/eval$/ }, (args) => (args.importer.endsWith(path.join('src', 'cli', 'main.ts')) ? { path: './cliEval.js', external: true } : undefined));
+    },
+  };
   esbuild.buildSync({ ...common, entryPoints: Object.fromEntries(encodings.map((e) => [`encodings/${e}`, require.resolve(`gpt-tokenizer/encoding/${e}`)])), outdir: BUILD });
   return Promise.all([
     esbuild.build({ ...common, plugins: [shared], entryPoints: [path.join(__dirname, 'child.ts')], outfile: path.join(BUILD, 'child.js') }),
     esbuild.build({ ...common, plugins: [shared], entryPoints: [path.join(ROOT, 'src/core/tokens/worker.ts')], outfile: path.join(BUILD, 'tokenWorker.js') }),
-    // The CLI, bundled as esbuild.js ships dist/cli.js (it finds tokenWorker.js next to itself).
-    esbuild.build({ ...common, plugins: [shared], entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: path.join(BUILD, 'cli.js') }),
+    // The CLI, bundled as esbuild.js ships dist/cli.js (it finds tokenWorker.js next to itself; `eval` stays out of it).
+    esbuild.build({ ...common, plugins: [shared, cliEval], entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: path.join(BUILD, 'cli.js') }),
   ]).then(() => path.join(BUILD, 'child.js'));
 }
 

@@ -20,6 +20,7 @@ import { ruleById, type RuleInfo } from './rules/catalog';
 import { exampleImages, exampleTokens, estimateTokens, tokenUpperBound } from './tokens/count';
 import { getEncoder } from './tokens/encoding';
 import { billedTokensPerEpoch, defaultEpochs, estimateCost, type CostEstimate } from './tokens/cost';
+import { fmtInt } from './format';
 import { applyFileProfile, applyLineProfile, profileContext, profileMethod } from './profiles/apply';
 import { OPENAI_FILE_BYTES } from './profiles/catalog';
 import {
@@ -250,8 +251,8 @@ export function tokenLimitProblem(line: number, length: number, tokens: number, 
     ruleId: 'TOK-01',
     severity: r.severity,
     message:
-      `Example ${example} has ${tokens.toLocaleString('en-US')} tokens, over the ${limit.toLocaleString('en-US')}-token ` +
-      `training-example limit of ${ctx.model.id} by ${(tokens - limit).toLocaleString('en-US')}: the trainer truncates it ` +
+      `Example ${example} has ${fmtInt(tokens)} tokens, over the ${fmtInt(limit)}-token ` +
+      `training-example limit of ${ctx.model.id} by ${fmtInt(tokens - limit)}: the trainer truncates it ` +
       `from the end. Shorten or split the conversation.`,
     line,
     column: 0,

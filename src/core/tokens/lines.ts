@@ -127,20 +127,23 @@ export class LineSplitter {
 export async function readChunks(
   path: string,
   start: number,
-  end: number,
+  end: number | (() => number),
   chunkSize: number,
   onChunk: (chunk: Buffer) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (end <= start) return;
-  const size = Math.max(1, Math.min(chunkSize, end - start));
+  // `end` as a function: read up to where it says after each chunk (it may move down, never below what was read).
+  const endAt = typeof end === 'number' ? () => end : end;
+  let stop = endAt();
+  if (stop <= start) return;
+  const size = Math.max(1, Math.min(chunkSize, stop - start));
   const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] as const;
   const fh = await fs.promises.open(path, 'r');
   let pending: Promise<{ bytesRead: number }> | undefined;
   try {
     let pos = start;
     let i = 0;
-    let next: Promise<{ bytesRead: number }> = fh.read(bufs[0], 0, Math.min(size, end - pos), pos);
+    let next: Promise<{ bytesRead: number }> = fh.read(bufs[0], 0, Math.min(size, stop - pos), pos);
     pending = next;
     for (;;) {
       const { bytesRead } = await next;
@@ -148,14 +151,16 @@ export async function readChunks(
       if (signal?.aborted) throw abortError();
       if (bytesRead <= 0) break;
       const cur = bufs[i]!;
-      pos += bytesRead;
+      stop = endAt();
+      const n = Math.min(bytesRead, Math.max(0, stop - pos));
+      pos += n;
       i ^= 1;
-      if (pos >= end) {
-        onChunk(cur.subarray(0, bytesRead));
+      if (pos >= stop) {
+        if (n > 0) onChunk(cur.subarray(0, n));
         break;
       }
-      next = pending = fh.read(bufs[i]!, 0, Math.min(size, end - pos), pos);
-      onChunk(cur.subarray(0, bytesRead));
+      next = pending = fh.read(bufs[i]!, 0, Math.min(size, stop - pos), pos);
+      onChunk(cur.subarray(0, n));
     }
   } finally {
     // Let a read still in flight finish before closing the file.
