@@ -14,10 +14,11 @@
  * Errors: every failure is an `AzureDeployError` in plain words with ARM's own code and message (anything that looks
  * like a token cut out); never the token.
  */
-import type { Deployment, CognitiveServicesManagementClient } from '@azure/arm-cognitiveservices';
+import type { AccountModel, Deployment, CognitiveServicesManagementClient } from '@azure/arm-cognitiveservices';
 import type { TokenCredential } from '@azure/core-auth';
 import { scrubKeys } from './errorInfo';
 import { ARM_SCOPE } from './providers/azure';
+import type { Retirement, RetirementKind } from './providers/types';
 
 export const ARM_ENDPOINT = 'https://management.azure.com';
 /** The SDK's default api-version (8.1.0: "2025-09-01"); Developer deployments need 2025-07-01-preview or later. */
@@ -300,6 +301,18 @@ export class AzureDeployer {
     });
   }
 
+  /**
+   * The retirement dates ARM gives for the account's models (Accounts_ListModels, each model's `deprecation`), by
+   * model name and by `name-version` (see `armRetirements`).
+   */
+  async modelDates(opts: CallOptions = {}): Promise<Map<string, Retirement>> {
+    return this.call(`read the model list of ${this.account.account}`, opts.signal, async (c) => {
+      const models: AccountModel[] = [];
+      for await (const m of c.accounts.listModels(this.account.resourceGroup, this.account.account, opts.signal ? { abortSignal: opts.signal } : {})) models.push(m);
+      return armRetirements(models, new Date().toISOString().slice(0, 10), `${this.account.account} (resource group ${this.account.resourceGroup})`);
+    });
+  }
+
   /** Deletes the deployment (the model itself stays); resolves once ARM says it is gone. */
   async delete(name: string, opts: CallOptions = {}): Promise<void> {
     await this.call(`delete the deployment "${name}"`, opts.signal, async (c) => {
@@ -342,4 +355,48 @@ export function staticTokenCredential(token: string, expiresInMs = 3600_000): To
   return {
     getToken: async () => ({ token, expiresOnTimestamp: Date.now() + expiresInMs }),
   };
+}
+
+/** What `armRetirements` reads of an AccountModel. */
+export type ArmModelDates = Pick<AccountModel, 'name' | 'version' | 'isDefaultVersion' | 'deprecation'>;
+
+/**
+ * Retirement dates from ARM's model list: `deprecation.fineTune` is the last day of training, `deprecation.inference`
+ * the end of serving (ModelDeprecationInfo, @azure/arm-cognitiveservices 8.1.0; Azure's model-retirement page:
+ * https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements, read 2026-12-03). A "Tentative"
+ * date is an estimate that may move, shown as "no earlier than". Keyed by `name-version` (`gpt-4.1-mini-2025-04-14`,
+ * the form of Azure's base model ids) and by `name` (its default version, else the first listed); a model without a
+ * `deprecation` gives nothing (the catalogue stays the fallback).
+ */
+export function armRetirements(models: Iterable<ArmModelDates>, read: string, where: string): Map<string, Retirement> {
+  const out = new Map<string, Retirement>();
+  const byName = new Map<string, { r: Retirement; isDefault: boolean }>();
+  for (const m of models) {
+    const d = m.deprecation;
+    if (!m.name || !d || (!d.fineTune && !d.inference)) continue;
+    const day = (v: string | undefined): string | undefined => {
+      const t = v ? Date.parse(v) : NaN;
+      return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 10) : undefined;
+    };
+    const training = day(d.fineTune);
+    const serving = day(d.inference);
+    if (!training && !serving) continue;
+    const noDate: RetirementKind[] = [...(training ? [] : ['training' as const]), ...(serving ? [] : ['serving' as const])];
+    const r: Retirement = {
+      ...(training ? { training } : {}),
+      ...(serving ? { serving } : {}),
+      ...(noDate.length ? { noDate } : {}),
+      ...(d.deprecationStatus === 'Tentative' ? { noEarlierThan: true } : {}),
+      source: {
+        url: 'https://learn.microsoft.com/rest/api/aiservices/accountmanagement/accounts/list-models',
+        read,
+        note: `Azure Resource Manager's model list of ${where}: deprecation.fineTune / deprecation.inference${d.deprecationStatus ? ` (${d.deprecationStatus})` : ''}`,
+      },
+    };
+    if (m.version) out.set(`${m.name}-${m.version}`.toLowerCase(), r);
+    const had = byName.get(m.name.toLowerCase());
+    if (!had || (!had.isDefault && m.isDefaultVersion)) byName.set(m.name.toLowerCase(), { r, isDefault: !!m.isDefaultVersion });
+  }
+  for (const [name, { r }] of byName) if (!out.has(name)) out.set(name, r);
+  return out;
 }

@@ -13,6 +13,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import * as vscode from 'vscode';
 import { ARM_ENDPOINT, AzureDeployer, type AzureAccountRef, type DeploymentInfo } from '../api/azureDeploy';
+import type { Retirement } from '../api/providers/types';
 import { microsoftSignInCredential } from '../connection/azureSignIn';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
@@ -135,8 +136,19 @@ export class Deployments extends Disposable {
     return typeof v === 'string' && v.trim() ? v.trim().replace(/\/+$/, '') : ARM_ENDPOINT;
   }
 
-  deployer(account: AzureAccountRef): AzureDeployer {
-    return new AzureDeployer(account, { credential: this.credential ?? microsoftSignInCredential(), endpoint: this.armEndpoint() });
+  deployer(account: AzureAccountRef, opts: { readonly silent?: boolean } = {}): AzureDeployer {
+    return new AzureDeployer(account, { credential: this.credential ?? microsoftSignInCredential(opts), endpoint: this.armEndpoint() });
+  }
+
+  /**
+   * ARM's retirement dates of the remembered resource's models (issue 18: "on Azure, read the dates from Azure
+   * Resource Manager's model list where the user is signed in"), without asking anyone to sign in: undefined when no
+   * resource is remembered; rejects when ARM cannot be read (not signed in, no access).
+   */
+  async modelDates(signal?: AbortSignal): Promise<Map<string, Retirement> | undefined> {
+    const account = this.account();
+    if (!account) return undefined;
+    return this.deployer(account, { silent: true }).modelDates(signal ? { signal } : {});
   }
 
   // ------------------------------------------------------------------------------------------------ known deployments

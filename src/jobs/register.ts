@@ -11,6 +11,7 @@ import type { JobCreatedEvent } from '../training/register';
 import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './commands';
 import { deployCommandHandlers } from './deployCommands';
 import type { Retirements } from '../connection/retirement';
+import { ArmRetirementDates } from './armDates';
 import { Deployments } from './deployments';
 import { FineTunedModels } from './fineTunedModel';
 import { JobDocuments } from './documents';
@@ -31,6 +32,8 @@ export interface JobsApi {
   readonly fineTuned: FineTunedModels;
   /** Retirement dates and the one clock days left are counted with (tests: `retirements.clock.set(date)`). */
   readonly retirements: Retirements;
+  /** Azure: the retirement dates read from ARM's model list (tests: `refresh()`, `settled()`). */
+  readonly armDates: ArmRetirementDates;
   /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
   setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
@@ -49,6 +52,10 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const fineTuned = new FineTunedModels(provider, log);
   const retirements = ctx.retirements;
   const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id });
+  const armDates = new ArmRetirementDates(deployments, retirements, () => model.adapter().id, log);
+  void armDates.refresh();
+  // the provider or its settings changed: Azure's dates are read (or dropped) again
+  const armOnProvider = provider.onDidChange(() => void armDates.refresh());
   const panels = new MetricsPanels(extensionUri, model, log);
   const documents = new JobDocuments(model);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
@@ -57,13 +64,15 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   // Refresh reads the account's fine-tuned models again too
   const refreshJobs = handlers['tuneline.jobs.refresh'];
   handlers['tuneline.jobs.refresh'] = async () => {
-    await Promise.all([refreshJobs(), fineTuned.state.kind === 'idle' ? undefined : fineTuned.refresh()]);
+    await Promise.all([refreshJobs(), fineTuned.state.kind === 'idle' ? undefined : fineTuned.refresh(), armDates.refresh(true)]);
   };
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
     fineTuned,
     deployments,
+    armDates,
+    armOnProvider,
     { dispose: () => provider.setDeploymentLookup(undefined) },
     tree,
     panels,
@@ -79,6 +88,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     deployments,
     fineTuned,
     retirements,
+    armDates,
     setPollTiming: (t) => model.setTiming(t),
     setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {

@@ -152,3 +152,74 @@ describe('Retirement: my fine-tuned models and days left', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
+
+describe('Retirement on Azure: the dates Azure Resource Manager gives win over the catalogue', function () {
+  this.timeout(180_000);
+  let c: Connected;
+  let jobs: JobsApi;
+  const AZ_MINI = 'gpt-4.1-mini-2025-04-14';
+
+  before(async function () {
+    c = await connect('azure');
+    jobs = c.t.jobs;
+    const arm = c.api.arm!;
+    // the ARM endpoint is a user setting only, in both trust modes (a workspace cannot redirect the Azure token)
+    await vscode.workspace.getConfiguration('tuneline').update('azure.armEndpoint', arm.endpoint, vscode.ConfigurationTarget.Global);
+    jobs.deployments.setCredential({ getToken: async () => ({ token: arm.token, expiresOnTimestamp: Date.now() + 3600_000 }) });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('tuneline.jobs.focus');
+    await jobs.model.refresh();
+    const job = await vscode.commands.executeCommand<{ id: string } | undefined>('tuneline.startTraining', {
+      trainingFile: fixtureUri('datasets', 'good.jsonl'),
+      model: AZ_MINI,
+      confirm: 'none',
+      ifProblems: 'upload',
+      suffix: 'armdates',
+    });
+    assert.ok(job, 'the job started');
+    c.api.clock.runAll();
+    await waitFor(() => jobs.model.get(job.id)?.job.status === 'succeeded', 'the job to succeed', 30_000);
+  });
+
+  after(async function () {
+    jobs?.retirements.clock.set(undefined);
+    jobs?.deployments.setCredential(undefined);
+    await jobs?.deployments.setAccount(undefined);
+    await vscode.workspace.getConfiguration('tuneline').update('azure.armEndpoint', undefined, vscode.ConfigurationTarget.Global);
+    await c?.close();
+  });
+
+  async function miniLook(): Promise<Look> {
+    await jobs.fineTuned.refresh();
+    const group = await waitFor(() => jobs.tree.fineTunedNode(), 'the "My fine-tuned models" node');
+    await jobs.tree.reveal(group, true);
+    const node = (await group.children()).find((n) => (n as unknown as { baseModel: string }).baseModel === AZ_MINI);
+    assert.ok(node, `a fine-tuned model of ${AZ_MINI} in the list`);
+    return look(node);
+  }
+
+  it("shows the catalogue's dates until a resource is known, then ARM's model list dates (deprecation.inference)", async function () {
+    jobs.retirements.clock.set(new Date('2026-12-20T12:00:00Z'));
+    // the catalogue: Azure's gpt-4.x fine-tunes train until no earlier than 2027-04-01 — over 30 days away
+    const before = await miniLook();
+    assert.doesNotMatch(before.description, /^(1?\d|2\d) days left/, `the catalogue's date is more than 30 days away: ${before.description}`);
+    assert.notEqual(before.color, 'list.warningForeground');
+    // ARM says this model stops serving on 2027-01-05 (planned): 16 days from the driven clock
+    c.api.arm!.setModel({ name: 'gpt-4.1-mini', version: '2025-04-14', fineTunable: true, deprecation: { fineTune: '2027-02-01T00:00:00Z', inference: '2027-01-05T00:00:00Z', deprecationStatus: 'Planned' } });
+    const arm = c.api.arm!;
+    await jobs.deployments.setAccount({ subscriptionId: arm.subscriptionId, resourceGroup: arm.resourceGroup, account: arm.account });
+    await jobs.armDates.settled();
+    const after = await waitFor(async () => {
+      const l = await miniLook();
+      return /^16 days left/.test(l.description) ? l : undefined;
+    }, "ARM's date in the tree");
+    assert.equal(after.color, 'list.warningForeground', 'inside 30 days: the warning colour');
+    await waitForJobsView(/16 days left/, 'ARM\'s days left in the view', 'retirement-arm');
+    await screenshot(`${testName(this)}-arm`, 800);
+    // another resource that ARM does not know: the catalogue again, and the failure is only logged
+    await jobs.deployments.setAccount({ subscriptionId: arm.subscriptionId, resourceGroup: 'rg-elsewhere', account: arm.account });
+    await jobs.armDates.settled();
+    const back = await miniLook();
+    assert.doesNotMatch(back.description, /^16 days left/, `ARM's dates of the first resource are not kept for another: ${back.description}`);
+  });
+});

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type OpenAI from 'openai';
 import type { APIError } from 'openai';
 import { AZURE_DEPLOYMENT_TYPES } from '../../src/api/providers';
-import { AzureDeployer, AzureDeployError, DEVELOPER_LIFETIME_MS, staticTokenCredential, toDeployError, type AzureAccountRef } from '../../src/api/azureDeploy';
+import { AzureDeployer, AzureDeployError, DEVELOPER_LIFETIME_MS, armRetirements, staticTokenCredential, toDeployError, type AzureAccountRef } from '../../src/api/azureDeploy';
 import { ARM_TIMING, type LocalApi } from '../../tools/local-api';
 import { armShapeProblems } from './armShape';
 import { GOOD_JSONL, driveUntil, uploadText, useLocalApi } from './helpers';
@@ -202,5 +202,46 @@ describe('Azure deployments through ARM (azureDeploy + local ARM routes)', () =>
     const del = await fetch(deploymentsUrl(api, 'shape'), { method: 'DELETE', headers });
     assert.equal(del.status, 200);
     assert.equal((await fetch(deploymentsUrl(api, 'shape'), { method: 'DELETE', headers })).status, 204);
+  });
+
+  it("reads retirement dates from the account's model list (Accounts_ListModels): ARM's shape, by name-version and name", async () => {
+    const api = ctx.api();
+    const a = accountOf(api);
+    const url = `${api.arm!.endpoint}/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${a.account}/models?api-version=2025-09-01`;
+    const list = await (await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    assert.deepEqual(armShapeProblems(list, 'AccountModelListResult'), []);
+    api.arm!.setModel({ name: 'gpt-4.1-mini', version: '2025-04-14', fineTunable: true, deprecation: { fineTune: '2027-02-01T00:00:00Z', inference: '2027-03-15T12:00:00Z', deprecationStatus: 'Planned' } });
+    const dates = await deployer(api).modelDates();
+    const mini = dates.get('gpt-4.1-mini-2025-04-14');
+    assert.equal(mini?.training, '2027-02-01');
+    assert.equal(mini?.serving, '2027-03-15');
+    assert.equal(mini?.noEarlierThan, undefined, 'a Planned date is exact');
+    assert.deepEqual(dates.get('gpt-4.1-mini'), mini, 'the name alone: its (default) version');
+    const tentative = dates.get('gpt-4o-2024-08-06');
+    assert.equal(tentative?.serving, '2027-10-01');
+    assert.equal(tentative?.noEarlierThan, true, 'Tentative reads as "no earlier than"');
+    assert.equal(dates.has('gpt-oss-20b'), false, 'a model without deprecation gives no dates');
+    assert.match(mini!.source.note ?? '', /Azure Resource Manager/);
+    // the wrong resource group: ARM's error in plain words, no token
+    await assert.rejects(deployer(api, { resourceGroup: 'rg-other' }).modelDates(), (e: AzureDeployError) => /rg-other/.test(e.message) && !e.message.includes(TOKEN));
+  });
+
+  it('armRetirements: one date only, unparsable dates, several versions of one name', () => {
+    const m = armRetirements(
+      [
+        { name: 'x', version: '1', deprecation: { inference: '2027-05-01T00:00:00Z' } },
+        { name: 'x', version: '2', isDefaultVersion: true, deprecation: { fineTune: '2027-06-01', inference: '2027-09-30T23:00:00Z' } },
+        { name: 'y', version: '1', deprecation: { fineTune: 'soon' } },
+        { name: 'z', version: '1' },
+      ],
+      '2026-12-03',
+      'acct',
+    );
+    assert.deepEqual(m.get('x-1')?.noDate, ['training']);
+    assert.equal(m.get('x-1')?.serving, '2027-05-01');
+    assert.equal(m.get('x')?.training, '2027-06-01', 'the default version wins the bare name');
+    assert.equal(m.get('x')?.serving, '2027-09-30');
+    assert.equal(m.has('y-1'), false);
+    assert.equal(m.has('z'), false);
   });
 });

@@ -6,6 +6,8 @@
  *   GET    .../deployments/{name}?api-version=...
  *   GET    .../deployments?api-version=...
  *   DELETE .../deployments/{name}?api-version=...
+ *   GET    .../accounts/{acct}/models?api-version=...   (Accounts_ListModels: the models the account can use, each
+ *          with `deprecation: { fineTune, inference, deprecationStatus }`, as Azure's model-retirement page gives them)
  *
  * A new deployment answers 201 with `provisioningState: "Creating"` and turns `Succeeded` after
  * `ARM_TIMING.provisionMs` of clock time (then the data plane can chat with it by its name). A Developer deployment
@@ -102,7 +104,41 @@ const armReply = (status: number, body: unknown, headers?: Record<string, string
 
 export const armErrorReply = (e: ArmError): Reply => armReply(e.status, { error: { code: e.code, message: e.message } });
 
-const PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)\/deployments(?:\/([^/]+))?\/?$/i;
+const PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)\/(deployments|models)(?:\/([^/]+))?\/?$/i;
+
+/** ARM's `deprecation` of a model (ModelDeprecationInfo in @azure/arm-cognitiveservices 8.1.0: ISO datetimes). */
+export interface ArmModelDeprecation {
+  readonly fineTune?: string;
+  readonly inference?: string;
+  readonly deprecationStatus?: 'Planned' | 'Tentative';
+}
+
+/** A model of the account's model list (AccountModel: format, name, version, deprecation, finetuneCapabilities). */
+export interface ArmModel {
+  readonly name: string;
+  readonly version: string;
+  readonly deprecation?: ArmModelDeprecation;
+  readonly fineTunable: boolean;
+}
+
+/**
+ * The list the local account answers: the gpt-4.x models Azure fine-tunes, with the dates of
+ * https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements (read 2026-12-03: fine-tunes of the
+ * gpt-4.x families train until no earlier than April 2027 and serve until no earlier than October 2027; ARM gives
+ * datetimes, "Tentative" while the page says "no earlier than"), and one model without a date. Tests replace an
+ * entry with `setModel`.
+ */
+export const DEFAULT_ARM_MODELS: readonly ArmModel[] = [
+  ...[['gpt-4o', '2024-08-06'], ['gpt-4o-mini', '2024-07-18'], ['gpt-4.1', '2025-04-14'], ['gpt-4.1-mini', '2025-04-14']].map(
+    ([name, version]): ArmModel => ({
+      name: name!,
+      version: version!,
+      fineTunable: true,
+      deprecation: { fineTune: '2027-04-01T00:00:00Z', inference: '2027-10-01T00:00:00Z', deprecationStatus: 'Tentative' },
+    }),
+  ),
+  { name: 'gpt-oss-20b', version: '1', fineTunable: true },
+];
 
 /** Whether `pathname` is an ARM route (served by `handleArm`, outside the flavour's prefix). */
 export const isArmPath = (pathname: string): boolean => pathname.toLowerCase().startsWith('/subscriptions/');
@@ -163,6 +199,13 @@ function resolveDeployable(ctx: ServerContext, name: string): { served: string; 
 
 export class ArmDeployments {
   readonly deployments = new Map<string, ArmDeployment>();
+  /** The account's model list, by `name@version`. */
+  readonly models = new Map<string, ArmModel>(DEFAULT_ARM_MODELS.map((m) => [`${m.name}@${m.version}`, m]));
+
+  /** Tests: puts (or replaces) a model of the list. */
+  setModel(m: ArmModel): void {
+    this.models.set(`${m.name}@${m.version}`, m);
+  }
 
   constructor(
     private readonly ctx: ServerContext,
@@ -190,7 +233,7 @@ export class ArmDeployments {
     if (failing) throw new ArmError(failing.status ?? 500, 'InternalServerError', failing.message ?? 'The server encountered an internal error. Please retry the request.');
     const m = PATH.exec(req.url.pathname);
     if (!m) throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found in the namespace 'Microsoft.CognitiveServices' for path '${req.url.pathname}'.`);
-    const [, sub, rg, acct, nameRaw] = m;
+    const [, sub, rg, acct, collection, nameRaw] = m;
     if (!req.url.searchParams.get('api-version')) {
       throw new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
     }
@@ -206,6 +249,11 @@ export class ArmDeployments {
     }
     const name = nameRaw === undefined ? undefined : decodeURIComponent(nameRaw);
     const method = req.method.toUpperCase();
+    if (collection!.toLowerCase() === 'models') {
+      if (name !== undefined) throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found in the namespace 'Microsoft.CognitiveServices' for path '${req.url.pathname}'.`);
+      if (method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
+      return armReply(200, { value: [...this.models.values()].map(modelResource) });
+    }
     if (name === undefined) {
       if (method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
       return armReply(200, { value: [...this.deployments.values()].map((d) => deploymentResource(d, a)) });
@@ -330,5 +378,20 @@ export class ArmDeployments {
       this.ctx.clock.clearTimeout(d.expiryTimer);
     }
     this.deployments.clear();
+    this.models.clear();
+    for (const m of DEFAULT_ARM_MODELS) this.models.set(`${m.name}@${m.version}`, m);
   }
+}
+
+/** An AccountModel as ARM sends it. */
+function modelResource(m: ArmModel): Record<string, unknown> {
+  return {
+    format: 'OpenAI',
+    name: m.name,
+    version: m.version,
+    isDefaultVersion: true,
+    ...(m.fineTunable ? { capabilities: { fineTune: 'true', chatCompletion: 'true' }, finetuneCapabilities: { chatCompletion: 'true' } } : { capabilities: { chatCompletion: 'true' } }),
+    ...(m.deprecation ? { deprecation: m.deprecation } : {}),
+    lifecycleStatus: 'GenerallyAvailable',
+  };
 }

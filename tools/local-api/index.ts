@@ -7,7 +7,7 @@
  *   api.clock.advance(60_000); // move every job along
  *   await api.close();
  */
-import { ArmDeployments, DEFAULT_ARM_ACCOUNT, DEFAULT_ARM_TOKEN, type ArmAccount } from './arm';
+import { ArmDeployments, DEFAULT_ARM_ACCOUNT, DEFAULT_ARM_TOKEN, type ArmAccount, type ArmModel } from './arm';
 import { Clock } from './clock';
 import type { ServerContext } from './context';
 import { Faults } from './faults';
@@ -27,7 +27,7 @@ export { Faults } from './faults';
 export { RequestLog } from './requests';
 export { State } from './state';
 export { TIMING, MIN_EXAMPLES, AZURE_JOB_QUOTAS, type JobQuotas } from './jobs';
-export { ARM_TIMING, DEFAULT_ARM_ACCOUNT, DEFAULT_ARM_TOKEN, MAX_FINE_TUNED_DEPLOYMENTS, type ArmAccount } from './arm';
+export { ARM_TIMING, DEFAULT_ARM_ACCOUNT, DEFAULT_ARM_MODELS, DEFAULT_ARM_TOKEN, MAX_FINE_TUNED_DEPLOYMENTS, type ArmAccount, type ArmModel } from './arm';
 export { BASE_MODELS } from './models';
 
 export const DEFAULT_KEY = 'sk-local-demo';
@@ -71,6 +71,8 @@ export interface LocalArm {
   readonly token: string;
   /** Deployment name → provisioning state, for tests. */
   states(): Record<string, string>;
+  /** Puts (or replaces) a model of the account's model list (its `deprecation` dates). */
+  setModel(m: ArmModel): void;
 }
 
 export interface LocalApi {
@@ -160,6 +162,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
             ...armAccount,
             token: armToken,
             states: () => Object.fromEntries([...arm.deployments.values()].map((d) => [d.name, d.provisioningState])),
+            setModel: (m) => arm.setModel(m),
           },
         }
       : {}),
