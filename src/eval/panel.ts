@@ -10,6 +10,7 @@ import { extractExample, isExample } from '../core/eval';
 import { Disposable } from '../common/dispose';
 import { PanelMap } from '../common/panels';
 import { describeError, type Logger } from '../common/logger';
+import type { RetirementBadge } from '../common/protocol/playground';
 import { isEvalToHost, type EvalExampleView, type EvalRunState, type EvalToHost, type EvalView, type HostToEval } from '../common/protocol/eval';
 import { renderWebviewHtml, WebviewChannel, webviewPanelOptions } from '../common/webview';
 
@@ -32,13 +33,20 @@ export class EvalPanels extends Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
     private readonly onCancel: (resultsFile: string) => void,
+    /** The retirement badge of a model on the current provider (issue 18), if a date is known. */
+    private readonly retirement?: (model: string) => RetirementBadge | null,
   ) {
     super();
   }
 
+  /** The retirement dates or the clock changed: every open view shows the new days left. */
+  refreshRetirement(): void {
+    for (const p of this.panels.values()) p.resend();
+  }
+
   /** Opens (or reveals) the view of `resultsFile` (a path) for `dataset` (a path). */
   show(resultsFile: string, dataset: string, snapshot: EvalSnapshot, reveal = true): EvalPanel {
-    const p = this.panels.open(resultsFile, (onDisposed) => new EvalPanel(resultsFile, dataset, this.extensionUri, this.log, onDisposed, () => this.onCancel(resultsFile)), reveal);
+    const p = this.panels.open(resultsFile, (onDisposed) => new EvalPanel(resultsFile, dataset, this.extensionUri, this.log, onDisposed, () => this.onCancel(resultsFile), this.retirement), reveal);
     p.update(snapshot);
     return p;
   }
@@ -69,6 +77,7 @@ export class EvalPanel extends Disposable {
     private readonly log: Logger,
     private readonly onDisposed: () => void,
     private readonly onCancel: () => void,
+    private readonly retirement?: (model: string) => RetirementBadge | null,
   ) {
     super();
     const title = vscode.l10n.t('Evaluation: {0}', path.basename(dataset));
@@ -119,6 +128,11 @@ export class EvalPanel extends Disposable {
     this.onDisposed();
   }
 
+  /** Sends the view again (the retirement badges changed). */
+  resend(): void {
+    this.send();
+  }
+
   private send(): void {
     const s = this.snapshot;
     if (!s || this.isDisposed) return;
@@ -150,7 +164,7 @@ export class EvalPanel extends Disposable {
       startedAt: s.header.startedAt,
       total: s.header.examples,
       skipped: s.header.skipped.length,
-      models: s.models,
+      models: this.retirement ? s.models.map((m) => ({ ...m, retirement: this.retirement!(m.model) })) : s.models,
       examples,
       canSaveExample: this.canSave,
     };

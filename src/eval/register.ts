@@ -17,7 +17,7 @@ export const RESUME_DELAY_MS = 5_000;
 
 export function register(ctx: ConnectedContext): Feature {
   const { log } = ctx;
-  const service = new EvalService(ctx.extension.extensionUri, log, ctx.provider, ctx.extension.workspaceState);
+  const service = new EvalService(ctx.extension.extensionUri, log, ctx.provider, ctx.extension.workspaceState, ctx.retirements);
   const resume = (ms?: unknown) => service.resumeBatches(typeof ms === 'number' ? ms : undefined);
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (service.pending().length > 0) {

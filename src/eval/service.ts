@@ -20,6 +20,7 @@ import { ResultsWriter } from '../core/eval/writer';
 import type { ProviderService } from '../connection/provider';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
+import { retirementBadge, type Retirements } from '../connection/retirement';
 import { describeError, type Logger } from '../common/logger';
 import { readEvalSettings, readSettings } from '../common/settings';
 import { EvalPanels } from './panel';
@@ -77,9 +78,12 @@ export class EvalService extends Disposable {
     private readonly log: Logger,
     private readonly provider: ProviderService,
     private readonly state: vscode.Memento,
+    retirements?: Retirements,
   ) {
     super();
-    this.panels = this._register(new EvalPanels(extensionUri, log, (file) => this.cancel(file)));
+    const badge = retirements ? (m: string) => retirementBadge(retirements.view(this.provider.currentEndpoint().provider, m)) : undefined;
+    this.panels = this._register(new EvalPanels(extensionUri, log, (file) => this.cancel(file), badge));
+    if (retirements) this._register(retirements.onDidChange(() => this.panels.refreshRetirement()));
     this._register({
       dispose: () => {
         for (const c of this.running.values()) c.abort();

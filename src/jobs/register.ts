@@ -12,6 +12,7 @@ import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './co
 import { deployCommandHandlers } from './deployCommands';
 import type { Retirements } from '../connection/retirement';
 import { ArmRetirementDates } from './armDates';
+import { RetirementNotice } from './retirementNotice';
 import { Deployments } from './deployments';
 import { FineTunedModels } from './fineTunedModel';
 import { JobDocuments } from './documents';
@@ -34,6 +35,8 @@ export interface JobsApi {
   readonly retirements: Retirements;
   /** Azure: the retirement dates read from ARM's model list (tests: `refresh()`, `settled()`). */
   readonly armDates: ArmRetirementDates;
+  /** The one-time notice for OpenAI fine-tunes (tests: `forget()`, `message()`). */
+  readonly notice: RetirementNotice;
   /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
   setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
@@ -54,6 +57,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id });
   const armDates = new ArmRetirementDates(deployments, retirements, () => model.adapter().id, log);
   void armDates.refresh();
+  const notice = new RetirementNotice(fineTuned, retirements, () => model.adapter().id, ctx.extension.globalState, ctx.notify, log);
   // the provider or its settings changed: Azure's dates are read (or dropped) again
   const armOnProvider = provider.onDidChange(() => void armDates.refresh());
   const panels = new MetricsPanels(extensionUri, model, log);
@@ -73,6 +77,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     deployments,
     armDates,
     armOnProvider,
+    notice,
     { dispose: () => provider.setDeploymentLookup(undefined) },
     tree,
     panels,
@@ -89,6 +94,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     fineTuned,
     retirements,
     armDates,
+    notice,
     setPollTiming: (t) => model.setTiming(t),
     setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {

@@ -61,6 +61,8 @@ export async function connect(
   const tap = t.log.tap((_level, line) => lines.push(line));
   const prompts: string[] = [];
   await t.connection.provider.forgetConfirmedHosts();
+  // the one-time retirement notice only where a test asks for it (retirement.test.ts)
+  await t.jobs.notice.markShown();
   t.connection.provider.setHostPrompt(async (origin) => {
     prompts.push(origin);
     return options.allowHost ?? true;

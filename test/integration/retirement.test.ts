@@ -8,7 +8,7 @@ import type { JobsApi } from '../../src/jobs/register';
 // types only: the extension's classes are not the test bundle's (instanceof would not match)
 import type { JobsNode } from '../../src/jobs/nodes';
 import { connect, type Connected } from './apiFixture';
-import { fixtureUri, screenshot, testName, waitFor, waitForJobsView, webviewText } from './helpers';
+import { fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor, waitForJobsView, webviewText } from './helpers';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const NANO = 'gpt-4.1-nano-2025-04-14';
@@ -149,6 +149,40 @@ describe('Retirement: my fine-tuned models and days left', function () {
     await screenshot(`${testName(this)}-playground`, 800);
     jobs.retirements.clock.set(new Date('2026-11-20T12:00:00Z'));
     await waitFor(() => c.t.playground.session()?.retirement?.[0]?.short === '47 days left', 'the badge to follow the clock');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('says once what stops when, for the OpenAI fine-tunes listed, with the commands that help', async function () {
+    jobs.retirements.clock.set(new Date('2026-12-20T12:00:00Z'));
+    await jobs.notice.forget();
+    const shown = () => c.lines.filter((l) => /\[warning shown\] Tuneline: OpenAI takes no new fine-tuning jobs/.test(l));
+    const before = shown().length;
+    await jobs.fineTuned.refresh();
+    await waitFor(() => shown().length === before + 1, 'the one-time notice');
+    // 22 gpt-4o-mini fine-tunes stop answering on 2027-01-14; the gpt-4.1-nano one has already retired
+    assert.match(shown().at(-1)!, /from 2027-01-06, and 22 of your fine-tuned models stop answering from 2027-01-14\. Keep a baseline/);
+    if (process.env.TUNELINE_TEST_ACK_DIR) {
+      const toast = await runnerRequest({ type: 'text', selector: '.notifications-toasts .notification-list-item:has-text("no new fine-tuning jobs")', timeoutMs: 20_000 });
+      assert.match(String(toast?.value), /What Happens When/, 'the walkthrough step is offered');
+      await screenshot(`${testName(this)}-notice`, 300);
+    }
+    // once: listing the models again says nothing more
+    await jobs.fineTuned.refresh();
+    await sleep(1_000);
+    assert.equal(shown().length, before + 1, 'shown once only');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it('the evaluation view shows the days left next to each model, from the same clock', async function () {
+    if (!process.env.TUNELINE_TEST_ACK_DIR) this.skip(); // the page is read through the runner
+    jobs.retirements.clock.set(new Date('2026-12-20T12:00:00Z'));
+    const id = jobs.fineTuned.models.find((m) => m.baseModel === MINI)!.id;
+    const r = (await vscode.commands.executeCommand('tuneline.evaluateModel', { models: [id], file: fixtureUri('datasets', 'eval-validation.jsonl'), batch: false })) as { status: string };
+    assert.equal(r.status, 'completed');
+    await waitFor(async () => (await webviewText('#summary .retirement')) === '17 days left', 'the evaluation view to show "17 days left"');
+    await screenshot(`${testName(this)}-evaluation`, 800);
+    jobs.retirements.clock.set(new Date('2026-11-20T12:00:00Z'));
+    await waitFor(async () => (await webviewText('#summary .retirement')) === '47 days left', 'the badge to follow the clock');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -3,6 +3,7 @@
  * Shared by `src/eval/panel.ts` (host) and `src/webview/eval/main.ts` (page). Pure types and guards.
  */
 import { isNonNegativeInteger, isObject, type ReadyMessage } from './base';
+import type { RetirementBadge } from './playground';
 
 export type EvalScoreName = 'exact' | 'normalized' | 'f1' | 'jsonValid' | 'jsonKeys';
 
@@ -15,6 +16,8 @@ export interface EvalModelView {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly costUsd?: number;
+  /** Days left before the model retires on the provider (issue 18), when a date is known. */
+  readonly retirement?: RetirementBadge | null;
 }
 
 export interface EvalReplyView {

@@ -71,7 +71,14 @@ function summaryTable(v: EvalView): HTMLElement {
         h(
           'tr',
           { attrs: { 'data-model': i } },
-          h('td', { class: 'model mono', text: m.model }),
+          h(
+            'td',
+            { class: 'model mono' },
+            h('span', { text: m.model }),
+            m.retirement
+              ? h('span', { class: `retirement retirement-${m.retirement.level}`, text: m.retirement.short, title: m.retirement.long, attrs: { 'aria-label': `Retirement: ${m.retirement.long}` } })
+              : undefined,
+          ),
           ...present.map(([k]) =>
             h('td', { class: `num score${v.models.length > 1 && m.means[k] !== undefined && m.means[k] === best.get(k) ? ' best' : ''}`, attrs: { 'data-score': k }, text: pct(m.means[k]) }),
           ),
