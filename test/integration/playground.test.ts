@@ -301,12 +301,13 @@ describe('Playground', function () {
     });
     const report = validateText(doc.getText(), { model: vscode.workspace.getConfiguration('tuneline', uri).get('model') });
     assert.equal(report.method, 'dpo');
-    // The line is a clean DPO example; the only remark is the file-level consistency rule (TL-08): every other
-    // example of this file has a system prompt and the conversation had none.
-    assert.deepEqual(
-      report.problems.filter((p) => p.line === lines.length - 1).map((p) => p.code),
-      ['inconsistent-system-prompt'],
-    );
+    // The line is a clean DPO example. Two file-level remarks: every other example of this file has a system prompt
+    // and the conversation had none (TL-08); and the fine-tuned model answers from its training data, so the pair
+    // repeats line 2's question and preferred answer: a near-duplicate of line 2 (TL-22, system prompts aside).
+    const onNew = report.problems.filter((p) => p.line === lines.length - 1);
+    assert.deepEqual(onNew.map((p) => p.code).sort(), ['inconsistent-system-prompt', 'near-duplicate']);
+    assert.equal(s.turns[0]!.replies[1]!.text, JSON.parse(lines[1]!).preferred_output[0].content, 'the fine-tuned reply is line 2\'s answer');
+    assert.deepEqual(onNew.find((p) => p.code === 'near-duplicate')!.related?.map((r) => r.line), [1], 'it names line 2');
 
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
