@@ -304,9 +304,9 @@ function lineStartAtOrAfter(path: string, pos: number, size: number): number {
  * (measured as thread CPU time on the 400,000-example bench file: 53-74 ms to count 53% of it, 1.9-2.1 s to validate
  * the other 47%; the same per byte on both threads).
  */
-const RECOUNT_COST = 1 / 32;
+export const RECOUNT_COST = 1 / 32;
 /** A second part smaller than this is not worth a worker. */
-const MIN_WORKER_BYTES = 4 * 1024 * 1024;
+export const MIN_WORKER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Where the worker's part starts, decided when the worker starts running and this thread has validated `done` bytes

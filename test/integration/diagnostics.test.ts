@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { validateText } from '../../src/core';
 import { activateExtension, fixtureUri, runnerRequest, screenshot, sleep, testName, waitFor } from './helpers';
@@ -50,6 +51,96 @@ async function closeActive(): Promise<void> {
 
 const CHAT = (u: string, a: string, role = 'user') =>
   `{"messages":[{"role":"system","content":"You are terse."},{"role":"${role}","content":"${u}"},{"role":"assistant","content":"${a}"}]}`;
+
+/** Issue 19: no extension-host stall over this long from Tuneline when a file with a 2 MB line is opened or edited. */
+const STALL_LIMIT_MS = 50;
+
+/**
+ * This thread's CPU time in ms (Linux: /proc/thread-self/schedstat, the time the thread ran; the kernel brings it up
+ * to date at each scheduler tick, so one reading is within a tick, about 4 ms), or undefined where it cannot be read.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    const ns = Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The longest gaps of a heartbeat, in wall time and in this thread's own CPU time spent inside a gap. */
+interface Stall {
+  readonly wall: number;
+  readonly cpu: number | undefined;
+}
+
+/**
+ * A 5 ms interval timer on the extension host (this suite runs there, on the thread that runs the extension): the
+ * longest gap between two ticks is the longest time the thread could not answer. Wall time counts the machine's load
+ * too (the workers, the workbench and the server share its cores: the thread then waits to run); the thread's CPU
+ * time within the gap counts only what it ran itself, i.e. its own blocking work.
+ */
+class Heartbeat {
+  private lastWall = performance.now();
+  private lastCpu = threadCpuMs();
+  private wall = 0;
+  private cpu: number | undefined = this.lastCpu === undefined ? undefined : 0;
+  private readonly timer = setInterval(() => this.tick(), 5);
+
+  private tick(): void {
+    const now = performance.now();
+    const cpu = threadCpuMs();
+    this.wall = Math.max(this.wall, now - this.lastWall);
+    if (cpu !== undefined && this.lastCpu !== undefined) this.cpu = Math.max(this.cpu ?? 0, cpu - this.lastCpu);
+    this.lastWall = now;
+    this.lastCpu = cpu;
+  }
+
+  /** The longest gaps since the last lap (the gap running now included), and a new lap. */
+  lap(): Stall {
+    this.tick();
+    const out = { wall: this.wall, cpu: this.cpu };
+    this.wall = 0;
+    this.cpu = this.cpu === undefined ? undefined : 0;
+    return out;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * Tuneline's share of the longest stall of each phase: the run's longest gap less the baseline's (VS Code's own work,
+ * e.g. syncing the 2 MB document to the extension host, runs in the same task as Tuneline's listener). Judged on CPU
+ * time when the thread's CPU time can be read (a loaded machine makes gaps longer, not the thread's own work), else on
+ * wall time. `cannotJudge` says why no verdict is possible: the baseline alone stalls over the limit.
+ */
+function judgeStalls(base: { open: Stall; typing: Stall }, run: { open: Stall; typing: Stall }) {
+  const fmt = (s: Stall) => `${s.wall.toFixed(0)} ms wall` + (s.cpu === undefined ? '' : `, ${s.cpu.toFixed(0)} ms CPU`);
+  const onCpu = [base.open, base.typing, run.open, run.typing].every((s) => s.cpu !== undefined);
+  const of = (s: Stall) => (onCpu ? s.cpu! : s.wall);
+  const tuneline = {
+    open: Math.max(0, of(run.open) - of(base.open)),
+    typing: Math.max(0, of(run.typing) - of(base.typing)),
+  };
+  const report =
+    `longest extension-host stall — opening: ${fmt(run.open)} (baseline without Tuneline ${fmt(base.open)}); ` +
+    `typing: ${fmt(run.typing)} (baseline ${fmt(base.typing)}); Tuneline's share (${onCpu ? 'CPU' : 'wall'} time): ` +
+    `opening ${tuneline.open.toFixed(0)} ms, typing ${tuneline.typing.toFixed(0)} ms, limit ${STALL_LIMIT_MS} ms`;
+  const notes: string[] = [];
+  if (!onCpu) notes.push('the thread CPU time cannot be read here (/proc/thread-self/schedstat): judged on wall time');
+  const baseWorst = Math.max(base.open.wall, base.typing.wall);
+  if (onCpu && baseWorst >= STALL_LIMIT_MS) {
+    notes.push(`the machine is loaded (the heartbeat stalls ${baseWorst.toFixed(0)} ms without Tuneline): judged on the thread's CPU time, not wall time`);
+  }
+  const baseOwn = Math.max(of(base.open), of(base.typing));
+  const cannotJudge =
+    baseOwn >= STALL_LIMIT_MS
+      ? `the extension host stalls ${baseOwn.toFixed(0)} ms (${onCpu ? 'CPU' : 'wall'} time) with Tuneline's work removed, so a stall over ${STALL_LIMIT_MS} ms cannot be told apart from it`
+      : undefined;
+  return { tuneline, report, notes, cannotJudge };
+}
 
 describe('Dataset diagnostics', () => {
   before(async () => {
@@ -332,46 +423,76 @@ describe('Dataset diagnostics', () => {
     }
     await waitFor(() => ours(broken).length > 0, 'broken.jsonl to be checked again');
   });
-  it('a 2 MB line: the token limit warning arrives from the workers, and typing in the line stays cheap', async function () {
-    this.timeout(180_000);
-    await activateExtension();
+  it('a 2 MB line: the token limit warning arrives from the workers, and no extension-host stall over 50 ms comes from Tuneline', async function () {
+    this.timeout(240_000);
+    const api = await activateExtension();
     const long = CHAT('a'.repeat(2_000_000), 'ok');
     const text = [CHAT('Hi?', 'Hello.'), long, CHAT('Bye?', 'Bye.')].join('\n') + '\n';
-    // The extension host's longest stall while the document opens and is edited: the largest gap between the ticks
-    // of a 5 ms interval timer (this suite runs on the extension host). Logged for the record, not asserted.
-    let last = performance.now();
-    let longest = 0;
-    const tick = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-    }, 5);
-    try {
-      const editor = await openJsonl(text);
-      const uri = editor.document.uri;
-      const tooLong = () => ours(uri).find((d) => codeOf(d) === 'example-too-long' && d.range.start.line === 1);
-      await waitFor(() => ours(uri).length > 0 || undefined, 'diagnostics on the document');
-      await waitFor(tooLong, 'the TOK-01 warning on the 2 MB line, from the worker counts', 60_000);
-      const openStall = longest;
-      longest = 0;
-      last = performance.now();
-      // Type inside the long string value, a few times.
+    const config = vscode.workspace.getConfiguration('tuneline');
+    /** Opens the file, waits for `opened`, types three characters into the long line, waits for `typed`. */
+    const session = async (uri: vscode.Uri, opened: () => Promise<void>, typed: (editor: vscode.TextEditor) => Promise<void>) => {
+      const beat = new Heartbeat();
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await opened();
+      const open = beat.lap();
       for (let k = 0; k < 3; k++) {
-        const ok = await editor.edit((b) => b.insert(new vscode.Position(1, 1000 + k), 'a'));
-        assert.ok(ok);
+        assert.ok(await editor.edit((b) => b.insert(new vscode.Position(1, 1000 + k), 'a')));
         await sleep(50);
       }
-      // The warning again, for the edited line (its range ends at the new line length): counted after the edits.
-      const newLength = editor.document.lineAt(1).text.length;
-      await waitFor(() => tooLong()?.range.end.character === newLength || undefined, 'the TOK-01 warning of the edited line', 60_000);
-      const typingStall = longest;
-      clearInterval(tick);
-      console.log(`[2 MB line] longest extension-host stall: opening ${openStall.toFixed(0)} ms, typing ${typingStall.toFixed(0)} ms`);
-      // Exactly what the engine reports for the edited text (computed here, on this thread, after the measurement).
-      assert.deepEqual(normalise(ours(uri)), engineSummary(editor.document.getText(), MODEL));
-    } finally {
-      clearInterval(tick);
+      await typed(editor);
+      const typing = beat.lap();
+      beat.stop();
+      return { editor, open, typing };
+    };
+    // Written before any measurement (the test's own work on this thread is not measured).
+    const baseUri = fixtureUri('datasets', `scratch-${Date.now()}-base.jsonl`);
+    const uri = fixtureUri('datasets', `scratch-${Date.now()}-long.jsonl`);
+    for (const u of [baseUri, uri]) {
+      fs.writeFileSync(u.fsPath, text);
+      scratch.push(u);
+    }
+    // The baseline: the same file, opened and edited the same way, with Tuneline's work removed (validate.include
+    // names only the other file, so Tuneline does not check this one). What the extension host spends then is VS
+    // Code's own (the document's sync) and the machine's. The setting stays for the whole test: the baseline document
+    // stays open in the extension host after its tab closes, and must not be checked while the real run is measured.
+    try {
+      await config.update('validate.include', [`**/${path.basename(uri.fsPath)}`], vscode.ConfigurationTarget.Global);
+      const base = await session(baseUri, () => sleep(3000), () => sleep(2000));
+      assert.equal(api.datasets.isChecked(baseUri), false, 'the baseline file is not checked');
+      assert.deepEqual(ours(baseUri), []);
       await closeActive();
+      const tooLong = () => ours(uri).find((d) => codeOf(d) === 'example-too-long' && d.range.start.line === 1);
+      const run = await session(
+        uri,
+        async () => {
+          await waitFor(() => ours(uri).length > 0 || undefined, 'diagnostics on the document');
+          await waitFor(tooLong, 'the TOK-01 warning on the 2 MB line, from the worker counts', 60_000);
+        },
+        async (editor) => {
+          // The warning again, for the edited line (its range ends at the new line length): counted after the edits.
+          const newLength = editor.document.lineAt(1).text.length;
+          await waitFor(() => tooLong()?.range.end.character === newLength || undefined, 'the TOK-01 warning of the edited line', 60_000);
+        },
+      );
+      // Exactly what the engine reports for the edited text (computed here, on this thread, after the measurement).
+      assert.deepEqual(normalise(ours(uri)), engineSummary(run.editor.document.getText(), MODEL));
+      const verdict = judgeStalls(base, run);
+      console.log(`[2 MB line] ${verdict.report}`);
+      for (const note of verdict.notes) console.log(`[2 MB line] ${note}`);
+      if (verdict.cannotJudge) {
+        // Not a pass: the counts show it as pending, with the reason in the output.
+        console.log(`[2 MB line] NOT JUDGED: ${verdict.cannotJudge}`);
+        this.skip();
+      }
+      for (const phase of ['open', 'typing'] as const) {
+        assert.ok(
+          verdict.tuneline[phase] < STALL_LIMIT_MS,
+          `Tuneline blocked the extension host for ${verdict.tuneline[phase].toFixed(0)} ms at once while the file was ${phase === 'open' ? 'opened' : 'edited'} (limit ${STALL_LIMIT_MS} ms): ${verdict.report}`,
+        );
+      }
+    } finally {
+      await closeActive();
+      await config.update('validate.include', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -4,8 +4,8 @@
  *
  * - `prompt`: a hash of the conversation up to and including its last user message (roles and normalised contents,
  *   the system prompt included), `answer`: a hash of what follows it (the assistant's turns: contents and tool calls).
- *   Normalised: lower case, runs of white space as one space, trimmed; punctuation and digits are kept ("2+2" and
- *   "2-2" are different questions). Hashes are 52-bit (two 32-bit FNV-1a variants), exact in a double, so that two
+ *   Normalised: lower case, runs of white space as one space, trimmed, each text (a content, a content part, a tool
+ *   call's name or arguments) on its own; punctuation and digits are kept ("2+2" and "2-2" are different questions). Hashes are 52-bit (two 32-bit FNV-1a variants), exact in a double, so that two
  *   different prompts of a 400,000-line file share a key with a chance of about 2e-5.
  * - `sig`: a MinHash signature of the example's words for near-duplicates: one-permutation hashing of word bigrams
  *   (shingles) into `SIG_BINS` bins, the minimum of each bin kept, empty bins filled from the next filled one
@@ -44,79 +44,23 @@ function isObj(v: unknown): v is Obj {
 const FNV_PRIME = 0x01000193;
 const P2 = 0x85ebca6b;
 
-/** Two running 32-bit hashes (a 52-bit key) and the word shingles of the text fed to them. */
-class Hasher {
-  h1 = 0x811c9dc5;
-  h2 = 0x9e3779b9;
-  /** Whether a space is owed before the next non-space character. */
-  private space = false;
-  private started = false;
-  /** The current word's hash (0: not in a word), the previous word's hash, shingles seen. */
-  private word = 0;
+/** A text's digest: two 32-bit hashes of its normalised characters (`digestText`). */
+interface Digest {
+  readonly h1: number;
+  readonly h2: number;
+}
+
+/**
+ * The word-bigram (shingle) minimums of one example's text: its words arrive in order, across texts and messages (the
+ * last word of one message and the first of the next make a bigram too).
+ */
+class Shingles {
+  /** The previous word's hash (0: none yet), shingles seen. */
   private prev = 0;
-  shingles = 0;
-  readonly mins: Uint32Array;
+  count = 0;
+  readonly mins = new Uint32Array(SIG_BINS).fill(0xffffffff);
 
-  constructor(readonly withSig: boolean) {
-    this.mins = new Uint32Array(withSig ? SIG_BINS : 0);
-    if (withSig) this.mins.fill(0xffffffff);
-  }
-
-  /** Starts a new part of the key (hash only: a marker char between fields). */
-  mark(code: number): void {
-    this.h1 = Math.imul(this.h1 ^ code, FNV_PRIME);
-    this.h2 = Math.imul(this.h2 ^ code, P2) ^ (this.h2 >>> 15);
-    this.space = false;
-    this.started = false;
-  }
-
-  /** Feeds a text: normalised into the hash, its words into the shingles (when `sig`). */
-  text(s: string, sig: boolean): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
-    let space = this.space;
-    let started = this.started;
-    let word = this.word;
-    for (let i = 0; i < s.length; i++) {
-      let c = s.charCodeAt(i);
-      if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
-        if (started) space = true;
-        if (word !== 0) {
-          if (sig) this.endWord(word);
-          word = 0;
-        }
-        continue;
-      }
-      if (c >= 65 && c <= 90) c += 32;
-      if (space) {
-        h1 = Math.imul(h1 ^ 32, FNV_PRIME);
-        h2 = Math.imul(h2 ^ 32, P2) ^ (h2 >>> 15);
-        space = false;
-      }
-      started = true;
-      h1 = Math.imul(h1 ^ c, FNV_PRIME);
-      h2 = Math.imul(h2 ^ c, P2) ^ (h2 >>> 15);
-      // Words: letters and digits (any non-ASCII character counts as a letter); punctuation ends a word.
-      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 128) {
-        word = Math.imul(word ^ c, FNV_PRIME) | 1;
-      } else if (word !== 0) {
-        if (sig) this.endWord(word);
-        word = 0;
-      }
-    }
-    this.h1 = h1;
-    this.h2 = h2;
-    this.space = space;
-    this.started = started;
-    this.word = word;
-    if (word !== 0) {
-      // A text ends a word (the next text is another message or field).
-      if (sig) this.endWord(word);
-      this.word = 0;
-    }
-  }
-
-  private endWord(w: number): void {
+  word(w: number): void {
     if (this.prev !== 0) {
       // The bigram's hash, mixed (murmur3's finaliser) so that its low bits choose the bin.
       let x = Math.imul(this.prev, 0x27d4eb2d) ^ w;
@@ -128,18 +72,13 @@ class Hasher {
       const bin = x & (SIG_BINS - 1);
       const v = x >>> 6;
       if (v < this.mins[bin]!) this.mins[bin] = v;
-      this.shingles++;
+      this.count++;
     }
     this.prev = w;
   }
 
-  /** The 52-bit key so far. */
-  key(): number {
-    return (this.h1 >>> 0) * 0x100000 + ((this.h2 >>> 0) & 0xfffff);
-  }
-
   signature(): Uint8Array | undefined {
-    if (this.shingles < MIN_SHINGLES) return undefined;
+    if (this.count < MIN_SHINGLES) return undefined;
     const mins = this.mins;
     const out = new Uint8Array(SIG_BINS);
     for (let i = 0; i < SIG_BINS; i++) {
@@ -157,23 +96,102 @@ class Hasher {
   }
 }
 
+/**
+ * One pass over a text: the hashes of its normalised form (lower case, runs of white space as one space, trimmed)
+ * and, with `words`, its words in order (letters and digits, any non-ASCII character counting as a letter;
+ * punctuation and white space end a word). Each text of an example is read once, whichever keys it goes into (a 2 MB
+ * message costs one pass, not one per key: the editor re-reads a line on every keystroke in it).
+ */
+function digestText(s: string, words: Shingles | undefined): Digest {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9;
+  let space = false;
+  let started = false;
+  let word = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
+      if (started) space = true;
+      if (word !== 0) {
+        words?.word(word);
+        word = 0;
+      }
+      continue;
+    }
+    if (c >= 65 && c <= 90) c += 32;
+    if (space) {
+      h1 = Math.imul(h1 ^ 32, FNV_PRIME);
+      h2 = Math.imul(h2 ^ 32, P2) ^ (h2 >>> 15);
+      space = false;
+    }
+    started = true;
+    h1 = Math.imul(h1 ^ c, FNV_PRIME);
+    h2 = Math.imul(h2 ^ c, P2) ^ (h2 >>> 15);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 128) {
+      word = Math.imul(word ^ c, FNV_PRIME) | 1;
+    } else if (word !== 0) {
+      words?.word(word);
+      word = 0;
+    }
+  }
+  // A text ends a word (the next text is another message or field).
+  if (word !== 0) words?.word(word);
+  return { h1, h2 };
+}
+
+/**
+ * Two running 32-bit hashes (a 52-bit key) over marks (roles, field kinds) and the digests of texts. The digests are
+ * shared by the keys of one example (`digests`): a text is read once, by the first key that takes it.
+ */
+class Hasher {
+  h1 = 0x811c9dc5;
+  h2 = 0x9e3779b9;
+
+  constructor(private readonly digests: Map<string, Digest>) {}
+
+  /** Starts a new part of the key (a marker between fields). */
+  mark(code: number): void {
+    this.h1 = Math.imul(this.h1 ^ code, FNV_PRIME);
+    this.h2 = Math.imul(this.h2 ^ code, P2) ^ (this.h2 >>> 15);
+  }
+
+  /**
+   * Feeds a text: its digest into the hash and, with `words`, its words into the shingles. A text whose words are
+   * wanted is always read (the same text twice in an example is two texts' words); others reuse a digest.
+   */
+  text(s: string, words?: Shingles): void {
+    let d = words ? undefined : this.digests.get(s);
+    if (d === undefined) {
+      d = digestText(s, words);
+      this.digests.set(s, d);
+    }
+    this.h1 = Math.imul(Math.imul(this.h1 ^ 0x1f, FNV_PRIME) ^ d.h1, FNV_PRIME);
+    this.h2 = Math.imul(this.h2 ^ d.h2, P2) ^ (this.h2 >>> 15);
+  }
+
+  /** The 52-bit key so far. */
+  key(): number {
+    return (this.h1 >>> 0) * 0x100000 + ((this.h2 >>> 0) & 0xfffff);
+  }
+}
+
 const ROLE_MARK: Record<string, number> = { system: 1, developer: 1, user: 2, assistant: 3, tool: 4, function: 5 };
 
-/** Feeds one message (role, content, tool calls) to the hasher. */
-function feedMessage(h: Hasher, m: Obj, sig: boolean): void {
+/** Feeds one message (role, content, tool calls) to the hasher; its words to `words` when given. */
+function feedMessage(h: Hasher, m: Obj, words?: Shingles): void {
   h.mark(ROLE_MARK[typeof m.role === 'string' ? m.role : ''] ?? 6);
   const c = m.content;
-  if (typeof c === 'string') h.text(c, sig);
+  if (typeof c === 'string') h.text(c, words);
   else if (Array.isArray(c)) {
     for (const part of c) {
       if (!isObj(part)) continue;
-      if (typeof part.text === 'string') h.text(part.text, sig);
+      if (typeof part.text === 'string') h.text(part.text, words);
       else {
         // An image or audio part: its URL or data stands for it in the hash (not in the words).
         const url = isObj(part.image_url) ? part.image_url.url : isObj(part.input_audio) ? part.input_audio.data : undefined;
         if (typeof url === 'string') {
           h.mark(7);
-          h.text(url.length > 256 ? url.slice(0, 128) + url.slice(-128) + String(url.length) : url, false);
+          h.text(url.length > 256 ? url.slice(0, 128) + url.slice(-128) + String(url.length) : url);
         }
       }
     }
@@ -184,15 +202,15 @@ function feedMessage(h: Hasher, m: Obj, sig: boolean): void {
       const f = isObj(call) ? call.function : undefined;
       if (!isObj(f)) continue;
       h.mark(8);
-      if (typeof f.name === 'string') h.text(f.name, sig);
-      if (typeof f.arguments === 'string') h.text(f.arguments, sig);
+      if (typeof f.name === 'string') h.text(f.name, words);
+      if (typeof f.arguments === 'string') h.text(f.arguments, words);
     }
   }
   const fc = m.function_call;
   if (isObj(fc)) {
     h.mark(8);
-    if (typeof fc.name === 'string') h.text(fc.name, sig);
-    if (typeof fc.arguments === 'string') h.text(fc.arguments, sig);
+    if (typeof fc.name === 'string') h.text(fc.name, words);
+    if (typeof fc.arguments === 'string') h.text(fc.arguments, words);
   }
 }
 
@@ -218,21 +236,23 @@ export function qualityKeys(value: unknown): QualityKeys | undefined {
     const m = prompt[i];
     if (isObj(m) && m.role === 'user') lastUser = i;
   }
-  const h = new Hasher(true);
+  const digests = new Map<string, Digest>();
+  const words = new Shingles();
+  const h = new Hasher(digests);
   // The prompt part: every message up to the last user message (the system prompt in the hash, not in the words).
   const split = answer === undefined ? lastUser + 1 : prompt.length;
   for (let i = 0; i < split; i++) {
     const m = prompt[i];
-    if (isObj(m)) feedMessage(h, m, !isSystem(m));
+    if (isObj(m)) feedMessage(h, m, isSystem(m) ? undefined : words);
   }
   const promptKey = h.key();
   // The whole-conversation key starts again without the system prompt.
-  const w = new Hasher(false);
+  const w = new Hasher(digests);
   for (let i = 0; i < split; i++) {
     const m = prompt[i];
-    if (isObj(m) && !isSystem(m)) feedMessage(w, m, false);
+    if (isObj(m) && !isSystem(m)) feedMessage(w, m);
   }
-  const a = new Hasher(false);
+  const a = new Hasher(digests);
   const rest = answer ?? prompt;
   const from = answer === undefined ? split : 0;
   let answered = false;
@@ -240,11 +260,12 @@ export function qualityKeys(value: unknown): QualityKeys | undefined {
     const m = rest[i];
     if (!isObj(m)) continue;
     if (m.role === 'assistant') answered = true;
-    feedMessage(a, m, false);
-    feedMessage(h, m, true);
-    feedMessage(w, m, false);
+    // First with its words (which reads the texts), then the other keys reuse the digests.
+    feedMessage(h, m, words);
+    feedMessage(a, m);
+    feedMessage(w, m);
   }
-  const sig = h.signature();
+  const sig = words.signature();
   return {
     prompt: lastUser >= 0 && answered ? promptKey : NaN,
     answer: a.key(),
