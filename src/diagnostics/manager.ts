@@ -252,8 +252,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     t.publishCount++;
     this._onDidUpdate.fire(t);
     this.scheduleTokens(t);
-    // A training file changed: its open validation files are judged again.
-    this.scheduleAll(this.training.dependents(t.uri));
+    // A training file changed: its open validation files are judged again (once it is idle).
+    this.training.trainingChanged(t.uri);
   }
 
   /** Exact token counts on worker threads once the document is idle; estimates are shown until they arrive. */
