@@ -2,7 +2,8 @@
  * One benchmark measurement, run in its own process (so that its peak RSS is its own). Bundled by `run.ts` with
  * esbuild together with the engine, so the numbers are those of the bundled code path.
  *
- *   node .build/child.js floor|floor1|validate|validate1|check|tokens|edit|editor FILE [WORKERS]
+ *   node .build/child.js floor|floor1|validate|validate1|check|tokens|edit|editor|quality FILE [WORKERS]
+ *   node .build/child.js quality-hostile KIND N   (the cross-line rules on N and 2N examples of a hostile KIND)
  * (`validate`: as the CLI and the extension run it, in two parts on two threads for a big file; `validate1`: on one
  * thread; `check`: the whole-file check with exact tokens, once, cold, as `tuneline validate` runs it; `floor1`: one
  * floor run; `editor`: the editor's synchronous slices on a document with FILE's long line, see `editor`.)
@@ -13,6 +14,7 @@ import { DatasetIndex, countTokensInWorkers, validateFile } from '../src/core';
 import { lineTokens } from '../src/core/tokens/count';
 import { getEncoder } from '../src/core/tokens/encoding';
 import { LineSplitter, readChunks } from '../src/core/tokens/lines';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, QualityCollector, TrainingSet, qualityKeys, qualityProblems } from '../src/core/quality';
 
 const HWM = 4 * 1024 * 1024;
 
@@ -247,6 +249,120 @@ async function edit(file: string): Promise<Record<string, number>> {
  * after the first frees, every 4 MB read buffer is a fresh mapping, which made a cold run of either up to 2.6 times
  * slower). Peak RSS covers all runs.
  */
+/**
+ * The cross-line quality rules (TL-21..TL-23) on FILE, streamed through the validator's reader: the floor (read +
+ * split + `JSON.parse` each line) and, in the same process, the same pass with each line's quality keys collected
+ * (`qualityKeys`, as `analyzeLine` computes them), then the rules over the collected data: conflicts and
+ * near-duplicates (`qualityProblems`), and train/validation overlap with every tenth example as the validation file
+ * (`TrainingSet`: prepared once, then one judgement of the validation file, what the editor does per publish).
+ */
+async function quality(file: string): Promise<Record<string, number>> {
+  const pass = async (keys: boolean): Promise<{ ms: number; all: QualityCollector; train: QualityCollector; val: QualityCollector }> => {
+    const all = new QualityCollector();
+    const train = new QualityCollector();
+    const val = new QualityCollector();
+    let line = 0;
+    let example = 0;
+    const t0 = performance.now();
+    const splitter = new LineSplitter((text) => {
+      const l = line++;
+      let v: unknown;
+      try {
+        v = JSON.parse(text);
+      } catch {
+        return;
+      }
+      example++;
+      if (!keys) return;
+      const k = qualityKeys(v);
+      if (!k) return;
+      all.add(l, example, text.length, k);
+      (example % 10 === 0 ? val : train).add(l, example, text.length, k);
+    });
+    await readChunks(file, 0, fs.statSync(file).size, HWM, (c) => splitter.push(c));
+    splitter.end();
+    return { ms: performance.now() - t0, all, train, val };
+  };
+  let floorMs = Infinity;
+  let keysMs = Infinity;
+  let rulesMs = Infinity;
+  let buildMs = Infinity;
+  let judgeMs = Infinity;
+  let problems = 0;
+  let overlaps = 0;
+  let examples = 0;
+  for (let k = 0; k < 3; k++) {
+    floorMs = Math.min(floorMs, (await pass(false)).ms);
+    const p = await pass(true);
+    keysMs = Math.min(keysMs, p.ms);
+    const d = p.all.data();
+    examples = d.count;
+    let t = performance.now();
+    problems = qualityProblems(d, DEFAULT_NEAR_DUPLICATE_THRESHOLD).length;
+    rulesMs = Math.min(rulesMs, performance.now() - t);
+    t = performance.now();
+    const set = new TrainingSet(p.train.data(), DEFAULT_NEAR_DUPLICATE_THRESHOLD);
+    buildMs = Math.min(buildMs, performance.now() - t);
+    t = performance.now();
+    overlaps = set.problems(p.val.data(), 'train.jsonl').length;
+    judgeMs = Math.min(judgeMs, performance.now() - t);
+  }
+  return {
+    examples,
+    floorMs,
+    keysPassMs: keysMs,
+    keysMs: keysMs - floorMs,
+    rulesMs,
+    overlapBuildMs: buildMs,
+    overlapJudgeMs: judgeMs,
+    // Throughput of JSON.parse + keys + rules (conflicts, near-duplicates) as a ratio to the floor's.
+    qualityToFloor: floorMs / (keysMs + rulesMs),
+    // ...with train/validation overlap too (the set prepared and one validation file judged).
+    qualityOverlapToFloor: floorMs / (keysMs + rulesMs + buildMs + judgeMs),
+    problems,
+    overlaps,
+    peakRssMB: maxRssMB(),
+  };
+}
+
+/** Inputs that could make the quality rules worse than linear, `n` examples (or, for `long line`, n × 10 words). */
+function qualityHostile(kind: string, n: number): string[] {
+  const words = (i: number, count: number): string => Array.from({ length: count }, (_, j) => `w${(i * 7919 + j * 104729) % 100_003}`).join(' ');
+  const chat = (u: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: u }, { role: 'assistant', content: a }] });
+  const base = 'Summarise the following support ticket about a delayed parcel and suggest the next step for the agent';
+  switch (kind) {
+    case 'identical examples':
+      return Array.from({ length: n }, () => chat(base, 'Apologise, check the tracking number and offer a refund.'));
+    case 'identical user turns, different answers':
+      return Array.from({ length: n }, (_, i) => chat(base, `Answer ${i}: ${words(i, 8)}`));
+    case 'near-copies':
+      return Array.from({ length: n }, (_, i) => chat(`${base} ${i}`, 'Apologise and check the tracking number.'));
+    case 'long line':
+      return [chat(words(1, n * 10), words(2, 100))];
+    default:
+      throw new Error(kind);
+  }
+}
+
+/** Keys + rules + overlap (the input against itself) on `qualityHostile(kind, n)`, best of three, and its bytes. */
+function qualityHostileRun(kind: string, n: number): Record<string, number> {
+  const lines = qualityHostile(kind, n);
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    const c = new QualityCollector();
+    lines.forEach((l, i) => {
+      const keys = qualityKeys(JSON.parse(l));
+      if (keys) c.add(i, i + 1, l.length, keys);
+    });
+    const d = c.data();
+    qualityProblems(d, DEFAULT_NEAR_DUPLICATE_THRESHOLD);
+    new TrainingSet(d, DEFAULT_NEAR_DUPLICATE_THRESHOLD).problems(d, 'train.jsonl');
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { ms: best, bytes: lines.reduce((s, l) => s + l.length, 0) };
+}
+
 async function best(measure: () => Promise<Record<string, number>>): Promise<Record<string, number>> {
   let out: Record<string, number> | undefined;
   for (let k = 0; k < 3; k++) {
@@ -285,6 +401,16 @@ async function run(): Promise<void> {
     case 'edit':
       out = await edit(file);
       break;
+    case 'quality':
+      out = await quality(file);
+      break;
+    case 'quality-hostile': {
+      // FILE is the kind here; N the size.
+      const a = qualityHostileRun(file, Number(n));
+      const b = qualityHostileRun(file, 2 * Number(n));
+      out = { n: Number(n), ms: a.ms, ms2n: b.ms, bytes: a.bytes, growth: b.ms / a.ms, sizeRatio: b.bytes / a.bytes, peakRssMB: maxRssMB() };
+      break;
+    }
     default:
       throw new Error(`unknown measurement ${what}`);
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (`tsx bench/run.ts [--big] [--sizes 10000,100000,400000] [--repeat N] [--only sizes,hostile,cli,editor]
+ * `npm run bench` (`tsx bench/run.ts [--big] [--sizes 10000,100000,400000] [--repeat N] [--only sizes,hostile,cli,editor,quality]
  * [--hostile-mb 1,2]`).
  *
  * Generates chat data (bench/data/, git-ignored) and measures, in one run, on each size:
@@ -18,7 +18,10 @@
  * - cli: whole processes on the largest file, timed with /usr/bin/time (elapsed, peak RSS): the floor, the CLI bundle
  *   (`validate --no-tokens`, and `validate` with exact tokens), and the OpenAI Cookbook's format checks in Python when
  *   bench/data/cookbook_format_checks.py exists (a local copy of the notebook's cells, never committed);
- * - editor: the longest synchronous slice of the editor's path on a document with the 2 MB run line.
+ * - editor: the longest synchronous slice of the editor's path on a document with the 2 MB run line;
+ * - quality: the cross-line quality rules (TL-21..TL-23) on the largest file, as a throughput ratio to the floor in
+ *   the same process, and on inputs that could make them worse than linear (n and 2n examples: every example the
+ *   same, one user turn with n answers, n near-copies; one line of n × 10 words): the 2n / n time ratio.
  * The engine is bundled with esbuild first (bench/data/.build/), so the bundled code path is what is measured.
  * Prints a table and writes bench/results.json. `--big` adds a ~1 GB file and checks that validating it stays
  * under 300 MB of peak RSS.
@@ -146,6 +149,9 @@ function hostileLine(kind: string, bytes: number): string {
   }
 }
 
+/** Inputs for the cross-line quality rules' linearity check (`child.ts` `quality-hostile`). */
+const QUALITY_HOSTILE = ['identical examples', 'identical user turns, different answers', 'near-copies', 'long line'];
+
 const HOSTILE = ['run a', 'run spaces', 'run !', 'run é', 'random letters', 'base64', 'deep unterminated', 'deep valid', 'escapes', 'many keys'];
 
 function hostileFile(kind: string, mb: number): string {
@@ -191,7 +197,7 @@ interface SizeResult {
 async function main(): Promise<void> {
   const sizes = (arg('--sizes') ?? '10000,100000,400000').split(',').map(Number);
   const repeat = Number(arg('--repeat') ?? 3);
-  const only = new Set((arg('--only') ?? 'sizes,hostile,cli,editor').split(','));
+  const only = new Set((arg('--only') ?? 'sizes,hostile,cli,editor,quality').split(','));
   const hostileMB = (arg('--hostile-mb') ?? '1,2').split(',').map(Number);
   // The machine's load when the run starts and ends (other work on the cores makes every figure slower; ratios
   // measured in the same run suffer less, but a busy machine is a reason to repeat the run).
@@ -356,6 +362,12 @@ async function main(): Promise<void> {
 
   const editor = only.has('editor') ? child(script, ['editor', hostileFile('run a', 2), dataFile(10_000)]) : undefined;
 
+  // The cross-line quality rules on the largest file, and their hostile inputs at n and 2n.
+  const quality = only.has('quality') ? child(script, ['quality', dataFile(sizes[sizes.length - 1]!)]) : undefined;
+  const qualityHostile: Record<string, Record<string, number>> = {};
+  for (const kind of quality ? QUALITY_HOSTILE : []) qualityHostile[kind] = child(script, ['quality-hostile', kind, '100000']);
+  if (quality) process.stderr.write('quality: done\n');
+
   let big: Record<string, number> | undefined;
   if (process.argv.includes('--big')) {
     const file = path.join(DATA, `chat-1GB-s${SEED}.jsonl`);
@@ -397,6 +409,7 @@ async function main(): Promise<void> {
     ...(Object.keys(hostile).length ? { hostile } : {}),
     ...(cli ? { cli } : {}),
     ...(editor ? { editor } : {}),
+    ...(quality ? { quality, qualityHostile } : {}),
     ...(big ? { big } : {}),
     targets: {
       validate1ToFloorAtLeast: 0.75,
@@ -422,6 +435,7 @@ async function main(): Promise<void> {
         ...(Object.keys(hostile).length ? { hostileLinear: Object.values(hostile).every((r) => r.growth! <= 1.1 * r.sizeRatio!) } : {}),
         ...(editor ? { editorSlice: editor.longestMs! < 50 } : {}),
         ...(cli?.speedupOverCookbook !== undefined ? { cookbookSpeedup: cli.speedupOverCookbook >= 4, cookbookRss: cli.rssFractionOfCookbook! <= 0.1 } : {}),
+        ...(quality ? { qualityLinear: Object.values(qualityHostile).every((r) => r.growth! <= 1.1 * r.sizeRatio!) } : {}),
         ...(big ? { bigPeakRss: big.peakRssMB! < 300 } : {}),
       },
     },
@@ -491,6 +505,18 @@ async function main(): Promise<void> {
         `exact counts applied ${fmt(editor.exactTokensMs!, 1)} ms; TOK-01 over limit after counts: ${editor.overLimit})`,
       '',
     );
+  }
+  if (quality) {
+    const rows: string[][] = [[`cross-line quality rules, ${quality.examples!.toLocaleString('en-US')} examples`, 'ms', 'ratio to floor']];
+    rows.push(['floor: read + split + JSON.parse', fmt(quality.floorMs!, 0), '1.00']);
+    rows.push(['+ quality keys (one pass)', fmt(quality.keysPassMs!, 0), fmt(quality.floorMs! / quality.keysPassMs!, 2)]);
+    rows.push(['+ conflicts and near-duplicates (TL-21, TL-22)', fmt(quality.keysPassMs! + quality.rulesMs!, 0), fmt(quality.qualityToFloor!, 2)]);
+    rows.push([`+ overlap, every 10th example as validation (TL-23; ${quality.overlaps} found)`, fmt(quality.keysPassMs! + quality.rulesMs! + quality.overlapBuildMs! + quality.overlapJudgeMs!, 0), fmt(quality.qualityOverlapToFloor!, 2)]);
+    rows.push(['  of which: training set prepared / validation judged', `${fmt(quality.overlapBuildMs!, 0)} / ${fmt(quality.overlapJudgeMs!, 1)}`, '']);
+    table(rows);
+    const h: string[][] = [['cross-line rules on hostile input (n = 100,000)', 'n ms', '2n ms', '2n/n time', '2n/n bytes']];
+    for (const [kind, r] of Object.entries(qualityHostile)) h.push([kind, fmt(r.ms!, 0), fmt(r.ms2n!, 0), fmt(r.growth!, 2), fmt(r.sizeRatio!, 2)]);
+    table(h);
   }
   if (big) out.push(`big: ${fmt(big.fileMB!, 0)} MB, ${big.examples!.toLocaleString('en-US')} examples, ${fmt(big.validateMBps!)} MB/s, peak RSS ${fmt(big.peakRssMB!, 0)} MB`);
   out.push(`targets met: ${JSON.stringify(summary.targets.met)}`);

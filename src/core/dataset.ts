@@ -36,7 +36,7 @@ import {
 } from './rules/system-prompt';
 import { checkQuality } from './rules/quality';
 import { qualityKeys, type QualityKeys } from './quality/keys';
-import { crossLineQuality } from './quality/index';
+import { QualityCollector, qualityProblems, type QualityData } from './quality/index';
 import type { Profile } from './profiles/types';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -500,6 +500,7 @@ export class DatasetIndex {
     stats?: DatasetStats;
     system?: { file: Problem[]; byLine: Map<number, Problem[]> };
     cross?: { file: Problem[]; byLine: Map<number, Problem[]> };
+    quality?: QualityData;
   } = { version: -1 };
   private nearThreshold: number | undefined;
   private listeners = new Set<(version: number) => void>();
@@ -777,20 +778,32 @@ export class DatasetIndex {
     this.changed();
   }
 
+  /**
+   * The keys of the file's examples for the cross-line quality rules (`quality/`), in line order: what TL-21 and
+   * TL-22 judge, and what a validation file is judged against (TL-23) when this file is its training file.
+   */
+  qualityData(): QualityData {
+    this.ensureCache();
+    if (!this.cache.quality) {
+      const c = new QualityCollector();
+      let example = 0;
+      for (const e of this.entries) {
+        if (e.r.shape !== 'blank') example++;
+        if (e.r.quality) c.add(e.line, example, e.r.length, e.r.quality);
+      }
+      this.cache.quality = c.data();
+    }
+    return this.cache.quality;
+  }
+
   /** The cross-line rules' problems: the system prompt's (`systemPrompts`) and the quality rules' (`quality/`). */
   private crossLine(): { file: Problem[]; byLine: Map<number, Problem[]> } {
     this.ensureCache();
     if (this.cache.cross) return this.cache.cross;
     const sys = this.systemPrompts();
     const groups = this.dupGroups();
-    const quality = crossLineQuality(
-      (add) => {
-        let example = 0;
-        for (const e of this.entries) {
-          if (e.r.shape !== 'blank') example++;
-          if (e.r.quality) add(e.line, example, e.r.length, e.r.quality);
-        }
-      },
+    const quality = qualityProblems(
+      this.qualityData(),
       this.nearThreshold,
       (_entry, line) => this.getText(line),
       (line) => {

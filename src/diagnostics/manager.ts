@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { countTokensInWorkers, type Problem } from '../core';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
-import { readProfileSettings, readSettings, SECTION } from '../common/settings';
+import { readNearDuplicateThreshold, readProfileSettings, readSettings, SECTION } from '../common/settings';
 import { diagnosticSource, ProblemConverter } from './convert';
 import type { DocumentModels } from '../documents';
 import { TrackedDocument } from '../documents/trackedDocument';
 import { isResultsFileName } from '../core/eval/results';
+import { nearThreshold } from '../core/quality';
+import { TrainingFiles } from './trainingFiles';
 
 export const COLLECTION_NAME = 'tuneline';
 export const JSONL_LANGUAGE = 'jsonl';
@@ -44,6 +46,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
   private readonly delayMs: number;
   private readonly maxWaitMs: number;
   private readonly tokenDelayMs: number;
+  /** The training files of open validation files (TL-23). */
+  private readonly training: TrainingFiles;
 
   constructor(
     private readonly log: Logger,
@@ -54,6 +58,13 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     this.maxWaitMs = options.maxWaitMs ?? 1000;
     this.tokenDelayMs = options.tokenDelayMs ?? 1500;
     this.collection = this._register(vscode.languages.createDiagnosticCollection(COLLECTION_NAME));
+    this.training = this._register(
+      new TrainingFiles(
+        (uri) => this.get(uri),
+        log,
+        (uris) => this.scheduleAll(uris),
+      ),
+    );
     this._register(vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
@@ -66,6 +77,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
           e.affectsConfiguration(`${SECTION}.model`) ||
           // The dataset profile (issue 17): open files are judged again for the new provider.
           e.affectsConfiguration(`${SECTION}.provider`) ||
+          // Near-duplicates (TL-22) and train/validation overlap (TL-23) at the new threshold.
+          e.affectsConfiguration(`${SECTION}.nearDuplicateThreshold`) ||
           e.affectsConfiguration(`${SECTION}.validate.include`)
         ) {
           this.onSettingsChanged();
@@ -124,6 +137,7 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
       const profile = readProfileSettings(doc.uri);
       const started = Date.now();
       const t = new TrackedDocument(doc, s.method, profile.model, profile.provider);
+      t.index.setNearDuplicateThreshold(readNearDuplicateThreshold(doc.uri));
       this.docs.set(key, t);
       this.external.delete(key);
       this.log.debug(`Checking ${doc.uri.toString(true)} (${doc.lineCount} lines, ${Date.now() - started} ms)`);
@@ -141,7 +155,10 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
       this.docs.delete(key);
       this.converters.delete(key);
       this.collection.delete(uri);
+      this.training.forget(uri);
       this._onDidUntrack.fire(uri);
+      // A validation file of this one goes back to the training file on disk.
+      this.scheduleAll(this.training.dependents(uri));
     }
   }
 
@@ -183,12 +200,22 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
       }
       const s = readSettings(t.uri);
       const profile = readProfileSettings(t.uri);
-      if (t.configure(s.method, profile.model, profile.provider)) {
+      const version = t.index.version;
+      t.index.setNearDuplicateThreshold(readNearDuplicateThreshold(t.uri));
+      if (t.configure(s.method, profile.model, profile.provider) || t.index.version !== version) {
         t.cancelTokens();
         this.publish(t);
       }
     }
     for (const d of vscode.workspace.textDocuments) this.consider(d);
+  }
+
+  /** Schedules a publish of each of these documents that is tracked. */
+  private scheduleAll(uris: readonly vscode.Uri[]): void {
+    for (const uri of uris) {
+      const t = this.get(uri);
+      if (t) this.schedule(t);
+    }
   }
 
   /** Trailing throttle: publish `delayMs` after the last change, but no later than `maxWaitMs` after the first. */
@@ -218,11 +245,15 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     let conv = this.converters.get(t.uri.toString());
     if (!conv || conv.source !== source) this.converters.set(t.uri.toString(), (conv = new ProblemConverter(t.uri, source)));
     const diagnostics = t.index.problems().map((p) => conv.convert(p));
+    // A validation file's examples that are in its training file (TL-23), when the training file is known.
+    for (const p of this.training.problems(t, nearThreshold(readNearDuplicateThreshold(t.uri)))) diagnostics.push(conv.convert(p));
     this.collection.set(t.uri, diagnostics);
     t.publishedVersion = t.syncedVersion;
     t.publishCount++;
     this._onDidUpdate.fire(t);
     this.scheduleTokens(t);
+    // A training file changed: its open validation files are judged again (once it is idle).
+    this.training.trainingChanged(t.uri);
   }
 
   /** Exact token counts on worker threads once the document is idle; estimates are shown until they arrive. */

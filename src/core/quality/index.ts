@@ -3,10 +3,8 @@
  * overlap): per-line keys (`keys.ts`), the collected data and the rules over it (`tracker.ts`).
  */
 import type { Problem } from '../types';
-import type { QualityKeys } from './keys';
 import {
   DEFAULT_NEAR_DUPLICATE_THRESHOLD,
-  QualityCollector,
   conflictProblems,
   nearDuplicateProblems,
   type LineText,
@@ -14,6 +12,7 @@ import {
 } from './tracker';
 
 export { qualityKeys, sigSimilarity, type QualityKeys } from './keys';
+export { trainingFileCandidates } from './pairing';
 export {
   DEFAULT_NEAR_DUPLICATE_THRESHOLD,
   QualityCollector,
@@ -22,6 +21,7 @@ export {
   nearDuplicateProblems,
   overlapProblems,
   qualityCost,
+  TrainingSet,
   type LineText,
   type QualityData,
 } from './tracker';
@@ -29,18 +29,6 @@ export {
 /** The threshold in use: `threshold` when it is a number in [0, 1], else the default. */
 export function nearThreshold(threshold: number | undefined): number {
   return threshold !== undefined && Number.isFinite(threshold) && threshold >= 0 && threshold <= 1 ? threshold : DEFAULT_NEAR_DUPLICATE_THRESHOLD;
-}
-
-/** The conflicting-answers and near-duplicate problems of one file's examples (in line order, as `fill` adds them). */
-export function crossLineQuality(
-  fill: (add: (line: number, example: number, length: number, keys: QualityKeys) => void) => void,
-  threshold: number | undefined,
-  textOf?: LineText,
-  isCopy?: (line: number) => boolean,
-): Problem[] {
-  const c = new QualityCollector();
-  fill((line, example, length, keys) => c.add(line, example, length, keys));
-  return qualityProblems(c.data(), threshold, textOf, isCopy);
 }
 
 /** The conflicting-answers and near-duplicate problems of collected data. */

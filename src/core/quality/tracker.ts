@@ -219,55 +219,43 @@ function answerRange(text: string | undefined, list: number, at: number, length:
 // ---------------------------------------------------------------------------------------------------------------
 // LSH banding
 
+const BANDS = SIG_BINS / BAND_ROWS;
+
+/** The 28-bit key of band `band` of signature `k` in `s`. */
+function bandKey(s: Uint8Array, k: number, band: number): number {
+  const o = k * SIG_BINS + band * BAND_ROWS;
+  return ((s[o]! << 20) | (s[o + 1]! << 12) | (s[o + 2]! << 4) | (s[o + 3]! >>> 4)) >>> 0;
+}
+
 /**
- * For each example with a signature in `b` (or, with `a`, of `b` against those of `a`), the earliest example it is
- * at least `threshold` similar to, among the candidates the bands give: `[bestIndex, similarity]` per example of `b`
- * (`-1` where none). With `a`, only examples of `a` are candidates; without, earlier examples of `b`.
+ * For each example with a signature in `b`, the earliest earlier example it is at least `threshold` similar to,
+ * among the candidates the bands give: `[bestIndex, similarity]` per example (`-1` where none).
  */
-function bestMatches(b: QualityData, threshold: number, a?: QualityData): { best: Int32Array; sim: Float32Array } {
+function bestMatches(b: QualityData, threshold: number): { best: Int32Array; sim: Float32Array } {
   const best = new Int32Array(b.count).fill(-1);
   const sim = new Float32Array(b.count);
-  const na = a ? a.count : 0;
-  // Signature-holding examples: a's first, then b's (indexes into the combined list).
   const idx: number[] = [];
-  if (a) for (let i = 0; i < a.count; i++) if (hasSig(a, i)) idx.push(i);
-  const aSigs = idx.length;
-  for (let i = 0; i < b.count; i++) if (hasSig(b, i)) idx.push(na + i);
+  for (let i = 0; i < b.count; i++) if (hasSig(b, i)) idx.push(i);
   if (idx.length > MAX_SIG_EXAMPLES) return { best, sim };
-  const sigOf = (k: number): [Uint8Array, number] => (k < na ? [a!.sigs, k] : [b.sigs, k - na]);
-  const bands = SIG_BINS / BAND_ROWS;
   const packed = new Float64Array(idx.length);
-  for (let band = 0; band < bands; band++) {
-    for (let n = 0; n < idx.length; n++) {
-      const [s, k] = sigOf(idx[n]!);
-      const o = k * SIG_BINS + band * BAND_ROWS;
-      const key = ((s[o]! << 20) | (s[o + 1]! << 12) | (s[o + 2]! << 4) | (s[o + 3]! >>> 4)) >>> 0;
-      packed[n] = key * MAX_SIG_EXAMPLES + n;
-    }
+  for (let band = 0; band < BANDS; band++) {
+    for (let n = 0; n < idx.length; n++) packed[n] = bandKey(b.sigs, idx[n]!, band) * MAX_SIG_EXAMPLES + n;
     packed.sort();
     let runStart = 0;
     for (let n = 1; n <= packed.length; n++) {
       qualityCost.visits++;
       if (n < packed.length && Math.floor(packed[n]! / MAX_SIG_EXAMPLES) === Math.floor(packed[runStart]! / MAX_SIG_EXAMPLES)) continue;
       // A run [runStart, n) shares this band; in example order (the packed numbers sort by example within a key).
-      if (n - runStart > 1) {
-        for (let m = runStart + 1; m < n; m++) {
-          const jn = packed[m]! % MAX_SIG_EXAMPLES;
-          if (a && jn < aSigs) continue; // a training example: not judged
-          const j = idx[jn]! - na;
-          const [sj, kj] = sigOf(idx[jn]!);
-          for (let q = runStart; q < Math.min(m, runStart + PER_BUCKET); q++) {
-            const iq = packed[q]! % MAX_SIG_EXAMPLES;
-            if (a && iq >= aSigs) break; // only training examples are candidates
-            const cand = idx[iq]! - (a ? 0 : na);
-            if (best[j]! >= 0 && best[j]! <= cand) continue;
-            const [si, ki] = sigOf(idx[iq]!);
-            qualityCost.comparisons++;
-            const s = sigSimilarity(sj, kj, si, ki);
-            if (s >= threshold) {
-              best[j] = cand;
-              sim[j] = s;
-            }
+      for (let m = runStart + 1; m < n; m++) {
+        const j = idx[packed[m]! % MAX_SIG_EXAMPLES]!;
+        for (let q = runStart; q < Math.min(m, runStart + PER_BUCKET); q++) {
+          const cand = idx[packed[q]! % MAX_SIG_EXAMPLES]!;
+          if (best[j]! >= 0 && best[j]! <= cand) continue;
+          qualityCost.comparisons++;
+          const s = sigSimilarity(b.sigs, j, b.sigs, cand);
+          if (s >= threshold) {
+            best[j] = cand;
+            sim[j] = s;
           }
         }
       }
@@ -335,38 +323,113 @@ export function nearDuplicateProblems(d: QualityData, threshold: number, isCopy:
 // TL-23 train/validation overlap
 
 /**
- * Problems on the validation file's lines (`val`) that repeat a training example (`train`, from the file `trainName`
- * as the message names it, `trainFile` as related information points to it): the same conversation (system prompt
- * aside), or a near-duplicate at `threshold` (≤ 0: exact only).
+ * A training file's examples prepared once for judging validation files against them (the editor keeps one per
+ * training file and re-judges its validation file on every publish): a map of whole-conversation keys and, per LSH
+ * band, the examples' band keys sorted. Building it is n log n in the training file; judging a validation file of
+ * v examples is v × (16 binary searches + at most 16 × `PER_BUCKET` signature comparisons), whatever the training
+ * file holds. The candidates of a validation example are the first `PER_BUCKET` training examples of each band
+ * bucket it falls in, the result the earliest of them at `threshold` or more.
+ */
+export class TrainingSet {
+  private readonly wholes = new Map<number, number>();
+  /** Per band: (band key × `MAX_SIG_EXAMPLES` + training index), sorted; undefined: near-duplicates off. */
+  private readonly bands: Float64Array[] | undefined;
+
+  constructor(
+    readonly data: QualityData,
+    /** Near-duplicate threshold (≤ 0 or > 1: exact overlaps only). */
+    readonly threshold: number,
+  ) {
+    for (let i = 0; i < data.count; i++) {
+      qualityCost.visits++;
+      const w = data.nums[i * NUMS + 2]!;
+      if (!this.wholes.has(w)) this.wholes.set(w, i);
+    }
+    // Training indexes must fit the packed numbers (below `MAX_SIG_EXAMPLES`).
+    if (!(threshold > 0 && threshold <= 1) || data.count > MAX_SIG_EXAMPLES) return;
+    const idx: number[] = [];
+    for (let i = 0; i < data.count; i++) if (hasSig(data, i)) idx.push(i);
+    if (idx.length > MAX_SIG_EXAMPLES) return;
+    this.bands = [];
+    for (let band = 0; band < BANDS; band++) {
+      const packed = new Float64Array(idx.length);
+      for (let n = 0; n < idx.length; n++) packed[n] = bandKey(data.sigs, idx[n]!, band) * MAX_SIG_EXAMPLES + idx[n]!;
+      packed.sort();
+      this.bands.push(packed);
+    }
+  }
+
+  /** The earliest training example a validation example (`k` of `val`) is a near-duplicate of, or undefined. */
+  private nearest(val: QualityData, k: number): { i: number; sim: number } | undefined {
+    if (!this.bands || !hasSig(val, k)) return undefined;
+    let best = -1;
+    let sim = 0;
+    for (let band = 0; band < BANDS; band++) {
+      const packed = this.bands[band]!;
+      const key = bandKey(val.sigs, k, band);
+      // The first entry of the bucket: binary search for key × MAX (training indexes are < MAX).
+      const want = key * MAX_SIG_EXAMPLES;
+      let lo = 0;
+      let hi = packed.length;
+      while (lo < hi) {
+        qualityCost.visits++;
+        const mid = (lo + hi) >>> 1;
+        if (packed[mid]! < want) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let q = lo; q < Math.min(packed.length, lo + PER_BUCKET); q++) {
+        if (Math.floor(packed[q]! / MAX_SIG_EXAMPLES) !== key) break;
+        const cand = packed[q]! % MAX_SIG_EXAMPLES;
+        if (best >= 0 && best <= cand) continue;
+        qualityCost.comparisons++;
+        const s = sigSimilarity(val.sigs, k, this.data.sigs, cand);
+        if (s >= this.threshold) {
+          best = cand;
+          sim = s;
+        }
+      }
+    }
+    return best >= 0 ? { i: best, sim } : undefined;
+  }
+
+  /**
+   * Problems on the validation file's lines (`val`) that repeat a training example (from the file `trainName` as
+   * the message names it, `trainFile` as related information points to it): the same conversation (system prompt
+   * aside), or a near-duplicate at the threshold.
+   */
+  problems(val: QualityData, trainName: string, trainFile?: string): Problem[] {
+    const train = this.data;
+    const useNear = this.bands !== undefined && train.count + val.count <= MAX_SIG_EXAMPLES;
+    const r = rule('train-validation-overlap');
+    const out: Problem[] = [];
+    for (let j = 0; j < val.count; j++) {
+      qualityCost.visits++;
+      const exact = this.wholes.get(val.nums[j * NUMS + 2]!);
+      const near = exact === undefined && useNear ? this.nearest(val, j) : undefined;
+      const i = exact ?? near?.i;
+      if (i === undefined) continue;
+      const tl = lineOf(train, i);
+      const how = exact !== undefined ? 'is also in' : `is a near-duplicate (about ${Math.round(near!.sim * 100)}% similar) of an example of`;
+      out.push({
+        code: 'train-validation-overlap',
+        ruleId: r.id,
+        severity: r.severity,
+        message: `Example ${exampleOf(val, j)} of this validation file ${how} the training file ${trainName} (line ${tl + 1}). A validation example the model trained on makes the validation loss look better than it is: remove it from one of the files.`,
+        line: lineOf(val, j),
+        column: 0,
+        endColumn: lengthOf(val, j),
+        related: [{ line: tl, message: `The training example (${trainName}, line ${tl + 1})`, ...(trainFile !== undefined ? { file: trainFile } : {}) }],
+        data: { trainLine: tl, exact: exact !== undefined, ...(exact === undefined ? { similarity: Math.round(near!.sim * 1000) / 1000 } : {}) },
+      });
+    }
+    return out;
+  }
+}
+
+/**
+ * Problems on the validation file's lines (`val`) that repeat a training example (`train`): see `TrainingSet`
+ * (one validation file judged once).
  */
 export function overlapProblems(train: QualityData, val: QualityData, threshold: number, trainName: string, trainFile?: string): Problem[] {
-  const wholes = new Map<number, number>();
-  for (let i = 0; i < train.count; i++) {
-    qualityCost.visits++;
-    const w = train.nums[i * NUMS + 2]!;
-    if (!wholes.has(w)) wholes.set(w, i);
-  }
-  const near = threshold > 0 && threshold <= 1 ? bestMatches(val, threshold, train) : undefined;
-  const r = rule('train-validation-overlap');
-  const out: Problem[] = [];
-  for (let j = 0; j < val.count; j++) {
-    qualityCost.visits++;
-    const exact = wholes.get(val.nums[j * NUMS + 2]!);
-    const i = exact ?? (near && near.best[j]! >= 0 ? near.best[j]! : undefined);
-    if (i === undefined) continue;
-    const tl = lineOf(train, i);
-    const how = exact !== undefined ? 'is also in' : `is a near-duplicate (about ${Math.round(near!.sim[j]! * 100)}% similar) of an example of`;
-    out.push({
-      code: 'train-validation-overlap',
-      ruleId: r.id,
-      severity: r.severity,
-      message: `Example ${exampleOf(val, j)} of this validation file ${how} the training file ${trainName} (line ${tl + 1}). A validation example the model trained on makes the validation loss look better than it is: remove it from one of the files.`,
-      line: lineOf(val, j),
-      column: 0,
-      endColumn: lengthOf(val, j),
-      related: [{ line: tl, message: `The training example (${trainName}, line ${tl + 1})`, ...(trainFile !== undefined ? { file: trainFile } : {}) }],
-      data: { trainLine: tl, exact: exact !== undefined, ...(exact === undefined ? { similarity: Math.round(near!.sim[j]! * 1000) / 1000 } : {}) },
-    });
-  }
-  return out;
+  return new TrainingSet(train, threshold).problems(val, trainName, trainFile);
 }
