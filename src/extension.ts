@@ -10,6 +10,7 @@ import * as diagnostics from './diagnostics/register';
 import type { DatasetEditingApi } from './diagnostics/register';
 import * as evaluation from './eval/register';
 import * as jobs from './jobs/register';
+import * as migrate from './migrate/register';
 import type { JobsApi } from './jobs/register';
 import * as playground from './playground/register';
 import type { PlaygroundApi } from './playground/register';
@@ -51,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const evaluate = evaluation.register(connected);
   const jobsView = jobs.register({ ...connected, onDidCreateJob: train.api.onDidCreateJob });
   const play = playground.register(connected);
-  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play]) sub(f.disposable);
+  const moves = migrate.register(connected);
+  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, moves]) sub(f.disposable);
 
   sub(
     registerCommands({ 'tuneline.showLog': () => log.show() }, log),
