@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const evaluate = evaluation.register(connected);
   const jobsView = jobs.register({ ...connected, onDidCreateJob: train.api.onDidCreateJob });
   const play = playground.register(connected);
-  const moves = migrate.register(connected);
+  const moves = migrate.register({ ...connected, training: train.api.training, onDidChangeStatus: jobsView.api.model.onDidChangeStatus });
   for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, moves]) sub(f.disposable);
 
   sub(

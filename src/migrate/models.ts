@@ -35,14 +35,9 @@ export function modelRef(arg: unknown): ModelRef | undefined {
   return { providerId, modelId, ...(baseModel ? { baseModel } : {}) };
 }
 
-/**
- * The client of `provider`: `ProviderService.getClient({ provider })` (several providers at once); a service that
- * cannot give one for another provider than `tuneline.provider` answers with the current one, which is refused
- * here with what to do.
- */
+/** The client of `provider` (several providers at once: `tuneline.endpoints`), checked to be that provider's. */
 export async function clientFor(service: ProviderService, provider: ProviderId): Promise<TunelineClient> {
-  const options: { interactive?: boolean; provider?: ProviderId } = { provider };
-  const client = await service.getClient(options);
+  const client = await service.getClient({ provider });
   if (client.endpoint.provider !== provider) {
     throw new UserFacingError(
       vscode.l10n.t('Tuneline is connected to {0}, not {1}. Set up a connection to {1} (its API key and endpoint) to use it here.', PROVIDER_LABELS[client.endpoint.provider], PROVIDER_LABELS[provider]),

@@ -95,7 +95,7 @@ describe('migrate: hyperparameters per target', () => {
   });
   it('the model’s narrower limits count (Together batch sizes per model)', () => {
     const model = TOGETHER.capabilities.models.find((x) => x.hyperparameterLimits?.['batch_size']?.max !== undefined);
-    if (!model) return;
+    assert.ok(model, 'a Together model with a batch-size limit');
     const max = model.hyperparameterLimits!['batch_size']!.max!;
     const m = mapHyperparameters({ batch_size: max + 1 }, specs(TOGETHER, 'supervised'), TOGETHER.label, model.hyperparameterLimits);
     assert.deepEqual(m.values, {});
