@@ -11,6 +11,7 @@ import type { DatasetEditingApi } from './diagnostics/register';
 import * as evaluation from './eval/register';
 import * as exporting from './export/register';
 import * as jobs from './jobs/register';
+import * as migrate from './migrate/register';
 import type { JobsApi } from './jobs/register';
 import * as playground from './playground/register';
 import type { PlaygroundApi } from './playground/register';
@@ -54,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const jobsView = jobs.register({ ...connected, onDidCreateJob: train.api.onDidCreateJob });
   const play = playground.register(connected);
   const exports = exporting.register(base);
-  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, exports]) sub(f.disposable);
+  const moves = migrate.register({ ...connected, training: train.api.training, onDidChangeStatus: jobsView.api.model.onDidChangeStatus });
+  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, exports, moves]) sub(f.disposable);
 
   sub(
     registerCommands({ 'tuneline.showLog': () => log.show() }, log),
