@@ -18,12 +18,14 @@ import { sleep } from '../api/sdkClient';
 import type { FileObject, FineTuningJob, TunelineClient } from '../api/types';
 import { hashFile, type Uploader } from '../api/upload';
 import { resolveProfile, validateFile } from '../core';
+import { retirementLine } from '../api/providers/retirement';
 import { convertDataset } from '../core/convert';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { confirmOverwrite } from '../common/datasetFiles';
 import { describeError, type Logger } from '../common/logger';
 import type { ProviderService } from '../connection/provider';
-import type { ConnectionApi } from '../training/register';
+import type { Retirements } from '../connection/retirement';
+import { datasetCheckOptions, type ConnectionApi } from '../training/register';
 import { canSend, conversionPlan, everyLineHas, lineFormats, mapHyperparameters, moveSummaryMarkdown, moveTargets, sourceJob, targetModels, type MovePlan, type SourceJob } from './plan';
 import { baselineOf, clientFor, jobOf, pickModel, workspaceRoot, type ModelRef } from './models';
 
@@ -56,6 +58,8 @@ export interface MoveDeps {
   readonly training: ConnectionApi['training'];
   readonly log: Logger;
   readonly summaries: MoveSummaries;
+  /** The retirement dates and the one clock the views count days with (the summary's "Dates"). */
+  readonly retirements: Retirements;
   /** Jobs the jobs view watches (the current provider's): their status changes end the wait early. */
   readonly onDidChangeStatus?: vscode.Event<{ readonly job: FineTuningJob }>;
 }
@@ -96,7 +100,7 @@ function isOptions(v: unknown): v is MoveOptions {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
-async function pickTarget(method: TrainingMethod, from: ProviderId, o: MoveOptions): Promise<{ provider: Provider; model: string }> {
+async function pickTarget(method: TrainingMethod, from: ProviderId, o: MoveOptions, retirements: Retirements): Promise<{ provider: Provider; model: string }> {
   const targets = moveTargets(method);
   let provider = o.provider ? targets.find((t) => t.provider.id === o.provider)?.provider : undefined;
   if (o.provider && !provider) throw new UserFacingError(vscode.l10n.t('{0} cannot train a {1} job: pick another service.', PROVIDER_LABELS[o.provider], method));
@@ -115,7 +119,7 @@ async function pickTarget(method: TrainingMethod, from: ProviderId, o: MoveOptio
     return { provider, model: m.id };
   }
   const pick = await vscode.window.showQuickPick(
-    models.map((m) => ({ label: m.id, description: m.label !== m.id ? m.label : '', detail: m.retirement?.training ? vscode.l10n.t('training until {0}', m.retirement.training) : undefined, id: m.id })),
+    models.map((m) => ({ label: m.id, description: m.label !== m.id ? m.label : '', detail: retirements.view(provider.id, m.id)?.mark.long, id: m.id })),
     { title: vscode.l10n.t('Move this fine-tune: the base model on {0}', provider.label), ignoreFocusOut: true },
   );
   if (!pick) throw new CancelledError();
@@ -167,7 +171,7 @@ async function trainingFile(src: SourceJob, client: TunelineClient, deps: MoveDe
 }
 
 /** Builds the plan: the file (converted when needed, into `.tuneline/moves/`), its check, the mapping, the problems. */
-async function buildPlan(src: SourceJob, target: { provider: Provider; model: string }, file: { file: string; from: string }): Promise<{ plan: MovePlan; sendFile: string }> {
+async function buildPlan(src: SourceJob, target: { provider: Provider; model: string }, file: { file: string; from: string }, retirements: Retirements): Promise<{ plan: MovePlan; sendFile: string }> {
   const text = await fsp.readFile(file.file, 'utf8');
   const profile = resolveProfile(target.provider.id, target.model);
   const conversion = conversionPlan(lineFormats(text), profile, everyLineHas(text, profile.requiredTopLevelKeys));
@@ -186,13 +190,20 @@ async function buildPlan(src: SourceJob, target: { provider: Provider; model: st
     sendFile = out.fsPath;
     if (converted.skipped.length) (conversion.notes as string[]).push(`${converted.skipped.length} line(s) could not be converted and were left out (first: line ${converted.skipped[0]!.line + 1}, ${converted.skipped[0]!.reason}).`);
   }
-  const report = await validateFile(sendFile, { method: src.method, model: target.model, provider: target.provider.id, maxProblems: 20 });
+  // The same check the upload and training flow makes before it uploads to this provider and model (its profile).
+  const report = await validateFile(sendFile, datasetCheckOptions(target.provider.id, target.model, src.method, src.grader, undefined));
   const firstError = report.problems.find((p) => p.severity === 'error');
   const method = target.provider.methodsFor(target.model).find((m) => m.method === src.method);
   const tunable = target.provider.model(target.model);
   const mapping = mapHyperparameters(src.hyperparameters, method?.hyperparameters ?? [], target.provider.label, tunable?.hyperparameterLimits);
   const problems = target.provider
-    .check({ model: target.model, method: src.method, trainingFile: 'file-to-upload', ...(Object.keys(mapping.values).length ? { hyperparameters: mapping.values } : {}) })
+    .check({
+      model: target.model,
+      method: src.method,
+      trainingFile: 'file-to-upload',
+      ...(Object.keys(mapping.values).length ? { hyperparameters: mapping.values } : {}),
+      ...(src.grader !== undefined ? { grader: src.grader } : {}),
+    })
     .map((p) => p.message);
   const notKept: string[] = [];
   if (src.validationFile) notKept.push(`the validation file ${src.validationFile} (not moved; keep a baseline on it instead, or start a job with it from the training wizard)`);
@@ -221,8 +232,17 @@ async function buildPlan(src: SourceJob, target: { provider: Provider; model: st
     problems,
     notKept,
     ...(baseline ? { baseline: vscode.workspace.asRelativePath(baseline.uri) } : {}),
+    dates: {
+      source: datesLine(retirements, src.provider, src.model),
+      target: datesLine(retirements, target.provider.id, target.model),
+    },
   };
   return { plan, sendFile };
+}
+
+/** "<model> on <service>: new jobs until …, serving until … (N days)" by the views' clock and dates. */
+function datesLine(retirements: Retirements, provider: ProviderId, model: string): string {
+  return retirementLine(model, PROVIDER_LABELS[provider], retirements.of(provider, model)?.retirement, retirements.clock.now());
 }
 
 export async function moveFineTune(deps: MoveDeps, modelArg?: unknown, optionsArg?: unknown): Promise<MoveResult> {
@@ -232,10 +252,10 @@ export async function moveFineTune(deps: MoveDeps, modelArg?: unknown, optionsAr
   const job = await jobOf(source, ref.modelId);
   if (!job) throw new UserFacingError(vscode.l10n.t('Tuneline did not find the job that made {0} on {1}, so it does not know its training file and settings.', ref.modelId, PROVIDER_LABELS[ref.providerId]));
   const src = sourceJob(ref.providerId, job);
-  const target = await pickTarget(src.method, src.provider, o);
+  const target = await pickTarget(src.method, src.provider, o, deps.retirements);
   const targetClient = await clientFor(deps.provider, target.provider.id);
   const file = await trainingFile(src, source, deps);
-  const { plan, sendFile } = await buildPlan(src, target, file);
+  const { plan, sendFile } = await buildPlan(src, target, file, deps.retirements);
   const summary = moveSummaryMarkdown(plan);
   await deps.summaries.show(`Move ${src.model.replace(/[^A-Za-z0-9._-]+/g, '-')} to ${target.provider.id}`, summary);
   deps.log.info(`Move of ${src.model} (${src.provider}) to ${target.provider.id} ${target.model}: ${plan.examples} examples, conversion ${plan.conversion.action}, ${plan.hyperparameters.kept.length} hyperparameter(s) kept, ${plan.hyperparameters.dropped.length} not kept, ${plan.check.errors} engine error(s), ${plan.problems.length} problem(s)`);
@@ -265,6 +285,7 @@ export async function moveFineTune(deps: MoveDeps, modelArg?: unknown, optionsAr
       hyperparameters: plan.hyperparameters.values,
       ...(src.suffix ? { suffix: src.suffix } : {}),
       ...(src.seed !== undefined ? { seed: src.seed } : {}),
+      ...(src.grader !== undefined ? { grader: src.grader } : {}),
     },
     targetClient,
     'upload',

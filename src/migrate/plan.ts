@@ -10,7 +10,7 @@
 import { classify } from '../core/parse';
 import { jsonObjects } from '../core/parse';
 import type { LineFormat, Profile } from '../core/profiles';
-import { PROVIDERS, type HyperparameterSpec, type Provider, type ProviderId, type TrainingMethod, type TunableModel } from '../api/providers';
+import { PROVIDERS, providerFor, type HyperparameterSpec, type Provider, type ProviderId, type TrainingMethod, type TunableModel } from '../api/providers';
 import type { FineTuningJob } from '../api/types';
 
 /** What a fine-tuned model was trained with, read from its job. */
@@ -27,6 +27,8 @@ export interface SourceJob {
   readonly validationFile?: string;
   readonly suffix?: string;
   readonly seed?: number;
+  /** The reinforcement job's grader (`method.reinforcement.grader`), carried over as it is. */
+  readonly grader?: unknown;
 }
 
 const METHODS: readonly TrainingMethod[] = ['supervised', 'dpo', 'reinforcement'];
@@ -35,7 +37,7 @@ const METHODS: readonly TrainingMethod[] = ['supervised', 'dpo', 'reinforcement'
 export function sourceJob(provider: ProviderId, job: FineTuningJob): SourceJob {
   const m = job.method as { type?: string } & Record<string, unknown> | undefined;
   const type = METHODS.find((x) => x === m?.type) ?? 'supervised';
-  const block = m?.[type] as { hyperparameters?: Record<string, unknown> } | undefined;
+  const block = m?.[type] as { hyperparameters?: Record<string, unknown>; grader?: unknown } | undefined;
   const raw = block?.hyperparameters ?? (job.hyperparameters as Record<string, unknown> | undefined) ?? {};
   const hyperparameters: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === 'number' || typeof v === 'string') hyperparameters[k] = v;
@@ -52,6 +54,7 @@ export function sourceJob(provider: ProviderId, job: FineTuningJob): SourceJob {
     ...(job.validation_file ? { validationFile: job.validation_file } : {}),
     ...(suffix ? { suffix } : {}),
     ...(typeof job.seed === 'number' ? { seed: job.seed } : {}),
+    ...(type === 'reinforcement' && block?.grader !== undefined ? { grader: block.grader } : {}),
   };
 }
 
@@ -257,6 +260,11 @@ export interface MovePlan {
   readonly notKept: readonly string[];
   /** The kept baseline the new model is compared with when the job succeeds, if any. */
   readonly baseline?: string;
+  /**
+   * The retirement dates of the old and the new model, one plain line each ("… on OpenAI: new jobs until …, serving
+   * until … (42 days)"), as the jobs view and the CLI word them (the dates: src/core/retirement.ts, or ARM's on Azure).
+   */
+  readonly dates?: { readonly source: string; readonly target: string };
 }
 
 /** Whether the plan can be sent (no conversion blocker, no engine error, no adapter problem). */
@@ -276,11 +284,15 @@ export function moveSummaryMarkdown(plan: MovePlan): string {
   lines.push(`# Move ${md(s.model)} to ${md(plan.targetLabel)}`, '');
   lines.push(canSend(plan) ? 'Nothing has been sent yet. Review this summary, then answer the question Tuneline asks.' : '**This move cannot be sent as it is** (see below).', '');
   lines.push('| | From | To |', '|---|---|---|');
-  lines.push(`| Service | ${md(s.provider)} | ${md(plan.targetProvider)} |`);
+  lines.push(`| Service | ${md(providerFor(s.provider).label)} | ${md(plan.targetLabel)} |`);
   lines.push(`| Base model | ${md(s.baseModel)} | ${md(plan.targetModel)} |`);
   lines.push(`| Method | ${s.method} | ${plan.method} |`);
   lines.push(`| Training file | ${md(s.trainingFile)} | ${md(plan.trainingFile)} (${plan.examples} examples) |`, '');
   lines.push(`Training file: ${md(plan.trainingFrom)}.`, '');
+  if (plan.dates) {
+    lines.push('## Dates', '');
+    lines.push(`- Old: ${md(plan.dates.source)}`, `- New: ${md(plan.dates.target)}`, '');
+  }
   lines.push('## Training file', '');
   for (const n of plan.conversion.notes) lines.push(`- ${md(n)}`);
   lines.push(`- Checked against ${md(plan.check.profile)}: ${plan.check.errors} error(s), ${plan.check.warnings} warning(s)${plan.check.first ? `; first: ${md(plan.check.first)}` : ''}.`, '');

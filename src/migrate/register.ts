@@ -30,7 +30,7 @@ export function register(ctx: MigrateContext): Feature<MigrateApi> {
   const { log, provider } = ctx;
   const panels = new ComparePanels(ctx.extension.extensionUri, log);
   const summaries = new MoveSummaries();
-  const moveDeps = { provider, uploader: ctx.uploader, training: ctx.training, log, summaries, ...(ctx.onDidChangeStatus ? { onDidChangeStatus: ctx.onDidChangeStatus } : {}) };
+  const moveDeps = { provider, uploader: ctx.uploader, training: ctx.training, log, summaries, retirements: ctx.retirements, ...(ctx.onDidChangeStatus ? { onDidChangeStatus: ctx.onDidChangeStatus } : {}) };
   const commands = registerCommands(
     {
       'tuneline.keepBaseline': (model?: unknown, file?: unknown) => keepBaseline(provider, log, model, file),

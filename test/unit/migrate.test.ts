@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import { AZURE, BEDROCK_MANTLE, FIREWORKS, NEBIUS, OPENAI, TOGETHER, providerFor } from '../../src/api/providers';
 import type { FineTuningJob } from '../../src/api/types';
 import { resolveProfile } from '../../src/core/profiles';
+import { retirementLine } from '../../src/api/providers/retirement';
+import { OPENAI_DATES } from '../../src/core/retirement';
 import { recordLine, scoreReply, summarize, type EvalHeader, type EvalRow } from '../../src/core/eval';
 import { baselineExamples, baselineFileName, modelSlug, readBaseline, withPrompt, type BaselineHeader } from '../../src/migrate/baseline';
 import { compareRuns, verdict } from '../../src/migrate/compare';
@@ -36,6 +38,14 @@ describe('migrate: the source job', () => {
     const legacy = sourceJob('openai', { ...JOB, method: undefined, hyperparameters: { n_epochs: 'auto', batch_size: 4 } } as unknown as FineTuningJob);
     assert.equal(legacy.method, 'supervised');
     assert.deepEqual(legacy.hyperparameters, { n_epochs: 'auto', batch_size: 4 });
+  });
+  it('carries a reinforcement job\'s grader over as it is, and no grader for other methods', () => {
+    const grader = { type: 'string_check', name: 'exact', input: '{{sample.output_text}}', reference: '{{item.reference_answer}}', operation: 'eq' };
+    const rft = sourceJob('openai', { ...JOB, method: { type: 'reinforcement', reinforcement: { grader, hyperparameters: { n_epochs: 2 } } } } as unknown as FineTuningJob);
+    assert.equal(rft.method, 'reinforcement');
+    assert.deepEqual(rft.grader, grader);
+    assert.deepEqual(rft.hyperparameters, { n_epochs: 2 });
+    assert.equal(sourceJob('openai', JOB).grader, undefined);
   });
 });
 
@@ -178,6 +188,19 @@ describe('migrate: the move summary', () => {
       assert.equal(canSend(p), false);
       assert.match(moveSummaryMarkdown(p), /cannot be sent as it is/);
     }
+  });
+  it('names the services by label and shows both models\' retirement dates (the catalogue\'s, by the given clock)', () => {
+    const now = new Date('2026-12-20T12:00:00Z');
+    const m = 'ft:gpt-4o-mini-2024-07-18:org::abc';
+    const source = retirementLine(m, OPENAI.label, OPENAI.model(m)?.retirement, now);
+    const target = retirementLine('meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', TOGETHER.label, TOGETHER.model('meta-llama/Meta-Llama-3.1-8B-Instruct-Reference')?.retirement, now);
+    const text = moveSummaryMarkdown(plan({ dates: { source, target } }));
+    assert.match(text, /\| Service \| OpenAI \| Together AI \|/);
+    assert.ok(source.includes(OPENAI_DATES.gpt4oAnd41Serving) && source.includes(OPENAI_DATES.noNewJobs), source);
+    assert.match(source, /serving until 2027-01-14 \(25 days, under 30 days\)/);
+    assert.match(text, /## Dates\n\n- Old: ft:gpt-4o-mini-2024-07-18:org::abc on OpenAI: new jobs until 2027-01-06 \(17 days/);
+    assert.ok(text.includes(`- New: ${target.replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`)}`), text);
+    assert.doesNotMatch(moveSummaryMarkdown(plan()), /## Dates/);
   });
   it('escapes Markdown in ids and file names', () => {
     const text = moveSummaryMarkdown(plan({ trainingFile: 'a_[b](javascript:x)*.jsonl' }));
