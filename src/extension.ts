@@ -12,6 +12,7 @@ import * as evaluation from './eval/register';
 import * as exporting from './export/register';
 import * as jobs from './jobs/register';
 import * as migrate from './migrate/register';
+import type { MigrateApi } from './migrate/register';
 import type { JobsApi } from './jobs/register';
 import * as playground from './playground/register';
 import type { PlaygroundApi } from './playground/register';
@@ -30,6 +31,8 @@ export interface TunelineApi {
   readonly playground: PlaygroundApi;
   /** The jobs view, its model, metrics panels and notifications (issue 7). */
   readonly jobs: JobsApi;
+  /** Keep a baseline, compare, move a fine-tune (issue 18): the comparison views, for tests. */
+  readonly migrate: MigrateApi;
 }
 
 /** The composition root: builds the shared services and each feature, registers each once, and does nothing else. */
@@ -66,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void setContext(ContextKeys.trusted, vscode.workspace.isTrusted);
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: editing.api.editing, connection: train.api, playground: play.api, jobs: jobsView.api };
+  return { log, datasets: editing.api.editing, connection: train.api, playground: play.api, jobs: jobsView.api, migrate: moves.api };
 }
 
 export function deactivate(): void {
