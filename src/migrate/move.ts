@@ -13,7 +13,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROVIDER_LABELS } from '../api/endpoint';
-import { tunelineStatus, type Provider, type ProviderId, type TrainingMethod } from '../api/providers';
+import { providerFor, tunelineStatus, type Provider, type ProviderId, type TrainingMethod } from '../api/providers';
 import { sleep } from '../api/sdkClient';
 import type { FileObject, FineTuningJob, TunelineClient } from '../api/types';
 import { hashFile, type Uploader } from '../api/upload';
@@ -171,7 +171,7 @@ async function trainingFile(src: SourceJob, client: TunelineClient, deps: MoveDe
 }
 
 /** Builds the plan: the file (converted when needed, into `.tuneline/moves/`), its check, the mapping, the problems. */
-async function buildPlan(src: SourceJob, target: { provider: Provider; model: string }, file: { file: string; from: string }, retirements: Retirements): Promise<{ plan: MovePlan; sendFile: string }> {
+async function buildPlan(src: SourceJob, target: { provider: Provider; model: string }, file: { file: string; from: string }, retirements: Retirements, client: TunelineClient, log: Logger): Promise<{ plan: MovePlan; sendFile: string }> {
   const text = await fsp.readFile(file.file, 'utf8');
   const profile = resolveProfile(target.provider.id, target.model);
   const conversion = conversionPlan(lineFormats(text), profile, everyLineHas(text, profile.requiredTopLevelKeys));
@@ -194,7 +194,12 @@ async function buildPlan(src: SourceJob, target: { provider: Provider; model: st
   const report = await validateFile(sendFile, datasetCheckOptions(target.provider.id, target.model, src.method, src.grader, undefined));
   const firstError = report.problems.find((p) => p.severity === 'error');
   const method = target.provider.methodsFor(target.model).find((m) => m.method === src.method);
-  const tunable = target.provider.model(target.model);
+  // The service's own per-model limits where its client reads them (Together), else the adapter's table.
+  const tunable =
+    (await client.tunableModel?.(target.model).catch((e: unknown) => {
+      log.warn(`Move: cannot read the limits of ${target.model} on ${target.provider.id}, using the table's: ${describeError(e)}`);
+      return undefined;
+    })) ?? target.provider.model(target.model);
   const mapping = mapHyperparameters(src.hyperparameters, method?.hyperparameters ?? [], target.provider.label, tunable?.hyperparameterLimits);
   const problems = target.provider
     .check({
@@ -242,7 +247,7 @@ async function buildPlan(src: SourceJob, target: { provider: Provider; model: st
 
 /** "<model> on <service>: new jobs until …, serving until … (N days)" by the views' clock and dates. */
 function datesLine(retirements: Retirements, provider: ProviderId, model: string): string {
-  return retirementLine(model, PROVIDER_LABELS[provider], retirements.of(provider, model)?.retirement, retirements.clock.now());
+  return retirementLine(model, providerFor(provider).label, retirements.of(provider, model)?.retirement, retirements.clock.now());
 }
 
 export async function moveFineTune(deps: MoveDeps, modelArg?: unknown, optionsArg?: unknown): Promise<MoveResult> {
@@ -255,7 +260,7 @@ export async function moveFineTune(deps: MoveDeps, modelArg?: unknown, optionsAr
   const target = await pickTarget(src.method, src.provider, o, deps.retirements);
   const targetClient = await clientFor(deps.provider, target.provider.id);
   const file = await trainingFile(src, source, deps);
-  const { plan, sendFile } = await buildPlan(src, target, file, deps.retirements);
+  const { plan, sendFile } = await buildPlan(src, target, file, deps.retirements, targetClient, deps.log);
   const summary = moveSummaryMarkdown(plan);
   await deps.summaries.show(`Move ${src.model.replace(/[^A-Za-z0-9._-]+/g, '-')} to ${target.provider.id}`, summary);
   deps.log.info(`Move of ${src.model} (${src.provider}) to ${target.provider.id} ${target.model}: ${plan.examples} examples, conversion ${plan.conversion.action}, ${plan.hyperparameters.kept.length} hyperparameter(s) kept, ${plan.hyperparameters.dropped.length} not kept, ${plan.check.errors} engine error(s), ${plan.problems.length} problem(s)`);
