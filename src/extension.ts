@@ -11,6 +11,8 @@ import type { DatasetEditingApi } from './diagnostics/register';
 import * as evaluation from './eval/register';
 import * as exporting from './export/register';
 import * as jobs from './jobs/register';
+import * as migrate from './migrate/register';
+import type { MigrateApi } from './migrate/register';
 import type { JobsApi } from './jobs/register';
 import * as playground from './playground/register';
 import type { PlaygroundApi } from './playground/register';
@@ -29,6 +31,8 @@ export interface TunelineApi {
   readonly playground: PlaygroundApi;
   /** The jobs view, its model, metrics panels and notifications (issue 7). */
   readonly jobs: JobsApi;
+  /** Keep a baseline, compare, move a fine-tune (issue 18): the comparison views, for tests. */
+  readonly migrate: MigrateApi;
 }
 
 /** The composition root: builds the shared services and each feature, registers each once, and does nothing else. */
@@ -54,7 +58,8 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   const jobsView = jobs.register({ ...connected, onDidCreateJob: train.api.onDidCreateJob });
   const play = playground.register(connected);
   const exports = exporting.register(base);
-  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, exports]) sub(f.disposable);
+  const moves = migrate.register({ ...connected, training: train.api.training, onDidChangeStatus: jobsView.api.model.onDidChangeStatus });
+  for (const f of [tools, editing, datasetView, keyCommands, train, evaluate, jobsView, play, exports, moves]) sub(f.disposable);
 
   sub(
     registerCommands({ 'tuneline.showLog': () => log.show() }, log),
@@ -64,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): TunelineApi {
   void setContext(ContextKeys.trusted, vscode.workspace.isTrusted);
   void setContext(ContextKeys.activated, true);
   log.info(`Tuneline ${String(context.extension.packageJSON.version)} activated (workspace trusted: ${vscode.workspace.isTrusted})`);
-  return { log, datasets: editing.api.editing, connection: train.api, playground: play.api, jobs: jobsView.api };
+  return { log, datasets: editing.api.editing, connection: train.api, playground: play.api, jobs: jobsView.api, migrate: moves.api };
 }
 
 export function deactivate(): void {

@@ -9,7 +9,7 @@
  * anything, so callers describe errors with `describeError`, not by their type. No `vscode` here.
  */
 import type OpenAI from 'openai';
-import type { ProviderId } from './providers/types';
+import type { ProviderId, TunableModel } from './providers/types';
 
 /** A `tuneline.provider` value: every service a provider adapter exists for (src/api/providers). */
 export type ProviderKind = ProviderId;
@@ -136,4 +136,11 @@ export interface TunelineClient {
   retrieveBatch(id: string, opts?: RequestOptions): Promise<Batch>;
   cancelBatch(id: string, opts?: RequestOptions): Promise<Batch>;
   listBatches(limit?: number, opts?: RequestOptions): Promise<Batch[]>;
+
+  /**
+   * The adapter's entry for `model` narrowed by the service's own limits, read at run time (Together: GET
+   * /fine-tunes/models/limits — per-model batch sizes, epochs, learning rates). Absent: the adapter's table is all
+   * Tuneline knows.
+   */
+  tunableModel?(model: string, opts?: RequestOptions): Promise<TunableModel>;
 }

@@ -13,6 +13,8 @@ import { uploadFile } from './uploadFile';
 import type { StepName } from './wizard';
 
 export type { JobCreatedEvent } from './training';
+/** The engine options the upload and training flow check a file with (provider + model's dataset profile): migrate's move uses them too. */
+export { datasetCheckOptions } from './uploadFile';
 
 export interface ConnectionApi {
   /** Builds the `TunelineClient` (`getClient()`), fires `onDidChange`; tests swap the host prompt or the factory. */

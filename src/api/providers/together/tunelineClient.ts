@@ -24,8 +24,8 @@
  */
 import type { FinetuneEvent } from 'together-ai/resources/fine-tuning';
 import type { FileResponse } from 'together-ai/resources/files';
-import { TOGETHER, TOGETHER_SOURCES } from '../together';
-import { unsupported } from '../types';
+import { TOGETHER, TOGETHER_SOURCES, togetherModelFromLimits, type TogetherModelLimits } from '../together';
+import { unsupported, type TunableModel } from '../types';
 import {
   guarded,
   openAIChat,
@@ -149,6 +149,11 @@ export class TogetherTunelineClient extends OpenServiceRefusals implements Tunel
       const page = pageOf(sorted, params);
       return { ...page, data: await Promise.all(page.data.map((j) => this.job(j, opts))) };
     }, opts);
+  }
+
+  /** The model's row narrowed by GET /fine-tunes/models/limits (Together's per-model bounds, read at run time). */
+  tunableModel(model: string, opts?: RequestOptions): Promise<TunableModel> {
+    return this.run(`read the limits of ${model}`, async () => togetherModelFromLimits((await this.together.modelLimits(model, TogetherTunelineClient.callOpts(opts))) as TogetherModelLimits), opts);
   }
 
   retrieveJob(id: string, opts?: RequestOptions): Promise<FineTuningJob> {
