@@ -7,10 +7,12 @@ import * as vscode from 'vscode';
 import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent } from '../api/types';
 import { deploymentDescription, deploymentIcon } from './deployPlan';
 import type { Deployments, KnownDeployment } from './deployments';
+import type { ProviderGroupNode } from './groupNode';
 import type { JobEntry, JobsModel } from './model';
 import { age, isActive, jobContextValue, jobMethod, jobSuffix, modelContextValue, normalStatus, progressText, statusLook } from './status';
 
 export type JobsNode =
+  | ProviderGroupNode
   | JobNode
   | EventsGroupNode
   | EventNode
@@ -59,8 +61,10 @@ export class JobNode extends BaseNode {
   constructor(
     readonly jobId: string,
     ctx: NodeContext,
+    /** The provider's group when several providers are configured (issue 16); at the root otherwise. */
+    parent?: ProviderGroupNode,
   ) {
-    super(`job/${jobId}`, undefined);
+    super(`job/${jobId}`, parent);
     this.#ctx = ctx;
   }
 

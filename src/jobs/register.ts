@@ -12,6 +12,7 @@ import { confirmCancel, jobCommandHandlers, type CancelConfirmation } from './co
 import { deployCommandHandlers } from './deployCommands';
 import { Deployments } from './deployments';
 import { JobDocuments } from './documents';
+import { ProviderGroups } from './groups';
 import { MetricsPanels } from './metricsPanel';
 import { JobsModel, type PollTiming } from './model';
 import { JobNotifier } from './notifications';
@@ -25,6 +26,8 @@ export interface JobsApi {
   readonly notifier: JobNotifier;
   /** Azure deployments (tests: `setCredential`, `pollIntervalMs`, `onPoll`, `confirm`). */
   readonly deployments: Deployments;
+  /** Several providers configured: one jobs model per provider, grouped in the tree. */
+  readonly groups: ProviderGroups;
   /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
   setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
@@ -40,15 +43,18 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const deployments = new Deployments(ctx.extension.globalState, log);
   // the chat client (playground, evaluation) reaches a model through the deployment the tree created or found
   provider.setDeploymentLookup((m) => deployments.deploymentFor(m));
-  const tree = new JobsTree(model, deployments);
-  const panels = new MetricsPanels(extensionUri, model, log);
-  const documents = new JobDocuments(model);
+  const groups = new ProviderGroups(model, provider, log);
+  const modelOf = (jobId: string) => groups.modelOf(jobId);
+  const tree = new JobsTree(model, deployments, groups);
+  const panels = new MetricsPanels(extensionUri, model, log, modelOf);
+  const documents = new JobDocuments(model, modelOf);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
   let confirm: CancelConfirmation = confirmCancel;
-  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm }), ...deployCommandHandlers({ model, deployments, log }) };
+  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm, modelOf, refreshOthers: () => groups.refreshOthers() }), ...deployCommandHandlers({ model, deployments, log }) };
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
+    groups,
     deployments,
     { dispose: () => provider.setDeploymentLookup(undefined) },
     tree,
@@ -63,7 +69,11 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     panels,
     notifier,
     deployments,
-    setPollTiming: (t) => model.setTiming(t),
+    groups,
+    setPollTiming: (t) => {
+      model.setTiming(t);
+      groups.setTiming(t);
+    },
     setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {
       confirm = c ?? confirmCancel;

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { ContextKeys, setContext } from '../common/contextKeys';
 import { Disposable } from '../common/dispose';
 import type { Deployments } from './deployments';
+import { ProviderGroupNode } from './groupNode';
+import type { ProviderGroups } from './groups';
 import type { JobsModel } from './model';
 import { JobNode, LoadMoreNode, MessageNode, type JobsNode, type NodeContext } from './nodes';
 
@@ -24,6 +26,8 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   constructor(
     private readonly model: JobsModel,
     deployments: Deployments,
+    /** Several providers configured (issue 16): one group per provider. */
+    private readonly groups?: ProviderGroups,
   ) {
     super();
     this.ctx = {
@@ -52,6 +56,18 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
     );
     // a deployment appeared, changed state or went: its model's node (and the rest) re-render
     this._register(deployments.onDidChange(() => this.changed.fire(undefined)));
+    if (groups) {
+      this._register(this.view.onDidChangeVisibility((e) => groups.setVisible(e.visible)));
+      // grouped ↔ not: the same job nodes get another parent, so none is reused
+      this._register(
+        groups.onDidChange(() => {
+          this.nodes.clear();
+          this.changed.fire(undefined);
+        }),
+      );
+      this._register(groups.onDidChangeJobs((entry) => this.changed.fire(entry ? this.nodes.get(`job/${entry.job.id}`) : undefined)));
+      if (this.view.visible) groups.setVisible(true);
+    }
     if (this.view.visible) model.setVisible(true);
   }
 
@@ -76,6 +92,12 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
 
   async getChildren(node?: JobsNode): Promise<JobsNode[]> {
     if (node) return node.children();
+    if (this.groups?.grouped) {
+      return this.groups.groups().map((g) => {
+        const ctx = g.current ? this.ctx : { ...this.ctx, model: g.model };
+        return this.ctx.intern(`group/${g.kind}`, () => new ProviderGroupNode(g.kind, g.current, ctx));
+      });
+    }
     const state = this.model.state;
     switch (state.kind) {
       case 'idle':
