@@ -35,6 +35,8 @@ export const KEY_ENV: Readonly<Record<ProviderKind, readonly string[]>> = {
   'bedrock-mantle': [providerFor('bedrock-mantle').capabilities.auth.keyEnvVar],
 };
 
+export type SettingOrigin = 'default' | 'user' | 'workspace';
+
 /** The settings an endpoint is made of (a subset of the extension's `Settings`). */
 export interface EndpointSettings {
   readonly provider: ProviderKind;
@@ -47,6 +49,30 @@ export interface EndpointSettings {
   readonly bedrockRegion?: string;
   /** Fireworks AI: the account id its paths take (`tuneline.fireworks.account`). */
   readonly fireworksAccount?: string;
+  /** `tuneline.endpoints`: the base URL per provider (several providers at once), and where each value came from. */
+  readonly endpoints?: Readonly<Partial<Record<ProviderKind, string>>>;
+  readonly endpointsOrigin?: Readonly<Partial<Record<ProviderKind, SettingOrigin>>>;
+  /** Where `tuneline.azure.endpoint` came from (it applies to Azure whether or not Azure is the current provider). */
+  readonly azureEndpointOrigin?: SettingOrigin;
+}
+
+/**
+ * The endpoint settings of `provider`, which need not be the current one (`s.provider`). Where its endpoint comes
+ * from, first that applies: Azure: `tuneline.azure.endpoint` (Azure's own setting), then `tuneline.endpoints.azure`;
+ * the current provider: `tuneline.baseUrl` (as before several providers), then `tuneline.endpoints[provider]`; any
+ * other provider: `tuneline.endpoints[provider]`, else the adapter's default (none for custom). The result is fed to
+ * `endpointFromSettings` / `clientConfig` unchanged.
+ */
+export function endpointSettingsFor(s: EndpointSettings, provider: ProviderKind = s.provider): EndpointSettings {
+  const mapped = s.endpoints?.[provider]?.trim() ?? '';
+  const mappedOrigin: SettingOrigin = s.endpointsOrigin?.[provider] ?? 'user';
+  if (provider === 'azure') {
+    const own = s.azureEndpoint;
+    const ownOrigin = s.provider === 'azure' ? s.endpointOrigin : (s.azureEndpointOrigin ?? 'user');
+    return { ...s, provider, baseUrl: '', azureEndpoint: own || mapped, endpointOrigin: own ? ownOrigin : mapped ? mappedOrigin : 'default' };
+  }
+  if (provider === s.provider && s.baseUrl) return s;
+  return { ...s, provider, baseUrl: mapped, endpointOrigin: mapped ? mappedOrigin : 'default' };
 }
 
 /** Everything a client is built from (the key included: factories are in-process only). */

@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   'tuneline.provider': 'openai',
   'tuneline.baseUrl': '',
   'tuneline.azure.endpoint': '',
+  'tuneline.endpoints': {},
   'tuneline.fireworks.account': '',
   'tuneline.bedrock.region': 'us-east-1',
   'tuneline.azure.deployments': {},

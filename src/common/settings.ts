@@ -28,6 +28,12 @@ export interface Settings {
   readonly bedrockRegion: string;
   /** Where `baseUrl` / `azure.endpoint` came from. */
   readonly endpointOrigin: 'default' | 'user' | 'workspace';
+  /** `tuneline.endpoints` (restricted): the base URL per provider, for several providers at once. */
+  readonly endpoints: Readonly<Partial<Record<ProviderKind, string>>>;
+  /** Where each `tuneline.endpoints` entry came from. */
+  readonly endpointsOrigin: Readonly<Partial<Record<ProviderKind, 'user' | 'workspace'>>>;
+  /** Where `tuneline.azure.endpoint` came from (Azure's endpoint also when another provider is current). */
+  readonly azureEndpointOrigin: 'default' | 'user' | 'workspace';
 }
 
 export const SECTION = 'tuneline';
@@ -41,7 +47,8 @@ export const DEFAULTS = {
   azureEndpoint: D['tuneline.azure.endpoint'],
   azureDeployments: D['tuneline.azure.deployments'],
   jobNotifications: D['tuneline.jobs.notifications'],
-} as const satisfies Omit<Settings, 'endpointOrigin' | 'fireworksAccount' | 'bedrockRegion'>;
+  endpoints: D['tuneline.endpoints'],
+} as const satisfies Omit<Settings, 'endpointOrigin' | 'fireworksAccount' | 'bedrockRegion' | 'endpointsOrigin' | 'azureEndpointOrigin'>;
 
 const METHODS: readonly string[] = ['auto', 'supervised', 'dpo', 'reinforcement', 'completion'];
 const PROVIDERS: readonly ProviderKind[] = ['openai', 'azure', 'custom', 'together', 'fireworks', 'nebius', 'bedrock-mantle'];
@@ -52,6 +59,27 @@ function originOf(config: vscode.WorkspaceConfiguration, key: string): Settings[
   if (info.workspaceFolderValue !== undefined || info.workspaceValue !== undefined) return 'workspace';
   if (info.globalValue !== undefined) return 'user';
   return 'default';
+}
+
+/**
+ * `tuneline.endpoints`: provider id → base URL (unknown providers and non-string values dropped), with the origin
+ * of each entry. VS Code merges an object setting across scopes; a provider's entry is the workspace's when the
+ * workspace (or folder) value names it. In Restricted Mode VS Code leaves the workspace values out (restricted).
+ */
+function readEndpoints(c: vscode.WorkspaceConfiguration): Pick<Settings, 'endpoints' | 'endpointsOrigin'> {
+  const value = c.get<unknown>('endpoints', DEFAULTS.endpoints);
+  const info = c.inspect<Record<string, unknown>>('endpoints');
+  const inWorkspace = (p: string): boolean => [info?.workspaceFolderValue, info?.workspaceValue].some((v) => v && typeof v === 'object' && typeof v[p] === 'string');
+  const endpoints: Partial<Record<ProviderKind, string>> = {};
+  const endpointsOrigin: Partial<Record<ProviderKind, 'user' | 'workspace'>> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [p, url] of Object.entries(value)) {
+      if (typeof url !== 'string' || !url.trim() || !(PROVIDERS as readonly string[]).includes(p)) continue;
+      endpoints[p as ProviderKind] = url.trim();
+      endpointsOrigin[p as ProviderKind] = inWorkspace(p) ? 'workspace' : 'user';
+    }
+  }
+  return { endpoints, endpointsOrigin };
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -77,6 +105,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     fireworksAccount: c.get<string>('fireworks.account', D['tuneline.fireworks.account']).trim(),
     bedrockRegion: c.get<string>('bedrock.region', D['tuneline.bedrock.region']).trim() || D['tuneline.bedrock.region'],
     endpointOrigin: originOf(c, endpointKey),
+    azureEndpointOrigin: originOf(c, 'azure.endpoint'),
+    ...readEndpoints(c),
   };
 }
 

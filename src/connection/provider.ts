@@ -6,8 +6,9 @@
  * the endpoint there always comes from the user.
  */
 import * as vscode from 'vscode';
-import { clientConfig, endpointFromSettings, KEY_ENV, keyFingerprint, PROVIDER_LABELS, sdkClientFactory, type ClientFactory } from '../api/endpoint';
+import { clientConfig, endpointFromSettings, endpointSettingsFor, KEY_ENV, keyFingerprint, PROVIDER_LABELS, sdkClientFactory, type ClientFactory } from '../api/endpoint';
 import { ApiError, setKeyAction } from '../api/errors';
+import { PROVIDERS } from '../api/providers';
 import type { RetryPolicy } from '../api/sdkClient';
 import type { Endpoint, ProviderKind, TunelineClient } from '../api/types';
 import { Disposable } from '../common/dispose';
@@ -30,7 +31,8 @@ export class ProviderService extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the settings or the key change (the next `getClient` builds a new client). */
   readonly onDidChange = this.changed.event;
-  private cached: { id: string; client: TunelineClient } | undefined;
+  /** One client per provider, rebuilt when its endpoint, key or (Azure) deployments change. */
+  private readonly cached = new Map<ProviderKind, { id: string; client: TunelineClient }>();
   private prompt: HostPrompt;
   private factory: ClientFactory;
   /** Azure: the deployments the jobs view knows (model → deployment name), for chat; set by the jobs feature. */
@@ -47,7 +49,7 @@ export class ProviderService extends Disposable {
     this.prompt = options.prompt ?? defaultPrompt;
     this.factory = options.factory ?? sdkClientFactory(options.retry, this.lookup);
     const reset = () => {
-      this.cached = undefined;
+      this.cached.clear();
       this.changed.fire();
     };
     this._register(onDidChangeSettings(reset));
@@ -62,7 +64,7 @@ export class ProviderService extends Disposable {
   /** Tests (and other providers): build clients differently; `undefined` restores the SDK client. */
   setFactory(factory: ClientFactory | undefined): void {
     this.factory = factory ?? sdkClientFactory(this.options.retry, this.lookup);
-    this.cached = undefined;
+    this.cached.clear();
   }
 
   /** The deployments Tuneline knows (jobs view), consulted by the chat client before `tuneline.azure.deployments`. */
@@ -80,22 +82,46 @@ export class ProviderService extends Disposable {
     await this.state.update(CONFIRMED_HOSTS, undefined);
   }
 
-  /** The endpoint the current settings point to (no key needed). */
-  currentEndpoint(): Endpoint {
-    return endpointFromSettings(readSettings());
+  /** The provider `tuneline.provider` chooses. */
+  currentProvider(): ProviderKind {
+    return readSettings().provider;
+  }
+
+  /** The endpoint the settings point `provider` (default: the current one) to; no key needed. */
+  currentEndpoint(provider?: ProviderKind): Endpoint {
+    return endpointFromSettings(endpointSettingsFor(readSettings(), provider));
   }
 
   /**
-   * The client for the current settings and key. Throws `ApiError` (kind `config`) when no key is set or the user
-   * did not allow a workspace-chosen host, `CancelledError` when they dismissed the question.
+   * The providers Tuneline can talk to at once: each with a key (SecretStorage or its environment variable), the
+   * current provider first, then in the adapters' order. The custom endpoint counts only with a base URL of its own
+   * (its key falls back to `OPENAI_API_KEY`, which alone does not make a second provider).
    */
-  async getClient(options: { readonly interactive?: boolean } = {}): Promise<TunelineClient> {
+  async configuredProviders(): Promise<ProviderKind[]> {
     const settings = readSettings();
+    const order = [settings.provider, ...PROVIDERS.map((p) => p.id).filter((p) => p !== settings.provider)];
+    const found = await Promise.all(order.map(async (p) => ((await this.keys.get(p)) ? p : undefined)));
+    return found.filter((p): p is ProviderKind => {
+      if (!p) return false;
+      if (p !== 'custom' || p === settings.provider) return true;
+      return endpointSettingsFor(settings, 'custom').baseUrl !== '';
+    });
+  }
+
+  /**
+   * The client of `provider` (default: the current one) for the current settings and its key, cached per provider.
+   * Throws `ApiError` (kind `config`) when no key is set or the user did not allow a workspace-chosen host,
+   * `CancelledError` when they dismissed the question.
+   */
+  async getClient(options: { readonly provider?: ProviderKind | undefined; readonly interactive?: boolean } = {}): Promise<TunelineClient> {
+    const all = readSettings();
+    const settings = endpointSettingsFor(all, options.provider ?? all.provider);
+    const provider = settings.provider;
     const endpoint = endpointFromSettings(settings);
-    const found = await this.keys.get(settings.provider);
+    const found = await this.keys.get(provider);
     if (!found) {
       throw new ApiError(
-        `Tuneline has no API key for ${PROVIDER_LABELS[settings.provider]}. Set one with "Tuneline: Set API Key" (or the ${KEY_ENV[settings.provider].join(' / ')} environment variable).`,
+        `Tuneline has no API key for ${PROVIDER_LABELS[provider]}. Set one with "Tuneline: Set API Key" (or the ${KEY_ENV[provider].join(' / ')} environment variable).`,
         'config',
         undefined,
         undefined,
@@ -106,12 +132,14 @@ export class ProviderService extends Disposable {
     }
     const fp = keyFingerprint(found.key);
     if (endpoint.settingOrigin === 'workspace') await this.confirmHost(endpoint, fp, options.interactive !== false);
-    const id = `${endpoint.provider}|${endpoint.baseURL}|${fp}|${JSON.stringify(settings.azureDeployments)}`;
-    if (this.cached?.id === id) return this.cached.client;
+    const deployments = provider === 'azure' ? JSON.stringify(settings.azureDeployments) : '';
+    const id = `${endpoint.provider}|${endpoint.baseURL}|${fp}|${deployments}`;
+    const cached = this.cached.get(provider);
+    if (cached?.id === id) return cached.client;
     const config = clientConfig(settings, found.key);
     const client = this.factory(config, this.log);
     this.log.info(`Provider: ${config.label} at ${endpoint.baseURL} (endpoint from ${endpoint.settingOrigin} settings, key from ${found.source})`);
-    this.cached = { id, client };
+    this.cached.set(provider, { id, client });
     return client;
   }
 
@@ -139,7 +167,7 @@ export class ProviderService extends Disposable {
     if (!ok) {
       this.log.warn(`Not sending the key to ${endpoint.origin}: not confirmed`);
       throw new ApiError(
-        `Tuneline did not send your API key to ${endpoint.origin}: this workspace's settings chose that endpoint and you did not allow it. Remove "tuneline.baseUrl" / "tuneline.azure.endpoint" from the workspace settings, or run the command again and allow it.`,
+        `Tuneline did not send your API key to ${endpoint.origin}: this workspace's settings chose that endpoint and you did not allow it. Remove "tuneline.baseUrl" / "tuneline.azure.endpoint" / "tuneline.endpoints" from the workspace settings, or run the command again and allow it.`,
         'config',
         undefined,
         undefined,

@@ -14,6 +14,7 @@ import type { Retirements } from '../connection/retirement';
 import { Deployments } from './deployments';
 import { FineTunedModels } from './fineTunedModel';
 import { JobDocuments } from './documents';
+import { ProviderGroups } from './groups';
 import { MetricsPanels } from './metricsPanel';
 import { JobsModel, type PollTiming } from './model';
 import { JobNotifier } from './notifications';
@@ -31,6 +32,8 @@ export interface JobsApi {
   readonly fineTuned: FineTunedModels;
   /** Retirement dates and the one clock days left are counted with (tests: `retirements.clock.set(date)`). */
   readonly retirements: Retirements;
+  /** Several providers configured: one jobs model per provider, grouped in the tree. */
+  readonly groups: ProviderGroups;
   /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
   setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
@@ -48,12 +51,15 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   provider.setDeploymentLookup((m) => deployments.deploymentFor(m));
   const fineTuned = new FineTunedModels(provider, log);
   const retirements = ctx.retirements;
-  const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id });
-  const panels = new MetricsPanels(extensionUri, model, log);
-  const documents = new JobDocuments(model);
+  const groups = new ProviderGroups(model, provider, log);
+  const modelOf = (jobId: string) => groups.modelOf(jobId);
+  // "My fine-tuned models" is the current provider's (it sits in that provider's group when the view is grouped)
+  const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id }, groups);
+  const panels = new MetricsPanels(extensionUri, model, log, modelOf);
+  const documents = new JobDocuments(model, modelOf);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
   let confirm: CancelConfirmation = confirmCancel;
-  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm }), ...deployCommandHandlers({ model, deployments, log }) };
+  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm, modelOf, refreshOthers: () => groups.refreshOthers() }), ...deployCommandHandlers({ model, deployments, log }) };
   // Refresh reads the account's fine-tuned models again too
   const refreshJobs = handlers['tuneline.jobs.refresh'];
   handlers['tuneline.jobs.refresh'] = async () => {
@@ -62,6 +68,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
+    groups,
     fineTuned,
     deployments,
     { dispose: () => provider.setDeploymentLookup(undefined) },
@@ -79,7 +86,11 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     deployments,
     fineTuned,
     retirements,
-    setPollTiming: (t) => model.setTiming(t),
+    groups,
+    setPollTiming: (t) => {
+      model.setTiming(t);
+      groups.setTiming(t);
+    },
     setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {
       confirm = c ?? confirmCancel;

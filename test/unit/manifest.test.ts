@@ -101,7 +101,7 @@ describe('package.json manifest', () => {
 
   it('settings that choose where requests and keys go are restricted in untrusted workspaces', () => {
     const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
-    for (const key of ['tuneline.provider', 'tuneline.baseUrl', 'tuneline.azure.endpoint', 'tuneline.azure.armEndpoint', 'tuneline.fireworks.account', 'tuneline.bedrock.region']) {
+    for (const key of ['tuneline.provider', 'tuneline.baseUrl', 'tuneline.azure.endpoint', 'tuneline.endpoints', 'tuneline.azure.armEndpoint', 'tuneline.fireworks.account', 'tuneline.bedrock.region']) {
       assert.ok(restricted.includes(key), `${key} is a restricted configuration`);
       assert.ok(c.configuration.properties[key], `${key} is declared`);
     }
