@@ -390,10 +390,10 @@ describe('Jobs view', function () {
     jobs.model.reset();
     await jobs.model.ensureLoaded();
     assert.equal(jobs.model.jobs.length, 20);
+    // "My fine-tuned models" first (issue 18), then the first page, then "Load more"
     const roots = await jobs.tree.getChildren();
-    assert.equal(roots.length, 21);
-    assert.equal(roots[20]!.kind, 'loadMore');
-    await vscode.commands.executeCommand('tuneline.jobs.loadMore', roots[20]);
+    assert.deepEqual(roots.map((r) => r.kind), ['fineTunedGroup', ...Array<string>(20).fill('job'), 'loadMore']);
+    await vscode.commands.executeCommand('tuneline.jobs.loadMore', roots[21]);
     await waitFor(() => jobs.model.jobs.length === c.api.state.jobs.size, 'every job after "Load more"');
     const ids = jobs.model.jobs.map((e) => e.job.id);
     assert.deepEqual(ids, [...c.api.state.jobs.keys()].reverse(), 'newest first, no duplicates');

@@ -83,6 +83,8 @@ describe('Several providers at once', function () {
   after(async function () {
     jobs?.setPollTiming(undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // the jobs view hidden again: its models stop polling (a later suite seeds jobs and expects one fresh page)
+    await vscode.commands.executeCommand('workbench.view.explorer');
     const cfg = vscode.workspace.getConfiguration('tuneline');
     for (const target of [vscode.ConfigurationTarget.Global, vscode.ConfigurationTarget.Workspace]) await cfg.update('endpoints', undefined, target);
     await cfg.update('azure.deployments', undefined, vscode.ConfigurationTarget.Global);
