@@ -113,7 +113,7 @@ export class ProviderService extends Disposable {
    * Throws `ApiError` (kind `config`) when no key is set or the user did not allow a workspace-chosen host,
    * `CancelledError` when they dismissed the question.
    */
-  async getClient(options: { readonly provider?: ProviderKind; readonly interactive?: boolean } = {}): Promise<TunelineClient> {
+  async getClient(options: { readonly provider?: ProviderKind | undefined; readonly interactive?: boolean } = {}): Promise<TunelineClient> {
     const all = readSettings();
     const settings = endpointSettingsFor(all, options.provider ?? all.provider);
     const provider = settings.provider;

@@ -78,6 +78,11 @@ async function pickModels(service: EvalService): Promise<string[]> {
       ...ft.map((m) => ({ label: m.id, description: new Date(m.created * 1000).toLocaleDateString(), id: m.id })),
       { label: vscode.l10n.t('Base models'), kind: vscode.QuickPickItemKind.Separator, id: '' },
       ...base.map((m) => ({ label: m.id, id: m.id })),
+      // several providers configured (issue 16): each other provider's models, labelled with it
+      ...(await service.otherProviderModels()).flatMap(({ label, models: listed }) => [
+        { label, kind: vscode.QuickPickItemKind.Separator, id: '' },
+        ...listed.map((m) => ({ label: m.id, description: label, id: m.ref })),
+      ]),
     ];
   } catch (e) {
     qp.dispose();

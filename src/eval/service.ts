@@ -12,11 +12,14 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { batchRunStatus, collectBatch, isTerminal, submitBatch } from '../api/evalBatch';
-import { clientChat, EVAL_PARAMS, evalHeader, isCancelError, isFatalEvalError, runLive } from '../api/evalLive';
+import { clientChat, EVAL_PARAMS, evalHeader, isCancelError, isFatalEvalError, runLive, type ChatFn } from '../api/evalLive';
+import { PROVIDER_LABELS } from '../api/endpoint';
+import { modelRef, parseModelRef } from '../api/modelRef';
 import { sleep } from '../api/sdkClient';
-import type { Batch, TunelineClient } from '../api/types';
+import type { Batch, ProviderKind, TunelineClient } from '../api/types';
 import { extractExamples, summarize, type EvalExample, type EvalHeader, type EvalRow, type EvalSummary, type RunStatus } from '../core/eval';
 import { ResultsWriter } from '../core/eval/writer';
+import { parseModelId } from '../core';
 import type { ProviderService } from '../connection/provider';
 import { CancelledError, UserFacingError } from '../common/commands';
 import { Disposable } from '../common/dispose';
@@ -109,6 +112,28 @@ export class EvalService extends Disposable {
     return this.provider.getClient();
   }
 
+  /**
+   * Several providers (issue 16): the models each other configured provider lists (fine-tuned first), as `@provider/id`
+   * references; a provider that cannot be reached is left out (logged).
+   */
+  async otherProviderModels(): Promise<Array<{ label: string; models: Array<{ id: string; ref: string }> }>> {
+    const current = this.provider.currentProvider();
+    const others = (await this.provider.configuredProviders()).filter((k) => k !== current);
+    const lists = await Promise.all(
+      others.map(async (kind) => {
+        try {
+          const listed = await (await this.provider.getClient({ provider: kind })).listModels({ maxRetries: 1 });
+          const sorted = [...listed].sort((a, b) => Number(parseModelId(b.id).fineTuned) - Number(parseModelId(a.id).fineTuned) || a.id.localeCompare(b.id));
+          return { label: PROVIDER_LABELS[kind], models: sorted.map((m) => ({ id: m.id, ref: modelRef(kind, m.id, current) })) };
+        } catch (e) {
+          this.log.warn(`Evaluation: could not list the models of ${PROVIDER_LABELS[kind]}: ${describeError(e)}`);
+          return undefined;
+        }
+      }),
+    );
+    return lists.filter((l): l is NonNullable<typeof l> => !!l && l.models.length > 0);
+  }
+
   pending(): PendingBatch[] {
     return this.state.get<PendingBatch[]>(PENDING_KEY, []);
   }
@@ -142,15 +167,20 @@ export class EvalService extends Disposable {
     if (models.length === 0) throw new UserFacingError(vscode.l10n.t('Pick at least one model to evaluate.'));
     const settings = readEvalSettings(o.file);
     const requests = examples.length * models.length;
-    const client = await this.provider.getClient();
+    // Several providers (issue 16): a model may be `@provider/id`; each provider's models go through its own client.
+    const current = this.provider.currentProvider();
+    const kinds = [...new Set(models.map((m) => parseModelRef(m, current).provider))];
+    const clients = new Map(await Promise.all(kinds.map(async (k) => [k, await this.provider.getClient(k === current ? {} : { provider: k })] as const)));
+    const client = clients.get(kinds.length === 1 ? kinds[0]! : current) ?? clients.values().next().value!;
     // A service without a usable Batch API (the client says why): never offered; a threshold choice runs live.
-    const noBatch = client.batchApi?.supported === false ? client.batchApi.reason : undefined;
+    const acrossProviders = kinds.length > 1 || kinds[0] !== current ? vscode.l10n.t('The models are not all of the current provider, so the evaluation runs live (a batch goes to one provider).') : undefined;
+    const noBatch = acrossProviders ?? (client.batchApi?.supported === false ? client.batchApi.reason : undefined);
     if (o.batch === true && noBatch) throw new UserFacingError(noBatch);
     const batch = !noBatch && (o.batch ?? (settings.batchThreshold > 0 && requests >= settings.batchThreshold));
     if (noBatch && o.batch === undefined && settings.batchThreshold > 0 && requests >= settings.batchThreshold) this.log.info(`Evaluation: ${noBatch}`);
     this.log.info(`Evaluation of ${path.basename(dataset)}: ${examples.length} examples × ${models.length} model(s) (${models.join(', ')}), ${batch ? 'Batch API' : `live, ${o.concurrency ?? settings.concurrency} at a time`}; ${skipped.length} line(s) skipped`);
     const header = (mode: 'live' | 'batch', batchId?: string) => evalHeader(dataset, models, mode, examples.length, skipped, batchId);
-    if (!batch) return this.runLiveEval(client, dataset, examples, header('live'), o.concurrency ?? settings.concurrency, o.show ?? true);
+    if (!batch) return this.runLiveEval(acrossProviders ? routedChat(clients, current) : clientChat(client), dataset, examples, header('live'), o.concurrency ?? settings.concurrency, o.show ?? true);
 
     const api = client;
     const deployments = readSettings().azureDeployments;
@@ -208,7 +238,7 @@ export class EvalService extends Disposable {
     return Promise.all(mine.map((p) => this.monitor(p, api, pollIntervalMs, false)));
   }
 
-  private async runLiveEval(client: TunelineClient, dataset: string, examples: EvalExample[], header: EvalHeader, concurrency: number, show: boolean): Promise<EvaluateResult> {
+  private async runLiveEval(chat: ChatFn, dataset: string, examples: EvalExample[], header: EvalHeader, concurrency: number, show: boolean): Promise<EvaluateResult> {
     const writer = await ResultsWriter.create(dataset, header);
     const ac = new AbortController();
     this.running.set(writer.file, ac);
@@ -228,7 +258,7 @@ export class EvalService extends Disposable {
             models: header.models,
             concurrency,
             signal: ac.signal,
-            chat: clientChat(client),
+            chat,
             onRow: async (row) => {
               rows.push(row);
               await writer.append(row);
@@ -349,4 +379,15 @@ async function readHeader(file: string): Promise<EvalHeader> {
 
 function fmt(n: number | undefined): string {
   return n === undefined ? '–' : n.toFixed(3);
+}
+
+/** The chat function of a run across providers: each model (`@provider/id` or a plain id) through its provider's client. */
+function routedChat(clients: ReadonlyMap<ProviderKind, TunelineClient>, current: ProviderKind): ChatFn {
+  const chats = new Map([...clients].map(([k, c]) => [k, clientChat(c)] as const));
+  return (model, example, signal) => {
+    const ref = parseModelRef(model, current);
+    const chat = chats.get(ref.provider);
+    if (!chat) throw new UserFacingError(vscode.l10n.t('Tuneline has no client for the provider of {0}.', model));
+    return chat(ref.model, example, signal);
+  };
 }

@@ -6,9 +6,11 @@
 import * as vscode from 'vscode';
 import type { FineTuningJob } from '../api/types';
 import { CancelledError, UserFacingError } from '../common/commands';
+import { modelRef } from '../api/modelRef';
 import type { Logger } from '../common/logger';
 import type { MetricsPanel, MetricsPanels } from './metricsPanel';
 import type { JobAction, JobsModel } from './model';
+import { ProviderGroupNode } from './groupNode';
 import { CheckpointNode, FileNode, FineTunedCheckpointNode, FineTunedModelNode, JobNode, LoadMoreNode, ModelIdNode } from './nodes';
 import { isActive, statusOf } from './status';
 import type { JobDocuments } from './documents';
@@ -22,6 +24,10 @@ export interface JobCommandDeps {
   readonly panels: MetricsPanels;
   readonly documents: JobDocuments;
   readonly log: Logger;
+  /** Several providers (issue 16): the model that holds a job (another provider's), if not the current one's. */
+  readonly modelOf?: (jobId: string) => JobsModel | undefined;
+  /** Several providers: refreshes the other providers' lists too. */
+  readonly refreshOthers?: () => Promise<void>;
 }
 
 export const PLAYGROUND_COMMAND = 'tuneline.openPlayground';
@@ -58,13 +64,14 @@ async function jobArg(model: JobsModel, arg: unknown, what: string, filter?: (j:
 }
 
 /** The model id a node or argument names: a checkpoint's, a fine-tuned model's, or a job's fine-tuned model. */
-async function modelIdOf(model: JobsModel, arg: unknown): Promise<string> {
+async function modelIdOf(model: JobsModel, arg: unknown, modelOf?: JobCommandDeps['modelOf']): Promise<string> {
   if (arg instanceof CheckpointNode) return arg.modelId;
   if (arg instanceof ModelIdNode && arg.modelId) return arg.modelId;
   if (arg instanceof FineTunedModelNode || arg instanceof FineTunedCheckpointNode) return arg.modelId;
   if (typeof arg === 'string' && !arg.startsWith('ftjob')) return arg;
   const id = await jobArg(model, arg, 'copy the model id of', (j) => !!j.fine_tuned_model);
-  const job = model.get(id)?.job ?? (await model.retrieve(id));
+  const holder = modelOf?.(id) ?? model;
+  const job = holder.get(id)?.job ?? (await holder.retrieve(id));
   if (!job.fine_tuned_model) throw new UserFacingError(`Job ${id} has no fine-tuned model yet (it is ${statusOf(job)}).`);
   return job.fine_tuned_model;
 }
@@ -88,7 +95,21 @@ async function act(deps: JobCommandDeps, arg: unknown, action: JobAction, option
   const id = await jobArg(deps.model, arg, action, filters[action]);
   const skip = !!options && typeof options === 'object' && (options as { confirm?: unknown }).confirm === false;
   if (action === 'cancel' && !skip && !(await deps.confirm()(id))) return undefined;
-  return deps.model.act(id, action);
+  return (deps.modelOf?.(id) ?? deps.model).act(id, action);
+}
+
+/**
+ * The playground's name for a model of a node or argument (issue 16): under another provider's group, or a job only
+ * another provider's model holds, it is `@provider/id`; the current provider's stays its plain id.
+ */
+function playgroundRef(deps: JobCommandDeps, arg: unknown, id: string): string {
+  let n: unknown = arg;
+  while (n && typeof n === 'object') {
+    if (n instanceof ProviderGroupNode) return n.current ? id : modelRef(n.provider, id, deps.model.adapter().id);
+    n = (n as { parent?: unknown }).parent;
+  }
+  const holder = typeof arg === 'string' && arg.startsWith('ftjob') ? deps.modelOf?.(arg) : undefined;
+  return holder?.kind ? modelRef(holder.kind, id, deps.model.adapter().id) : id;
 }
 
 export async function openInPlayground(models: string[], log: Logger): Promise<boolean> {
@@ -110,28 +131,32 @@ export function jobCommandHandlers(deps: JobCommandDeps): Record<string, (...arg
     // An explicit refresh may ask once whether a workspace-chosen host may get the key; polling never asks.
     'tuneline.jobs.refresh': async () => {
       await model.getClient();
-      return model.refresh();
+      await Promise.all([model.refresh(), deps.refreshOthers?.()]);
     },
     'tuneline.jobs.loadMore': async (node?: unknown) => {
-      if (!(node instanceof LoadMoreNode) || node.target.kind === 'jobs') return model.loadMore();
-      return node.target.kind === 'events' ? model.loadMoreEvents(node.target.jobId) : model.loadMoreCheckpoints(node.target.jobId);
+      // a group's "Load more" pages that provider's list
+      const holder = node instanceof LoadMoreNode && node.parent instanceof ProviderGroupNode ? node.parent.model : model;
+      if (!(node instanceof LoadMoreNode) || node.target.kind === 'jobs') return holder.loadMore();
+      const of = deps.modelOf?.(node.target.jobId) ?? model;
+      return node.target.kind === 'events' ? of.loadMoreEvents(node.target.jobId) : of.loadMoreCheckpoints(node.target.jobId);
     },
     'tuneline.jobs.cancel': (arg?: unknown, options?: unknown) => act(deps, arg, 'cancel', options),
     'tuneline.jobs.pause': (arg?: unknown) => act(deps, arg, 'pause', undefined),
     'tuneline.jobs.resume': (arg?: unknown) => act(deps, arg, 'resume', undefined),
     'tuneline.jobs.copyModelId': async (arg?: unknown) => {
-      const id = await modelIdOf(model, arg);
+      const id = await modelIdOf(model, arg, deps.modelOf);
       await vscode.env.clipboard.writeText(id);
       vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
       return id;
     },
-    'tuneline.jobs.openInPlayground': async (arg?: unknown) => openInPlayground([await modelIdOf(model, arg)], log),
+    'tuneline.jobs.openInPlayground': async (arg?: unknown) => openInPlayground([playgroundRef(deps, arg, await modelIdOf(model, arg, deps.modelOf))], log),
     'tuneline.jobs.showMetrics': async (arg?: unknown): Promise<MetricsPanel> => panels.show(await jobArg(model, arg, 'show the metrics of')),
     'tuneline.jobs.showJson': async (arg?: unknown) => documents.showJob(await jobArg(model, arg, 'show the JSON of')),
     'tuneline.jobs.openResultFile': async (arg?: unknown) => {
       if (arg instanceof FileNode) return documents.showFile(arg.jobId, arg.fileId);
       const id = await jobArg(model, arg, 'open the result file of', (j) => !!j.result_files?.length);
-      const job = model.get(id)?.job ?? (await model.retrieve(id));
+      const holder = deps.modelOf?.(id) ?? model;
+      const job = holder.get(id)?.job ?? (await holder.retrieve(id));
       const file = job.result_files?.[0];
       if (!file) throw new UserFacingError(`Job ${id} has no result file (yet).`);
       return documents.showFile(id, file);

@@ -14,7 +14,11 @@ export class JobDocuments extends Disposable implements vscode.TextDocumentConte
   private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly model: JobsModel) {
+  constructor(
+    private readonly model: JobsModel,
+    /** Several providers (issue 16): the model holding a job of another provider. */
+    private readonly modelOf?: (jobId: string) => JobsModel | undefined,
+  ) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(JOB_SCHEME, this));
   }
@@ -23,13 +27,14 @@ export class JobDocuments extends Disposable implements vscode.TextDocumentConte
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
-      const client = await this.model.getClient();
+      const holder = this.modelOf?.(/^\/([^/.]+)/.exec(uri.path)?.[1] ?? '') ?? this.model;
+      const client = await holder.getClient();
       const file = /^\/([^/]+)\/([^/]+)\.csv$/.exec(uri.path);
       if (file) return decodeResultFile(await client.fileContent(file[2]!, { signal: abort.signal }));
       const job = /^\/([^/]+)\.json$/.exec(uri.path);
       if (job) {
         const j = await client.retrieveJob(job[1]!, { signal: abort.signal });
-        this.model.update(j);
+        holder.update(j);
         return `${JSON.stringify(j, null, 2)}\n`;
       }
       return '';

@@ -27,12 +27,14 @@ export class MetricsPanels extends Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly model: JobsModel,
     private readonly log: Logger,
+    /** Several providers (issue 16): the model holding a job of another provider. */
+    private readonly modelOf?: (jobId: string) => JobsModel | undefined,
   ) {
     super();
   }
 
   show(jobId: string): MetricsPanel {
-    return this.panels.open(jobId, (onDisposed) => new MetricsPanel(jobId, this.extensionUri, this.model, this.log, onDisposed));
+    return this.panels.open(jobId, (onDisposed) => new MetricsPanel(jobId, this.extensionUri, this.modelOf?.(jobId) ?? this.model, this.log, onDisposed));
   }
 
   get(jobId: string): MetricsPanel | undefined {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
 import { providerFor, type Provider } from '../api/providers';
 import type { ProviderService } from '../connection/provider';
-import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, Page, TunelineClient } from '../api/types';
+import type { FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, Page, ProviderKind, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
@@ -89,6 +89,8 @@ export class JobsModel extends Disposable {
     private readonly provider: ProviderService,
     private readonly log: Logger,
     timing: PollTiming = DEFAULT_POLL,
+    /** The provider whose jobs this model holds (several at once, issue 16); `undefined`: the current provider. */
+    readonly kind?: ProviderKind,
   ) {
     super();
     this.backoff = new Backoff(timing.initialMs, timing.maxMs);
@@ -105,7 +107,7 @@ export class JobsModel extends Disposable {
 
   /** The adapter of the provider the settings point at: which actions, results and serving the view offers. */
   adapter(): Provider {
-    return this.adapterOverride ?? providerFor(this.provider.currentEndpoint().provider);
+    return this.adapterOverride ?? providerFor(this.kind ?? this.provider.currentProvider());
   }
 
   private adapterOverride: Provider | undefined;
@@ -246,7 +248,7 @@ export class JobsModel extends Disposable {
 
   /** Background fetches never ask the user anything (see ProviderService.getClient); commands use `getClient`. */
   private async client(): Promise<TunelineClient> {
-    return this.provider.getClient({ interactive: false });
+    return this.provider.getClient({ provider: this.kind, interactive: false });
   }
 
   /** Runs `fn` with an AbortSignal that the model aborts when disposed or reset. */
@@ -456,7 +458,7 @@ export class JobsModel extends Disposable {
 
   /** The client, for commands that read files of a job. */
   getClient(): Promise<TunelineClient> {
-    return this.provider.getClient();
+    return this.provider.getClient({ provider: this.kind });
   }
 
   // ------------------------------------------------------------------------------------------------ polling

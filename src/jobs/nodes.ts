@@ -11,10 +11,12 @@ import { deploymentDescription, deploymentIcon } from './deployPlan';
 import type { Deployments, KnownDeployment } from './deployments';
 import { hyperparameterRows, shortModelName, type FineTunedEntry } from './fineTunedList';
 import type { FineTunedModels } from './fineTunedModel';
+import type { ProviderGroupNode } from './groupNode';
 import type { JobEntry, JobsModel } from './model';
 import { age, isActive, jobContextValue, jobMethod, jobSuffix, modelContextValue, normalStatus, progressText, statusLook } from './status';
 
 export type JobsNode =
+  | ProviderGroupNode
   | JobNode
   | EventsGroupNode
   | EventNode
@@ -68,8 +70,10 @@ export class JobNode extends BaseNode {
   constructor(
     readonly jobId: string,
     ctx: NodeContext,
+    /** The provider's group when several providers are configured (issue 16); at the root otherwise. */
+    parent?: ProviderGroupNode,
   ) {
-    super(`job/${jobId}`, undefined);
+    super(`job/${jobId}`, parent);
     this.#ctx = ctx;
   }
 
@@ -564,8 +568,13 @@ export class FineTunedGroupNode extends BaseNode {
   readonly kind = 'fineTunedGroup';
   readonly #ctx: NodeContext;
   readonly #ft: FineTunedContext;
-  constructor(ctx: NodeContext, ft: FineTunedContext) {
-    super('fineTuned', undefined);
+  constructor(
+    ctx: NodeContext,
+    ft: FineTunedContext,
+    /** The current provider's group when several providers are configured (issue 16); at the root otherwise. */
+    parent?: ProviderGroupNode,
+  ) {
+    super('fineTuned', parent);
     this.#ctx = ctx;
     this.#ft = ft;
   }

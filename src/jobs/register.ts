@@ -16,6 +16,7 @@ import { RetirementNotice } from './retirementNotice';
 import { Deployments } from './deployments';
 import { FineTunedModels } from './fineTunedModel';
 import { JobDocuments } from './documents';
+import { ProviderGroups } from './groups';
 import { MetricsPanels } from './metricsPanel';
 import { JobsModel, type PollTiming } from './model';
 import { JobNotifier } from './notifications';
@@ -37,6 +38,8 @@ export interface JobsApi {
   readonly armDates: ArmRetirementDates;
   /** The one-time notice for OpenAI fine-tunes (tests: `forget()`, `message()`). */
   readonly notice: RetirementNotice;
+  /** Several providers configured: one jobs model per provider, grouped in the tree. */
+  readonly groups: ProviderGroups;
   /** Tests: the adapter whose capabilities the view follows (by id), instead of the settings' provider. */
   setAdapter(id: ProviderId | undefined): void;
   /** Tests: faster polling; `undefined` restores 2 s → 30 s. */
@@ -54,17 +57,20 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   provider.setDeploymentLookup((m) => deployments.deploymentFor(m));
   const fineTuned = new FineTunedModels(provider, log);
   const retirements = ctx.retirements;
-  const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id });
+  const groups = new ProviderGroups(model, provider, log);
+  const modelOf = (jobId: string) => groups.modelOf(jobId);
+  // "My fine-tuned models" is the current provider's (it sits in that provider's group when the view is grouped)
+  const tree = new JobsTree(model, deployments, { models: fineTuned, retirements, providerId: () => model.adapter().id }, groups);
   const armDates = new ArmRetirementDates(deployments, retirements, () => model.adapter().id, log);
   void armDates.refresh();
   const notice = new RetirementNotice(fineTuned, retirements, () => model.adapter().id, ctx.extension.globalState, ctx.notify, log);
   // the provider or its settings changed: Azure's dates are read (or dropped) again
   const armOnProvider = provider.onDidChange(() => void armDates.refresh());
-  const panels = new MetricsPanels(extensionUri, model, log);
-  const documents = new JobDocuments(model);
+  const panels = new MetricsPanels(extensionUri, model, log, modelOf);
+  const documents = new JobDocuments(model, modelOf);
   const notifier = new JobNotifier(model, onDidCreateJob, log);
   let confirm: CancelConfirmation = confirmCancel;
-  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm }), ...deployCommandHandlers({ model, deployments, log }) };
+  const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm, modelOf, refreshOthers: () => groups.refreshOthers() }), ...deployCommandHandlers({ model, deployments, log }) };
   // Refresh reads the account's fine-tuned models again too
   const refreshJobs = handlers['tuneline.jobs.refresh'];
   handlers['tuneline.jobs.refresh'] = async () => {
@@ -73,6 +79,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const disposables: vscode.Disposable[] = [
     // disposed in reverse: commands first, the model last
     model,
+    groups,
     fineTuned,
     deployments,
     armDates,
@@ -95,7 +102,11 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
     retirements,
     armDates,
     notice,
-    setPollTiming: (t) => model.setTiming(t),
+    groups,
+    setPollTiming: (t) => {
+      model.setTiming(t);
+      groups.setTiming(t);
+    },
     setAdapter: (id) => model.setAdapterOverride(id ? providerFor(id) : undefined),
     setCancelConfirmation: (c) => {
       confirm = c ?? confirmCancel;

@@ -6,8 +6,10 @@ import * as vscode from 'vscode';
 import { ContextKeys, setContext } from '../common/contextKeys';
 import { Disposable } from '../common/dispose';
 import type { Deployments } from './deployments';
+import { listChildren, ProviderGroupNode, rootJobNode } from './groupNode';
+import type { ProviderGroups, ProviderJobs } from './groups';
 import type { JobsModel } from './model';
-import { FineTunedGroupNode, JobNode, LoadMoreNode, MessageNode, type FineTunedContext, type JobsNode, type NodeContext } from './nodes';
+import { FineTunedGroupNode, JobNode, type FineTunedContext, type JobsNode, type NodeContext } from './nodes';
 
 export const JOBS_VIEW_ID = 'tuneline.jobs';
 
@@ -31,6 +33,8 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
     private readonly model: JobsModel,
     deployments: Deployments,
     fineTuned?: FineTunedContext,
+    /** Several providers configured (issue 16): one group per provider. */
+    private readonly groups?: ProviderGroups,
   ) {
     super();
     this.ctx = {
@@ -65,6 +69,18 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
     }
     // a deployment appeared, changed state or went: its model's node (and the rest) re-render
     this._register(deployments.onDidChange(() => this.fire(undefined)));
+    if (groups) {
+      this._register(this.view.onDidChangeVisibility((e) => groups.setVisible(e.visible)));
+      // grouped ↔ not: the same job nodes get another parent, so none is reused (`jobNode` makes them again at once)
+      this._register(
+        groups.onDidChange(() => {
+          this.nodes.clear();
+          this.fire(undefined);
+        }),
+      );
+      this._register(groups.onDidChangeJobs((entry) => this.fire(entry ? this.nodes.get(`job/${entry.job.id}`) : undefined)));
+      if (this.view.visible) groups.setVisible(true);
+    }
     if (this.view.visible) model.setVisible(true);
   }
 
@@ -104,43 +120,32 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
 
   private async childrenOf(node?: JobsNode): Promise<JobsNode[]> {
     if (node) return node.children();
-    const state = this.model.state;
-    switch (state.kind) {
-      case 'idle':
-        void this.model.ensureLoaded();
-        return [this.message('loading', 'Loading fine-tuning jobs…')];
-      case 'loading':
-        return [this.message('loading', 'Loading fine-tuning jobs…')];
-      case 'no-key':
-        return [];
-      case 'error':
-        return [
-          this.message('error', state.message, { command: 'tuneline.jobs.refresh', title: 'Retry' }),
-        ];
-      case 'ready': {
-        const out: JobsNode[] = this.model.jobs.map((e) => this.ctx.intern(`job/${e.job.id}`, () => new JobNode(e.job.id, this.ctx)));
-        const ft = this.ctx.fineTuned;
-        if (ft && out.length) out.unshift(this.ctx.intern('fineTuned', () => new FineTunedGroupNode(this.ctx, ft)));
-        if (this.model.canLoadMore) out.push(this.ctx.intern('jobs/more', () => new LoadMoreNode('jobs/more', undefined, { kind: 'jobs' })));
-        return out;
-      }
-    }
+    if (this.groups?.grouped) return this.groups.groups().map((g) => this.groupNode(g));
+    return listChildren(this.ctx, undefined, '', true);
   }
 
-  private message(level: MessageNode['level'], text: string, command?: vscode.Command): MessageNode {
-    const id = `message/${level}`;
-    let n = this.nodes.get(id) as MessageNode | undefined;
-    if (!n || n.command !== command) {
-      n = new MessageNode(id, undefined, level, command);
-      this.nodes.set(id, n);
-    }
-    return n.withText(command ? `${text} (click to retry)` : text);
+  /** The one group node of a provider; another provider's jobs render through that provider's model. */
+  private groupNode(g: ProviderJobs): ProviderGroupNode {
+    return this.ctx.intern(`group/${g.kind}`, () => {
+      const ft = this.ctx.fineTuned;
+      // days-left marks of another provider's jobs are that provider's (its fine-tuned models stay with the current one)
+      const ctx: NodeContext = g.current ? this.ctx : { ...this.ctx, model: g.model, ...(ft ? { fineTuned: { ...ft, providerId: () => g.model.adapter().id } } : {}) };
+      return new ProviderGroupNode(g.kind, g.current, ctx);
+    });
   }
 
-  /** The node of a job, if the tree holds it. */
+  /**
+   * The node of a job a model holds. The tree keeps one per id; after the grouping changed (and the nodes were
+   * dropped) it is made again under its provider's group, the same instance VS Code's next fetch gets.
+   */
   jobNode(jobId: string): JobNode | undefined {
     const n = this.nodes.get(`job/${jobId}`);
-    return n instanceof JobNode ? n : undefined;
+    if (n instanceof JobNode) return n;
+    if (this.groups?.grouped) {
+      const g = this.groups.groups().find((x) => x.model.get(jobId));
+      return g ? this.groupNode(g).jobNode(jobId) : undefined;
+    }
+    return this.model.get(jobId) ? rootJobNode(this.ctx, jobId) : undefined;
   }
 
   /** The "My fine-tuned models" node, if the tree shows it. */

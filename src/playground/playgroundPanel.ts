@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { providerLabel } from '../api/endpoint';
 import { DEFAULT_MODEL } from '../core/models';
 import type { ProviderService } from '../connection/provider';
-import type { ChatCompletionChunk, TunelineClient } from '../api/types';
+import { parseModelRef } from '../api/modelRef';
+import type { ChatCompletionChunk, ProviderKind, TunelineClient } from '../api/types';
 import { CancelledError } from '../common/commands';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
@@ -207,16 +208,37 @@ export class PlaygroundPanel extends Disposable {
     t.replies = this.session.models.map((model) => ({ text: '', status: 'waiting', model }));
     this.setNotice(null);
     const done = (async () => {
-      let client: TunelineClient;
-      try {
-        client = await this.provider.getClient();
-      } catch (e) {
-        const message = e instanceof CancelledError ? 'Cancelled.' : describeError(e);
-        t.replies = this.session.models.map((model) => ({ text: '', status: e instanceof CancelledError ? 'stopped' : 'error', model, error: message }));
-        if (!(e instanceof CancelledError)) this.setNotice({ level: 'error', message });
-        return;
-      }
-      await Promise.all(this.session.models.map((model, column) => this.stream(client, generation, turn, column, model, abort.signal)));
+      // one client per provider (several configured: a column may name `@provider/model`, issue 16)
+      const current = this.provider.currentProvider();
+      const clients = new Map<ProviderKind, Promise<TunelineClient>>();
+      const clientOf = (kind: ProviderKind): Promise<TunelineClient> => {
+        let c = clients.get(kind);
+        if (!c) {
+          c = this.provider.getClient(kind === current ? {} : { provider: kind });
+          clients.set(kind, c);
+        }
+        return c;
+      };
+      await Promise.all(
+        this.session.models.map(async (model, column) => {
+          const ref = parseModelRef(model, current);
+          let client: TunelineClient;
+          try {
+            client = await clientOf(ref.provider);
+          } catch (e) {
+            const message = e instanceof CancelledError ? 'Cancelled.' : describeError(e);
+            const reply: Reply = { text: '', status: e instanceof CancelledError ? 'stopped' : 'error', model, error: message };
+            if (this.generation === generation && column < t.replies.length) {
+              t.replies[column] = reply;
+              this.channel.post({ type: 'reply', turn, column, reply });
+              this.changed.fire();
+            }
+            if (!(e instanceof CancelledError)) this.setNotice({ level: 'error', message });
+            return;
+          }
+          await this.stream(client, generation, turn, column, model, abort.signal, ref.model);
+        }),
+      );
     })();
     this.running = done;
     this.update();
@@ -240,7 +262,8 @@ export class PlaygroundPanel extends Disposable {
     await running.catch(() => undefined);
   }
 
-  private async stream(client: TunelineClient, generation: number, turn: number, column: number, model: string, signal: AbortSignal): Promise<void> {
+  /** `model`: the column's model as shown (maybe `@provider/id`); `serviceModel`: the id its provider knows. */
+  private async stream(client: TunelineClient, generation: number, turn: number, column: number, model: string, signal: AbortSignal, serviceModel = model): Promise<void> {
     const messages: SimpleMessage[] = this.session.messagesFor(column, turn);
     let text = '';
     let usage: Usage | undefined;
@@ -258,7 +281,7 @@ export class PlaygroundPanel extends Disposable {
     let error: string | undefined;
     try {
       const stream = client.streamChat(
-        { model, messages, temperature: this.session.temperature, maxCompletionTokens: this.session.maxTokens },
+        { model: serviceModel, messages, temperature: this.session.temperature, maxCompletionTokens: this.session.maxTokens },
         { signal },
       );
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {

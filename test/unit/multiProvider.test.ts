@@ -2,6 +2,7 @@
 // the client config built from it names that provider's endpoint.
 import * as assert from 'node:assert/strict';
 import { clientConfig, endpointFromSettings, endpointSettingsFor, type EndpointSettings } from '../../src/api/endpoint';
+import { modelRef, parseModelRef } from '../../src/api/modelRef';
 
 const base: EndpointSettings = {
   provider: 'openai',
@@ -70,5 +71,18 @@ describe('Several providers: endpoint per provider (endpointSettingsFor)', () =>
     assert.equal(openai.label, 'OpenAI');
     assert.equal(azure.label, 'Azure OpenAI (res.openai.azure.com)');
     assert.notEqual(openai.accountKey, azure.accountKey, 'file-id caches are kept apart per provider');
+  });
+});
+
+describe('Several providers: model references (@provider/id)', () => {
+  it('a model of the current provider stays its plain id; another provider\'s is @provider/id, and parses back', () => {
+    assert.equal(modelRef('openai', 'ft:gpt-4o-mini-2024-07-18:org::abc', 'openai'), 'ft:gpt-4o-mini-2024-07-18:org::abc');
+    const ref = modelRef('azure', 'gpt-4.1-mini-2025-04-14.ft-abc', 'openai');
+    assert.equal(ref, '@azure/gpt-4.1-mini-2025-04-14.ft-abc');
+    assert.deepEqual(parseModelRef(ref, 'openai'), { provider: 'azure', model: 'gpt-4.1-mini-2025-04-14.ft-abc' });
+    assert.deepEqual(parseModelRef('meta-llama/Llama-3.3-70B', 'together'), { provider: 'together', model: 'meta-llama/Llama-3.3-70B' });
+    assert.deepEqual(parseModelRef('@together/meta-llama/Llama-3.3-70B', 'openai'), { provider: 'together', model: 'meta-llama/Llama-3.3-70B' });
+    // an unknown "provider" is not a reference: the id is the current provider's, untouched
+    assert.deepEqual(parseModelRef('@someone/model', 'openai'), { provider: 'openai', model: '@someone/model' });
   });
 });
