@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { providerFor, retirementMark, type ProviderId, type RetirementMark } from '../api/providers';
 import type { Retirement } from '../api/providers/types';
 import { parseModelId } from '../core/models';
+import { parseModelRef } from '../api/modelRef';
 import { Disposable } from '../common/dispose';
 import type { RetirementBadge } from '../common/protocol/playground';
 
@@ -86,5 +87,14 @@ export class Retirements extends Disposable {
     const r = this.of(provider, model);
     if (!r) return undefined;
     return { ...r, mark: retirementMark(r.retirement, this.clock.now()) };
+  }
+
+  /**
+   * The view of a model as the playground and evaluation name it: `@provider/id` for another configured provider's
+   * model (issue 16), else an id on `current`.
+   */
+  viewRef(ref: string, current: ProviderId): RetirementView | undefined {
+    const r = parseModelRef(ref, current);
+    return this.view(r.provider, r.model);
   }
 }

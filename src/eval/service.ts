@@ -84,7 +84,7 @@ export class EvalService extends Disposable {
     retirements?: Retirements,
   ) {
     super();
-    const badge = retirements ? (m: string) => retirementBadge(retirements.view(this.provider.currentEndpoint().provider, m)) : undefined;
+    const badge = retirements ? (m: string) => retirementBadge(retirements.viewRef(m, this.provider.currentEndpoint().provider)) : undefined;
     this.panels = this._register(new EvalPanels(extensionUri, log, (file) => this.cancel(file), badge));
     if (retirements) this._register(retirements.onDidChange(() => this.panels.refreshRetirement()));
     this._register({

@@ -9,7 +9,7 @@ import type { ProviderKind } from '../api/types';
 import type { ProviderService } from '../connection/provider';
 import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
-import { JobsModel, type JobEntry, type PollTiming } from './model';
+import { JobsModel, type JobEntry, type PollTiming, type StatusChange } from './model';
 
 export interface ProviderJobs {
   readonly kind: ProviderKind;
@@ -25,6 +25,9 @@ export class ProviderGroups extends Disposable {
   private readonly jobsChanged = this._register(new vscode.EventEmitter<JobEntry | undefined>());
   /** A job of another provider's model changed (its node re-renders), or that model's list (`undefined`). */
   readonly onDidChangeJobs = this.jobsChanged.event;
+  private readonly statusChanged = this._register(new vscode.EventEmitter<StatusChange>());
+  /** A job of another provider's model changed status (the notifier announces the jobs started from Tuneline). */
+  readonly onDidChangeStatus = this.statusChanged.event;
 
   private readonly others = new Map<ProviderKind, { model: JobsModel; listener: vscode.Disposable }>();
   private kinds: ProviderKind[] = [];
@@ -74,6 +77,15 @@ export class ProviderGroups extends Disposable {
     return undefined;
   }
 
+  /**
+   * The model that shows `kind`'s jobs: the primary one for the current provider, else that provider's own (once its
+   * key is known: after `ready()`); `undefined` when `kind` has no group.
+   */
+  modelFor(kind: ProviderKind): JobsModel | undefined {
+    if (kind === this.provider.currentProvider()) return this.primary;
+    return this.others.get(kind)?.model;
+  }
+
   /** The view's visibility, for the other providers' models (the tree tells the primary model itself). */
   setVisible(visible: boolean): void {
     this.visible = visible;
@@ -112,7 +124,9 @@ export class ProviderGroups extends Disposable {
       for (const kind of kinds.slice(1)) {
         if (this.others.has(kind)) continue;
         const model = new JobsModel(this.provider, this.log, this.timing, kind);
-        const listener = model.onDidChange((entry) => this.jobsChanged.fire(entry));
+        const changes = model.onDidChange((entry) => this.jobsChanged.fire(entry));
+        const statuses = model.onDidChangeStatus((c) => this.statusChanged.fire(c));
+        const listener = vscode.Disposable.from(changes, statuses);
         this.others.set(kind, { model, listener });
         model.setVisible(this.visible);
       }

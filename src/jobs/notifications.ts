@@ -12,7 +12,9 @@ import { Disposable } from '../common/dispose';
 import { describeError, type Logger } from '../common/logger';
 import { readSettings } from '../common/settings';
 import type { JobCreatedEvent } from '../training/register';
-import type { JobsModel } from './model';
+import { modelRef } from '../api/modelRef';
+import type { ProviderKind } from '../api/types';
+import type { JobsModel, StatusChange } from './model';
 import { isFinal, jobSuffix, statusOf } from './status';
 import { openInPlayground } from './commands';
 
@@ -21,6 +23,14 @@ export interface JobNotice {
   readonly status: string;
   readonly message: string;
   readonly actions: readonly string[];
+}
+
+/** What the notifier needs of `ProviderGroups`. */
+export interface JobGroups {
+  modelFor(kind: ProviderKind): JobsModel | undefined;
+  modelOf(jobId: string): JobsModel | undefined;
+  ready(): Promise<void>;
+  readonly onDidChangeStatus: vscode.Event<StatusChange>;
 }
 
 export class JobNotifier extends Disposable {
@@ -32,23 +42,54 @@ export class JobNotifier extends Disposable {
   /** Tests: every notice shown. */
   readonly onDidNotify = this.shownEmitter.event;
 
+  /** The provider each started job was created on (its model polls it through that provider's client). */
+  private readonly kinds = new Map<string, ProviderKind>();
+
   constructor(
     private readonly model: JobsModel,
     onDidCreateJob: vscode.Event<JobCreatedEvent>,
     private readonly log: Logger,
+    /** Several providers at once (issue 16): the other providers' models. Absent: every job is the primary model's. */
+    private readonly groups?: JobGroups,
   ) {
     super();
-    this._register(
-      onDidCreateJob((e) => {
-        this.started.add(e.job.id);
-        model.addCreated(e.job, readSettings().jobNotifications);
-      }),
-    );
-    this._register(
-      model.onDidChangeStatus(({ job }) => {
-        if (isFinal(job.status) && this.started.has(job.id)) void this.announce(job);
-      }),
-    );
+    this._register(onDidCreateJob((e) => this.created(e)));
+    const onStatus = ({ job }: StatusChange) => {
+      if (isFinal(job.status) && this.started.has(job.id)) void this.announce(job);
+    };
+    this._register(model.onDidChangeStatus(onStatus));
+    if (groups) this._register(groups.onDidChangeStatus(onStatus));
+  }
+
+  /**
+   * A job started from Tuneline goes to the model of the provider it was created on: a move to another service
+   * (issue 18) creates it there, and the current provider's client would not find it.
+   */
+  private created(e: JobCreatedEvent): void {
+    this.started.add(e.job.id);
+    this.kinds.set(e.job.id, e.endpoint.provider);
+    const watch = readSettings().jobNotifications;
+    if (!this.groups || this.groups.modelFor(e.endpoint.provider) === this.model) {
+      this.model.addCreated(e.job, watch);
+      return;
+    }
+    void this.groups.ready().then(() => {
+      const target = this.groups?.modelFor(e.endpoint.provider);
+      if (target) target.addCreated(e.job, watch);
+      else this.log.info(`Jobs: ${e.job.id} was created on ${e.endpoint.provider}, which has no group in the jobs view`);
+    });
+  }
+
+  /** The model that holds a started job. */
+  private modelOf(jobId: string): JobsModel {
+    return this.groups?.modelOf(jobId) ?? this.model;
+  }
+
+  /** The playground's name of a started job's model: `@provider/id` when it was trained on another provider. */
+  private playgroundRef(jobId: string, model: string): string {
+    const kind = this.kinds.get(jobId);
+    const current = this.model.adapter().id;
+    return kind ? modelRef(kind, model, current) : model;
   }
 
   /** Every notice shown so far, oldest first (tests). */
@@ -59,7 +100,7 @@ export class JobNotifier extends Disposable {
   private async announce(job: FineTuningJob): Promise<void> {
     if (this.announced.has(job.id)) return;
     this.announced.add(job.id);
-    this.model.unwatch(job.id);
+    this.modelOf(job.id).unwatch(job.id);
     if (!readSettings().jobNotifications) {
       this.log.info(`Jobs: ${job.id} ${job.status}; notifications are off`);
       return;
@@ -72,7 +113,7 @@ export class JobNotifier extends Disposable {
       const message = `Fine-tuning job ${name} succeeded: ${model}`;
       this.record(job, message, actions);
       void vscode.window.showInformationMessage(message, ...actions).then((c) => {
-        if (c === actions[0]) void openInPlayground([model], this.log);
+        if (c === actions[0]) void openInPlayground([this.playgroundRef(job.id, model)], this.log);
         else if (c === actions[1]) void vscode.env.clipboard.writeText(model);
       });
     } else if (status === 'failed') {
@@ -113,7 +154,7 @@ export class JobNotifier extends Disposable {
   async locate(job: FineTuningJob): Promise<ExampleLocation | undefined> {
     if (exampleNumber(job.error?.message) === undefined) return undefined;
     const fileId = job.error?.param === 'validation_file' && job.validation_file ? job.validation_file : job.training_file;
-    const client = await this.model.getClient();
+    const client = await this.modelOf(job.id).getClient();
     const remote = await client.retrieveFile(fileId);
     const base = path.posix.basename(remote.filename);
     const candidates = await vscode.workspace.findFiles(`**/${base.replace(/[[\]{}*?]/g, '?')}`, '**/node_modules/**', 20);

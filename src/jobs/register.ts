@@ -68,7 +68,7 @@ export function register(ctx: ConnectedContext & { readonly onDidCreateJob: vsco
   const armOnProvider = provider.onDidChange(() => void armDates.refresh());
   const panels = new MetricsPanels(extensionUri, model, log, modelOf);
   const documents = new JobDocuments(model, modelOf);
-  const notifier = new JobNotifier(model, onDidCreateJob, log);
+  const notifier = new JobNotifier(model, onDidCreateJob, log, groups);
   let confirm: CancelConfirmation = confirmCancel;
   const handlers = { ...jobCommandHandlers({ model, panels, documents, log, confirm: () => confirm, modelOf, refreshOthers: () => groups.refreshOthers() }), ...deployCommandHandlers({ model, deployments, log }) };
   // Refresh reads the account's fine-tuned models again too

@@ -126,7 +126,7 @@ class Playground extends Disposable {
       {
         saveExample: (c) => void vscode.commands.executeCommand('tuneline.playground.saveAsExample', { column: c }),
         rememberModels: (m) => void this.context.globalState.update(LAST_MODELS, [...m]),
-        retirement: (m) => retirementBadge(this.retirements.view(this.provider.currentEndpoint().provider, m)),
+        retirement: (m) => retirementBadge(this.retirements.viewRef(m, this.provider.currentEndpoint().provider)),
       },
       this.defaultModels(),
       column ?? vscode.ViewColumn.Active,

@@ -154,8 +154,8 @@ describe('Move a fine-tune: baseline, move to Azure and Together, comparison', f
     assert.deepEqual(p.hyperparameters.values, HYPER, 'Azure takes OpenAI\'s names and ranges');
     assert.equal(p.baseline, vscode.workspace.asRelativePath(baseline.file));
     assert.match(p.dates?.source ?? '', /on OpenAI: new jobs until 2027-01-06 .*serving until 2027-01-14/);
-    assert.match(p.dates?.target ?? '', /on Azure AI Foundry: /);
-    assert.match(r.summary, /# Move .* to Azure AI Foundry/);
+    assert.match(p.dates?.target ?? '', /on Azure OpenAI \(Microsoft Foundry\): /);
+    assert.match(r.summary, /# Move .* to Azure OpenAI \(Microsoft Foundry\)/);
     // the summary is on screen, as a Markdown preview
     const summaryText = await waitForWebviewText('body', (t) => t.includes('Move') && t.includes('Not kept'), 'the move summary preview').catch(() => undefined);
     if (process.env.TUNELINE_TEST_ACK_DIR) {
@@ -167,6 +167,8 @@ describe('Move a fine-tune: baseline, move to Azure and Together, comparison', f
     // the job on Azure: its file uploaded there (the downloaded bytes), the old job's method and hyperparameters
     const created = azure.state.jobs.get(r.job.id);
     assert.ok(created, 'the job exists on the Azure flavour');
+    await waitFor(() => c.t.jobs.groups.modelFor('azure')?.get(r.job.id), 'the job in the Azure group of the jobs view');
+    assert.equal(c.t.jobs.model.get(r.job.id), undefined, 'the job is not in the OpenAI group');
     assert.equal(created.model, AZURE_MODEL);
     assert.equal(created.methodType, 'supervised');
     assert.equal(created.seed, 7, 'the old job\'s seed');
@@ -222,10 +224,16 @@ describe('Move a fine-tune: baseline, move to Azure and Together, comparison', f
     assert.ok(r.job.id, 'the job was created on Together');
     const seen = together.requests.filter((q) => q.method === 'POST' && q.path === '/v1/fine-tunes');
     assert.equal(seen.length, 1, 'one create request on Together');
+    // the new job shows in Together's group of the jobs view, polled through Together's client, not OpenAI's
+    const jobs = c.t.jobs;
+    await waitFor(() => jobs.groups.modelFor('together')?.get(r.job.id), "the job in the Together AI group");
+    assert.equal(jobs.model.get(r.job.id), undefined, 'the job is not in the OpenAI group');
+    if (process.env.TUNELINE_TEST_ACK_DIR) await waitForWebviewText('body', (t) => t.includes('Together AI') && t.includes('Not kept'), 'the move summary preview');
     await screenshot(`${testName(this)}-summary`, 800);
     for (let i = 0; i < 120; i++) together.clock.advance(1000);
     const done = await r.done;
     assert.equal(done.job.status, 'succeeded', 'the Together job succeeded');
+    await waitFor(() => jobs.groups.modelFor('together')?.get(r.job.id)?.job.status === 'succeeded', "the Together group's node to show the job succeeded");
   });
 
   it('converts a prompt/completion fine-tune to chat lines for Azure, and says so in the summary', async function () {

@@ -205,6 +205,11 @@ describe('Several providers at once', function () {
     assert.deepEqual(chats(c.api).slice(before[0]).map((e) => e.status), [200], 'one chat request on OpenAI, answered');
     assert.deepEqual(chats(azure).slice(before[1]).map((e) => e.status), [200], 'one chat request on Azure, answered');
     await waitForWebviewText('.reply[data-turn="0"][data-column="1"] .reply-body', (x) => x.trim() === trained, 'the Azure reply on the page');
+    // each column's days left come from its own service's dates (issue 18): OpenAI's 2027-01-14, Azure's later one
+    const badges = s.retirement ?? [];
+    assert.match(badges[0]?.short ?? '', /days? left/, 'the OpenAI fine-tune shows its days left');
+    assert.match(badges[1]?.short ?? '', /days? left/, 'the Azure fine-tune (an @azure/ reference) shows its days left');
+    assert.ok(Number(/\d+/.exec(badges[1]!.short)![0]) > Number(/\d+/.exec(badges[0]!.short)![0]), `Azure serves longer than OpenAI (${badges[0]!.short} / ${badges[1]!.short})`);
     await screenshot(`${testName(this)}-side-by-side`, 400);
   });
 });
