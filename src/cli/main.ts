@@ -4,7 +4,7 @@
  *
  *   tuneline validate FILE... [--method auto|supervised|dpo|reinforcement|completion] [--provider NAME] [--model ID]
  *                             [--format text|json|sarif] [--max-problems N] [--no-tokens] [--grader FILE]
- *                             [--validation FILE] [--near-duplicates T]
+ *                             [--validation FILE] [--near-duplicates T] [--tokenizers DIR]
  *   tuneline export --trainer axolotl|trl|llama-factory|mlx-lm FILE --out DIR   (src/cli/export.ts)
  *   tuneline --help | --version
  *
@@ -57,6 +57,9 @@ Options:
   --validation FILE    the validation file of the (one) training FILE: validated too, and its examples
                        that are also in the training file reported (train-validation-overlap)
   --near-duplicates T  similarity (0-1) from which examples are near-duplicates (default: 0.8; 0: off)
+  --tokenizers DIR     where open models' tokenizer files are (DIR/<org>/<model>/tokenizer.json and
+                       tokenizer_config.json; also TUNELINE_TOKENIZERS and the Hugging Face cache): tokens
+                       are then counted with the model's own tokenizer and chat template, else estimated
   -h, --help           show this help
   -v, --version        print the version
 
@@ -79,6 +82,8 @@ interface Parsed {
   readonly workers: number;
   readonly validation?: string;
   readonly nearDuplicates?: number;
+  /** `--tokenizers`: extra directories of open models' tokenizer files. */
+  readonly tokenizerDirs: readonly string[];
 }
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -93,6 +98,7 @@ function parseArgs(args: readonly string[]): Parsed {
   let workers = 2;
   let validation: string | undefined;
   let nearDuplicates: number | undefined;
+  const tokenizerDirs: string[] = [];
   let onlyFiles = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
@@ -166,6 +172,9 @@ function parseArgs(args: readonly string[]): Parsed {
       case '--validation':
         validation = value();
         break;
+      case '--tokenizers':
+        tokenizerDirs.push(value());
+        break;
       case '--near-duplicates': {
         const v = value();
         const t = Number(v);
@@ -178,7 +187,7 @@ function parseArgs(args: readonly string[]): Parsed {
     }
   }
   if (validation !== undefined && files.length !== 1) throw new UsageError('--validation needs exactly one training FILE');
-  return { files, method, model, provider, format, maxProblems, tokens, grader, workers, validation, nearDuplicates };
+  return { files, method, model, provider, format, maxProblems, tokens, grader, workers, validation, nearDuplicates, tokenizerDirs };
 }
 
 function errMessage(e: unknown, file: string): string {
@@ -285,6 +294,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           maxProblems: opts.maxProblems,
           grader,
           nearDuplicateThreshold: opts.nearDuplicates,
+          ...(opts.tokenizerDirs.length ? { tokenizerDirs: opts.tokenizerDirs.map((d) => path.resolve(cwd, d)) } : {}),
           ...(opts.validation !== undefined && !isValidation ? { onQuality: (d: QualityData) => (trainData = d) } : {}),
           ...(isValidation && trainData ? { overlapWith: { data: trainData, name: opts.files[0]!, path: path.resolve(cwd, opts.files[0]!) } } : {}),
           onProgress: bar ? (d, t) => bar.update(d, t) : undefined,

@@ -503,6 +503,8 @@ export class DatasetIndex {
     quality?: QualityData;
   } = { version: -1 };
   private nearThreshold: number | undefined;
+  /** Whether the last worker counts (`setExactTokens`) came from the profile's own tokenizer. */
+  private workerExact = true;
   private listeners = new Set<(version: number) => void>();
 
   constructor(options: DatasetIndexOptions = {}) {
@@ -646,13 +648,14 @@ export class DatasetIndex {
    * Exact per-line token counts from `countTokensInWorkers`, computed for the document at `version`. Ignored (returns
    * false) if the document changed since.
    */
-  setExactTokens(version: number, perLine: ArrayLike<number>): boolean {
+  setExactTokens(version: number, perLine: ArrayLike<number>, exact = true): boolean {
     if (version !== this.ver || perLine.length !== this.entries.length) {
       return false;
     }
     for (let i = 0; i < this.entries.length; i++) {
       this.entries[i]!.exact = perLine[i];
     }
+    this.workerExact = exact;
     this.cache = { version: -1 };
     for (const l of this.listeners) l(this.ver);
     return true;
@@ -858,11 +861,13 @@ export class DatasetIndex {
     const turnsPerExample: number[] = [];
     let total = 0;
     let exact = true;
+    let allWorker = true;
     let overLimit = 0;
     for (const e of this.entries) {
       if (e.r.shape === 'blank') continue;
       const t = e.exact ?? e.r.tokens ?? e.r.estimate;
       if (e.exact === undefined && e.r.tokens === undefined) exact = false;
+      if (e.exact === undefined) allWorker = false;
       tokensPerExample.push(t);
       exampleLines.push(e.line);
       turnsPerExample.push(e.r.stats?.assistantTurns ?? 0);
@@ -899,7 +904,9 @@ export class DatasetIndex {
       exampleLines,
       turnsPerExample,
       totalTokens: total,
-      tokensExact: exact && tokensPerExample.length > 0,
+      // this thread counts with an OpenAI encoding: exact for the profile's own tokenizer only; the workers' counts
+      // are exact when they used the model's tokenizer (`setExactTokens(…, exact)`)
+      tokensExact: tokensPerExample.length > 0 && (allWorker ? this.workerExact : exact && this.ctx.profile!.tokenizer.exact),
       roles,
       duplicates,
       overLimit,

@@ -67,6 +67,8 @@ export interface ValidateFileOptions extends ValidateOptions {
   readonly signal?: AbortSignal;
   /** Worker threads for exact tokens (default 2). */
   readonly workers?: number;
+  /** Extra directories holding open models' tokenizer files (`<dir>/<org>/<model>/tokenizer.json`; `--tokenizers`). */
+  readonly tokenizerDirs?: readonly string[];
   /** Read chunk size (default 4 MB; tests use tiny chunks). */
   readonly highWaterMark?: number;
   /**
@@ -152,6 +154,16 @@ export function profileSummary(p: Profile): ProfileSummary {
     tokensExact: p.tokenizer.exact,
     ...(p.tokenizer.estimate !== undefined ? { tokenizerEstimate: p.tokenizer.estimate } : {}),
   };
+}
+
+/**
+ * The profile's summary as the token workers counted: exact when an open model's own tokenizer was found (the
+ * profile alone says "estimate" for every open model), an estimate when it was not.
+ */
+function withTokenizer(p: ProfileSummary, t: { readonly id: string; readonly exact: boolean }): ProfileSummary {
+  if (t.exact === p.tokensExact) return p;
+  const { tokenizerEstimate: _, ...rest } = p;
+  return t.exact ? { ...rest, tokensExact: true } : { ...p, tokensExact: false };
 }
 
 function countSeverities(problems: readonly Problem[]): Record<Severity, number> {
@@ -488,7 +500,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
   const highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
 
   const tokensPromise = options.tokens
-    ? countTokensInWorkers({ file: path }, { workers: options.workers ?? 2, model: model.requested, signal })
+    ? countTokensInWorkers({ file: path }, { workers: options.workers ?? 2, model: model.requested, signal, ...(options.provider !== undefined ? { provider: options.provider } : {}), ...(options.tokenizerDirs ? { tokenizerDirs: options.tokenizerDirs } : {}) })
     : undefined;
   // Never leave a rejection unhandled while the validation runs.
   tokensPromise?.catch(() => undefined);
@@ -782,7 +794,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     total = tokensResult.total;
     max = tokensResult.max;
     billed = billedTokensPerEpoch(tokensResult.perLine, model.limit);
-    exact = true;
+    exact = tokensResult.tokenizer.exact;
   }
   return {
     path,
@@ -790,7 +802,7 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
     methodInferred: !fixed,
     model: model.id,
     modelKnown: model.known,
-    profile: profileSummary(profile),
+    profile: tokensResult ? withTokenizer(profileSummary(profile), tokensResult.tokenizer) : profileSummary(profile),
     examples,
     problems: limited.problems,
     counts,

@@ -278,13 +278,14 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     try {
       const result = await countTokensInWorkers(lines, {
         model: t.model,
+        ...(t.provider !== undefined ? { provider: t.provider } : {}),
         workers: lines.length > 20_000 ? 2 : 1,
         signal: abort.signal,
       });
       if (abort.signal.aborted || t.document.version !== docVersion || this.docs.get(t.uri.toString()) !== t) return;
-      if (t.index.setExactTokens(version, result.perLine)) {
+      if (t.index.setExactTokens(version, result.perLine, result.tokenizer.exact)) {
         t.exactVersion = version;
-        this.log.debug(`Exact tokens for ${t.uri.toString(true)}: ${result.total} (${Date.now() - started} ms)`);
+        this.log.debug(`Tokens for ${t.uri.toString(true)}: ${result.total} by ${result.tokenizer.id}${result.tokenizer.exact ? '' : ' (an estimate)'} (${Date.now() - started} ms)`);
         // Long lines' TOK-01 checks wait for these counts (`deferTokensAboveBytes`): publish what they decide.
         this.publish(t);
       }

@@ -80,6 +80,11 @@ export class TrackedDocument {
   }
 
   /** Applies new settings; returns true if anything changed (the index re-checked what it must). */
+  /** The dataset profile's provider (undefined: OpenAI's rules). */
+  get provider(): string | undefined {
+    return this.providerSetting;
+  }
+
   configure(method: MethodSetting, model: string | undefined, provider?: string): boolean {
     let changed = false;
     if (provider !== this.providerSetting) {

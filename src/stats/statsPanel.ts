@@ -184,7 +184,7 @@ export class StatsPanel extends Disposable {
       countTokensInWorkers(lines, { model: settings.model, signal: abort.signal, workers: lines.length > 20_000 ? 2 : 1 }).then(
         (r) => {
           if (generation !== this.generation || this.isDisposed) return;
-          if (index.setExactTokens(index.version, r.perLine)) {
+          if (index.setExactTokens(index.version, r.perLine, r.tokenizer.exact)) {
             this.snapshot = { stats: index.stats(), lines };
             this.sendStats();
           }

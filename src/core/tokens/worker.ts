@@ -29,14 +29,52 @@ function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: 
   post({ id: req.id, result }, rangeResultBuffers(result));
 }
 
+/** The per-line counter of a request: the open model's tokenizer where asked for and found, else the encoding. */
+/**
+ * The per-line counter of a request: the open model's tokenizer where asked for and found, else the encoding. A line
+ * the model's template cannot render is counted with the encoding, and the counts are then not all exact (`open()`).
+ */
+function counter(req: TokenRequest): { count: (text: string) => number; open: () => boolean | undefined } {
+  let encoded: ((text: string) => number) | undefined;
+  const byEncoding = (text: string): number => {
+    if (!encoded) {
+      const opts = { encoder: getEncoder(req.encoding), funcInit: req.funcInit };
+      encoded = (t) => lineTokens(t, opts) ?? 0;
+    }
+    return encoded(text);
+  };
+  if (req.openTokenizer) {
+    // Loaded only here: @huggingface/tokenizers and jinja are not parsed by workers that count OpenAI encodings.
+    const { tryOpenLineTokens, openTokenizer } = require('./open/tokenizer') as typeof import('./open/tokenizer');
+    const t = openTokenizer(req.openTokenizer.hf, req.openTokenizer.dirs);
+    if (t) {
+      let fallbacks = 0;
+      const count = (text: string): number => {
+        const n = tryOpenLineTokens(text, t);
+        if (n !== undefined) return n;
+        fallbacks++;
+        return byEncoding(text);
+      };
+      return { count, open: () => fallbacks === 0 };
+    }
+    return { count: byEncoding, open: () => false };
+  }
+  return { count: byEncoding, open: () => undefined };
+}
+
 function countLines(req: TokenRequest, post: (r: WorkerResponse) => void): void {
-  const opts = { encoder: getEncoder(req.encoding), funcInit: req.funcInit };
+  const c = counter(req);
+  const count = c.count;
+  const flag = (): { open?: boolean } => {
+    const open = c.open();
+    return open !== undefined ? { open } : {};
+  };
   if (req.kind === 'lines') {
     const counts = new Uint32Array(req.lines.length);
     for (let i = 0; i < req.lines.length; i++) {
-      counts[i] = lineTokens(req.lines[i]!, opts) ?? 0;
+      counts[i] = count(req.lines[i]!);
     }
-    post({ id: req.id, counts, lines: req.lines.length });
+    post({ id: req.id, counts, lines: req.lines.length, ...flag() });
     return;
   }
   let counts = new Uint32Array(1024);
@@ -47,7 +85,7 @@ function countLines(req: TokenRequest, post: (r: WorkerResponse) => void): void 
       next.set(counts);
       counts = next;
     }
-    counts[n++] = lineTokens(text, opts) ?? 0;
+    counts[n++] = count(text);
   });
   const fd = fs.openSync(req.path, 'r');
   try {
@@ -68,7 +106,7 @@ function countLines(req: TokenRequest, post: (r: WorkerResponse) => void): void 
     fs.closeSync(fd);
   }
   const out = counts.slice(0, n);
-  post({ id: req.id, counts: out, lines: n });
+  post({ id: req.id, counts: out, lines: n, ...flag() });
 }
 
 const port = parentPort;

@@ -6,6 +6,11 @@ interface Base {
   readonly id: number;
   readonly encoding: EncodingName;
   readonly funcInit: number;
+  /**
+   * Count with an open model's own tokenizer and chat template (`open/tokenizer.ts`) instead of `encoding`, when its
+   * files are on this machine: the Hugging Face id, and extra directories to look in.
+   */
+  readonly openTokenizer?: { readonly hf: string; readonly dirs: readonly string[] };
 }
 
 export type WorkerRequest =
@@ -31,7 +36,14 @@ export type WorkerRequest =
     };
 
 export type WorkerResponse =
-  | { readonly id: number; readonly counts: Uint32Array; readonly lines: number; readonly error?: undefined }
+  | {
+      readonly id: number;
+      readonly counts: Uint32Array;
+      readonly lines: number;
+      /** With `openTokenizer`: true when the model's own tokenizer counted (false: its files were not found). */
+      readonly open?: boolean;
+      readonly error?: undefined;
+    }
   | { readonly id: number; readonly error: string; readonly counts?: undefined; readonly lines?: undefined };
 
 /** What the engine worker posts for a `validate` request: progress (bytes read since the last message), then the result or an error. */

@@ -13,7 +13,11 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { abortError } from '../abort';
 import { resolveModel } from '../models';
+import { resolveProfile } from '../profiles';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+
+/** The tokenizers counted on this thread's side (gpt-tokenizer); any other profile tokenizer id is a Hugging Face id. */
+const OPENAI_ENCODINGS: ReadonlySet<string> = new Set(['o200k_base', 'cl100k_base']);
 
 export interface TokenCountOptions {
   /** Number of worker threads (default 2, at least 1). */
@@ -23,6 +27,13 @@ export interface TokenCountOptions {
   readonly signal?: AbortSignal;
   /** Explicit worker script (a `.js` file, or a `.ts` file run through tsx). */
   readonly workerPath?: string;
+  /**
+   * The provider the file is for: with an open model's profile (`Profile.tokenizer`), the workers count with that
+   * model's own tokenizer and chat template where its files are on this machine (`open/tokenizer.ts`).
+   */
+  readonly provider?: string;
+  /** Extra directories for open-model tokenizer files (`<dir>/<org>/<model>/tokenizer.json`). */
+  readonly tokenizerDirs?: readonly string[];
 }
 
 export interface TokenCountResult {
@@ -32,6 +43,11 @@ export interface TokenCountResult {
   readonly total: number;
   readonly max: number;
   readonly workers: number;
+  /**
+   * What counted: `exact` is true for an OpenAI encoding on an OpenAI-family profile, and for an open model whose own
+   * tokenizer was found; false when an open model's tokens were estimated with an OpenAI encoding.
+   */
+  readonly tokenizer: { readonly id: string; readonly exact: boolean };
 }
 
 interface WorkerScript {
@@ -114,7 +130,9 @@ export async function countTokensInWorkers(
   const n = Math.max(1, Math.floor(options.workers ?? 2));
   const model = resolveModel(options.model);
   const script = resolveWorkerScript(options.workerPath);
-  const base = { encoding: model.encoding, funcInit: model.info.funcInit };
+  const profileTokenizer = resolveProfile(options.provider, options.model).tokenizer;
+  const open = OPENAI_ENCODINGS.has(profileTokenizer.id) ? undefined : { hf: profileTokenizer.id, dirs: [...(options.tokenizerDirs ?? [])] };
+  const base = { encoding: model.encoding, funcInit: model.info.funcInit, ...(open ? { openTokenizer: open } : {}) };
   const requests: WorkerRequest[] = [];
   if (Array.isArray(input)) {
     const lines = input as readonly string[];
@@ -133,6 +151,7 @@ export async function countTokensInWorkers(
   }
   const workers: Worker[] = [];
   const results: Uint32Array[] = new Array(requests.length);
+  let openUsed = open !== undefined;
   try {
     await Promise.all(
       requests.map(
@@ -148,6 +167,7 @@ export async function countTokensInWorkers(
                 reject(new Error(res.error));
               } else {
                 results[i] = res.counts;
+                if (res.open !== true) openUsed = false;
                 resolve();
               }
             });
@@ -183,5 +203,6 @@ export async function countTokensInWorkers(
       }
     }
   }
-  return { perLine, lines, total, max, workers: n };
+  const tokenizer = open ? (openUsed ? { id: open.hf, exact: true } : { id: model.encoding, exact: false }) : { id: model.encoding, exact: profileTokenizer.exact };
+  return { perLine, lines, total, max, workers: n, tokenizer };
 }

@@ -82,10 +82,21 @@ function tokenString(v: unknown): string | undefined {
   return undefined;
 }
 
+/** The text of a message's content: a string, OpenAI's content parts (their `text`, joined), or '' for none. */
+function contentText(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (!Array.isArray(c)) return '';
+  return c.map((p) => (isObj(p) && typeof p.text === 'string' ? p.text : '')).join('');
+}
+
 /** Tool-call arguments as objects, as Hugging Face chat templates expect them (OpenAI data holds JSON strings). */
 function forTemplate(messages: unknown[]): unknown[] {
-  return messages.map((m) => {
-    if (!isObj(m) || !Array.isArray(m.tool_calls)) return m;
+  return messages.map((raw) => {
+    if (!isObj(raw)) return raw;
+    // Hugging Face templates concatenate `content` as a string: an assistant turn that only calls tools has none
+    // (null in OpenAI data), and OpenAI's content parts are a list: the text parts, joined, are what the trainer sees.
+    const m: Obj = typeof raw.content === 'string' ? raw : { ...raw, content: contentText(raw.content) };
+    if (!Array.isArray(m.tool_calls)) return m;
     return {
       ...m,
       tool_calls: m.tool_calls.map((c) => {
@@ -154,6 +165,30 @@ export class OpenTokenizer {
     }
     if (typeof v.prompt === 'string' && typeof v.completion === 'string') return this.count(this.bos + v.prompt + v.completion + this.eos);
     if (typeof v.text === 'string') return this.count(this.bos + v.text + this.eos);
+    return undefined;
+  }
+}
+
+/** A line's tokens by an open model's tokenizer (0 for a blank line, invalid JSON or a value of no known format). */
+export function openLineTokens(text: string, t: OpenTokenizer): number {
+  if (text.trim() === '') return 0;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return 0;
+  }
+  return t.exampleTokens(v) ?? 0;
+}
+
+/**
+ * `openLineTokens`, or undefined when the model's chat template cannot render the example (a template that raises an
+ * exception on a role order it does not accept, say): the caller counts that line another way.
+ */
+export function tryOpenLineTokens(text: string, t: OpenTokenizer): number | undefined {
+  try {
+    return openLineTokens(text, t);
+  } catch {
     return undefined;
   }
 }
