@@ -103,7 +103,7 @@ export function statusTooltip(s: DatasetStats, uri: vscode.Uri, profile?: Profil
     '',
     `- Judged by the profile: ${profile?.label ?? s.profile.label}`,
     `- Examples: ${fmtInt(s.examples)}`,
-    `- Tokens: ${fmtInt(s.totalTokens)} ${s.tokensExact ? '(exact)' : '(estimate; exact counts follow when the file is idle)'}`,
+    `- Tokens: ${fmtInt(s.totalTokens)} ${s.tokensExact ? '(exact)' : profile && profile.provider !== 'openai' ? "(estimate; exact counts follow when the file is idle, for an open model where its tokenizer files are on this machine)" : '(estimate; exact counts follow when the file is idle)'}`,
   ];
   if (s.estimatedCost) {
     const c = s.estimatedCost;

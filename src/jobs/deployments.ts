@@ -212,6 +212,8 @@ export class Deployments extends Disposable {
           progress.report({ message: 'asking Azure Resource Manager…' });
           const first = await deployer.create(name, { model, skuName, capacity }, { signal: abort.signal });
           await this.put(account, known(first));
+          // ARM is read on every poll; the tree (and its open reveals) re-render only when what it shows changed
+          let shown = JSON.stringify(known(first));
           const done = await deployer.waitUntilDone(name, {
             signal: abort.signal,
             intervalMs: this.pollIntervalMs,
@@ -230,7 +232,11 @@ export class Deployments extends Disposable {
               }),
             onState: (info) => {
               progress.report({ message: String(info.state) });
-              void this.put(account, known(info));
+              const now = known(info);
+              const text = JSON.stringify(now);
+              if (text === shown) return;
+              shown = text;
+              void this.put(account, now);
             },
           });
           this.log.info(`Azure: deployment "${name}" of ${model} is ${done.state}`);

@@ -13,6 +13,9 @@ import { FineTunedGroupNode, JobNode, type FineTunedContext, type JobsNode, type
 
 export const JOBS_VIEW_ID = 'tuneline.jobs';
 
+
+/** How long a reveal may take before it is tried again (VS Code's `TreeView.reveal` has been seen never to answer). */
+const REVEAL_TIMEOUT_MS = 5_000;
 export class JobsTree extends Disposable implements vscode.TreeDataProvider<JobsNode> {
   private readonly changed = this._register(new vscode.EventEmitter<JobsNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
@@ -183,15 +186,34 @@ export class JobsTree extends Disposable implements vscode.TreeDataProvider<Jobs
   reveal(node: JobsNode, expand: boolean | number = true): Promise<void> {
     const run = this.revealing.then(async () => {
       await this.settled();
+      let done: boolean;
       try {
-        await this.view.reveal(node, { expand, select: true, focus: false });
+        done = await this.bounded(this.view.reveal(node, { expand, select: true, focus: false }));
       } catch (e) {
         if (!(e instanceof Error) || !/already registered/.test(e.message)) throw e;
+        done = false;
+      }
+      // raced with a refresh, or VS Code's reveal never answered (seen under load): once more, after the tree settles
+      if (!done) {
         await this.settled();
-        await this.view.reveal(node, { expand, select: true, focus: false });
+        await this.bounded(this.view.reveal(node, { expand, select: true, focus: false }));
       }
     });
     this.revealing = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * True when VS Code's reveal resolved within `ms`; false when it did not answer, so that one lost reveal never holds
+   * up the ones queued after it (they run one at a time).
+   */
+  private async bounded(reveal: Thenable<void>, ms = REVEAL_TIMEOUT_MS): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    try {
+      return await Promise.race([Promise.resolve(reveal).then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

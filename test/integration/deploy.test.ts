@@ -5,13 +5,30 @@
 // token; and on a provider without pause the Pause action is absent.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import type { FineTuningJob } from '../../src/api/types';
+import { readResults } from '../../src/core/eval';
 import type { JobsApi } from '../../src/jobs/register';
 import type { JobsNode } from '../../src/jobs/nodes';
 import { connect, type Connected } from './apiFixture';
-import { fixtureUri, JOBS_PANE, jobsViewText as viewText, runnerRequest, screenshot, sleep, testName, waitFor, waitForJobsView } from './helpers';
+import { fixtureUri, JOBS_PANE, jobsViewText as viewText, notificationText, runnerRequest, screenshot, sleep, testName, waitFor, waitForJobsView } from './helpers';
 
 const waitForView = (re: RegExp, what: string, timeoutMs?: number) => waitForJobsView(re, what, 'deploy', timeoutMs);
+
+/**
+ * Reveals `node` (expanded) until the jobs view shows `re`: VS Code's reveal has been seen, under load, to leave a node
+ * collapsed (JobsTree.reveal gives up on a reveal after 5 s), so it is asked again, at most three times.
+ */
+async function showInTree(jobs: JobsApi, node: JobsNode, re: RegExp, what: string): Promise<string | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    await jobs.tree.reveal(node, 1);
+    try {
+      return await waitForView(re, what, 8_000);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
 
 const hasRunner = () => !!process.env.TUNELINE_TEST_ACK_DIR;
 
@@ -108,8 +125,7 @@ describe('Deploy from the jobs view (Azure)', function () {
     });
     await waitFor(() => jobs.deployments.forModel(ftModel).find((d) => d.name === 'tl-dev' && d.state === 'Creating'), 'the deployment to be Creating');
     assert.equal(arm.states()['tl-dev'], 'Creating');
-    await jobs.tree.reveal(node, 1);
-    await waitForView(/tl-dev\s*Creating · Developer · expires in 24 h/, 'Creating in the tree');
+    await showInTree(jobs, node, /tl-dev\s*Creating · Developer · expires in 24 h/, 'Creating in the tree');
     await screenshot(`${testName(this)}-creating`);
     release = true;
     const done = await deploying;
@@ -121,8 +137,7 @@ describe('Deploy from the jobs view (Azure)', function () {
     assert.ok(dep.expiresAt && dep.createdAt && dep.expiresAt - dep.createdAt === 24 * 3600_000, 'Developer expiry = created + 24 h');
     const depNode = await waitFor(() => jobs.tree.deploymentNode('tl-dev'), 'the deployment node');
     assert.equal(depNode.treeItem().contextValue, 'deployment:Succeeded');
-    await jobs.tree.reveal(depNode, false);
-    const text = await waitForView(/tl-dev\s*Succeeded · Developer · expires in (24|23) h/, 'Succeeded with the expiry in the tree');
+    const text = await showInTree(jobs, node, /tl-dev\s*Succeeded · Developer · expires in (24|23) h/, 'Succeeded with the expiry in the tree');
     if (text !== undefined) assert.match(text, new RegExp(ftModel.replace(/[.]/g, '\\.')));
     await screenshot(`${testName(this)}-succeeded`);
     // Change Azure Resource lists what is deployed there (ARM's list): the deployment is found again
@@ -169,6 +184,83 @@ describe('Deploy from the jobs view (Azure)', function () {
     assert.ok(!c.lines.some((l) => l.includes(arm.token)), 'the ARM token is never logged');
   });
 
+  it('end to end on an open model: gpt-oss-20b trained with Global succeeds, is deployed from the tree, answers in the playground, is evaluated, and its deployment is deleted', async function () {
+    const arm = c.api.arm!;
+    const job = await startJob('gpt-oss-20b', 'ossflow');
+    assert.equal(c.api.state.jobs.get(job.id)?.trainingType, 'globalstandard', 'an open model trains with Global training');
+    c.api.clock.runAll();
+    await waitFor(() => jobs.model.get(job.id)?.job.status === 'succeeded', 'the gpt-oss-20b job to succeed', 30_000);
+    const ft = jobs.model.get(job.id)!.job.fine_tuned_model!;
+    assert.match(ft, /^gpt-oss-20b/);
+    const jobNode = await waitFor(() => jobs.tree.jobNode(job.id), 'the job node');
+    await jobs.tree.reveal(jobNode, 1);
+    const node = jobNode.children().find((k) => k.kind === 'modelId');
+    assert.ok(node, 'the job has a model node');
+    assert.equal(node.treeItem().contextValue, 'modelId:canDeploy', 'Deploy is offered on the open model too');
+    release = true;
+    const done = await vscode.commands.executeCommand<{ name: string; state: string } | undefined>('tuneline.jobs.deploy', node, {
+      skuName: 'GlobalStandard',
+      name: 'tl-oss',
+      account: { subscriptionId: arm.subscriptionId, resourceGroup: arm.resourceGroup, account: arm.account },
+    });
+    assert.equal(done?.state, 'Succeeded');
+    assert.equal(arm.states()['tl-oss'], 'Succeeded');
+    // the deployment shows under its model (expanded)
+    await showInTree(jobs, node, /tl-oss\s*Succeeded · Global Standard/, 'the deployment in the tree');
+    const depNode = await waitFor(() => jobs.tree.deploymentNode('tl-oss'), 'the deployment node');
+    const chats = () => c.api.requests.count({ method: 'POST', path: /chat\/completions/ });
+
+    // the playground: the fine-tuned model by its id, answered through the deployment
+    if (hasRunner()) {
+      const before = chats();
+      await vscode.commands.executeCommand('tuneline.openPlayground', { models: [ft] });
+      await waitFor(() => c.t.playground.session()?.models[0] === ft, 'the playground with the model');
+      await runnerRequest({ type: 'fill', selector: '#input', text: 'What are your opening hours?', webview: true });
+      await runnerRequest({ type: 'press', keys: ['Enter'] });
+      const reply = await waitFor(
+        () => {
+          const s = c.t.playground.session();
+          const r = s?.turns[0]?.replies[0];
+          return s && !s.busy && r && r.status !== 'waiting' && r.status !== 'streaming' ? r : undefined;
+        },
+        'the reply in the playground',
+        30_000,
+      );
+      assert.equal(reply.status, 'done', reply.error ?? '');
+      assert.match(reply.text, /Monday to Friday/, 'the fine-tuned model answers from its training data');
+      assert.ok(chats() > before, 'the chat went to the Azure endpoint');
+      await screenshot(`${testName(this)}-playground`, 400);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+
+    // evaluation on its training file: the fine-tuned model reproduces it
+    const r = (await vscode.commands.executeCommand('tuneline.evaluateModel', { models: [ft], file: fixtureUri('datasets', 'good.jsonl'), batch: false, show: false })) as { status: string; file: string };
+    assert.equal(r.status, 'completed');
+    const results = readResults(fs.readFileSync(r.file, 'utf8'));
+    const rows = results.rows.filter((x) => x.model === ft);
+    assert.equal(rows.length, 60);
+    assert.ok(rows.every((x) => !x.error), 'every reply came back');
+    assert.ok(rows.filter((x) => x.scores?.exact === 1).length >= 30, 'most replies are the reference');
+    fs.rmSync(r.file, { force: true });
+
+    // Delete Deployment: gone from Azure and the tree; chat with the id alone no longer reaches the model
+    const original = jobs.deployments.confirm;
+    jobs.deployments.confirm = async () => true;
+    try {
+      assert.equal(await vscode.commands.executeCommand('tuneline.jobs.deleteDeployment', depNode), true);
+    } finally {
+      jobs.deployments.confirm = original;
+    }
+    assert.equal(arm.states()['tl-oss'], undefined, 'gone from Azure');
+    assert.equal(jobs.deployments.forModel(ft).length, 0, 'gone from the tree');
+    const client = await c.t.connection.provider.getClient();
+    const gone = await client.chat({ model: ft, messages: [{ role: 'user', content: 'Hello' }] }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    assert.match(gone?.message ?? '', /deployment/i);
+  });
+
   it('an ARM error (wrong resource group) is shown in plain words with "Show log", without the token', async function () {
     const arm = c.api.arm!;
     await vscode.commands.executeCommand('notifications.clearAll');
@@ -184,8 +276,7 @@ describe('Deploy from the jobs view (Azure)', function () {
     assert.ok(!c.lines.some((l) => l.includes(arm.token)), 'no token in the log');
     assert.equal(arm.states()['tl-wrong-rg'], undefined);
     if (hasRunner()) {
-      const toast = await runnerRequest({ type: 'text', selector: '.notifications-toasts .notification-list-item:has-text("could not deploy")', timeoutMs: 20_000 });
-      const t = String(toast?.value);
+      const t = String(await notificationText('could not deploy'));
       assert.match(t, /Tuneline could not deploy .* as "tl-wrong-rg"/);
       assert.match(t, /no-such-group/);
       assert.match(t, /Show log/);

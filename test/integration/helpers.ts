@@ -81,6 +81,24 @@ export async function runnerRequest(req: RunnerRequest, timeoutMs = 30_000): Pro
   return answer;
 }
 
+/**
+ * The text of the notification that contains `hasText`, from its toast, or, where VS Code did not show the toast
+ * (after `notifications.hideToasts`, which the runner's clicks use, later toasts have been seen to stay hidden), from
+ * the notification centre, opened for it and closed again. Undefined without the runner.
+ */
+export async function notificationText(hasText: string, timeoutMs = 15_000): Promise<string | undefined> {
+  if (!process.env.TUNELINE_TEST_ACK_DIR) return undefined;
+  const item = `.notification-list-item:has-text(${JSON.stringify(hasText)})`;
+  const toast = await runnerRequest({ type: 'text', selector: `.notifications-toasts ${item}`, timeoutMs }).catch(() => undefined);
+  if (toast) return String(toast.value);
+  await vscode.commands.executeCommand('notifications.showList');
+  try {
+    return String((await runnerRequest({ type: 'text', selector: `.notifications-center ${item}`, timeoutMs: 10_000 }))?.value);
+  } finally {
+    await vscode.commands.executeCommand('notifications.hideList');
+  }
+}
+
 /** Saves a screenshot of the workbench as the person sees it now, named after the test. */
 export async function screenshot(name: string, settleMs?: number): Promise<string | undefined> {
   const r = await runnerRequest({ type: 'screenshot', name, settleMs });

