@@ -511,7 +511,7 @@ async function main(): Promise<void> {
   if (edit) {
     out.push(
       `edit (100,000-line DatasetIndex): keystroke ${fmt(edit.editLatencyMs!, 3)} ms (p95 ${fmt(edit.editP95Ms!, 3)} ms), ` +
-        `line break ${fmt(edit.editLineBreakMs!, 3)} ms, with 33% duplicates ${fmt(edit.editWithDuplicatesMs!, 3)} ms, full ${fmt(edit.fullMs!, 0)} ms, editToFullRatio ${edit.editToFullRatio!.toExponential(2)} ` +
+        `line break ${fmt(edit.editLineBreakMs!, 3)} ms, with 33% duplicates ${fmt(edit.editWithDuplicatesMs!, 3)} ms, quality rules once idle ${fmt(edit.qualityIdleMs!, 0)} ms, full ${fmt(edit.fullMs!, 0)} ms, editToFullRatio ${edit.editToFullRatio!.toExponential(2)} ` +
         `(CPU: ${fmt(edit.editCpuMs!, 3)} / ${fmt(edit.fullCpuMs!, 0)} ms = ${edit.editToFullRatioCpu!.toExponential(2)})`,
       '',
     );

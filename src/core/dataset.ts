@@ -428,6 +428,13 @@ export interface DatasetIndexOptions {
   readonly deferTokensAboveBytes?: number;
   /** Near-duplicate threshold (TL-22; default `DEFAULT_NEAR_DUPLICATE_THRESHOLD`, 0: off). */
   readonly nearDuplicateThreshold?: number;
+  /**
+   * The cross-line quality rules (TL-21, TL-22: every example against every other) are judged only by
+   * `refreshQuality()`, not on every change: on 100,000 lines they cost about 0.4 s, which a keystroke must not. Until
+   * then the problems of the last judgement are kept while the line count is the same (an edit inside a line), and
+   * none are shown once lines were added or removed. The editor sets it and refreshes when the document is idle.
+   */
+  readonly deferQuality?: boolean;
 }
 
 export interface DatasetStats {
@@ -471,6 +478,23 @@ export interface Disposable {
   dispose(): void;
 }
 
+/**
+ * With `DatasetIndexOptions.deferQuality`, indexes of fewer lines than this are still judged on every change (about
+ * 4 µs a line: under 8 ms).
+ */
+export const DEFER_QUALITY_MIN_LINES = 2_000;
+
+/** Two judgements of the quality rules give the same problems (codes, lines, ranges, messages). */
+function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.code !== y.code || x.line !== y.line || x.column !== y.column || x.endColumn !== y.endColumn || x.message !== y.message || JSON.stringify(x.related) !== JSON.stringify(y.related)) return false;
+  }
+  return true;
+}
+
 export class DatasetIndex {
   private entries: Entry[] = [];
   private texts: string[] | undefined;
@@ -503,6 +527,9 @@ export class DatasetIndex {
     quality?: QualityData;
   } = { version: -1 };
   private nearThreshold: number | undefined;
+  private readonly deferQuality: boolean;
+  /** With `deferQuality`: the last judgement of the quality rules, for the document version and line count it saw. */
+  private judged: { version: number; lines: number; problems: readonly Problem[] } | undefined;
   /** Whether the last worker counts (`setExactTokens`) came from the profile's own tokenizer. */
   private workerExact = true;
   private listeners = new Set<(version: number) => void>();
@@ -517,6 +544,7 @@ export class DatasetIndex {
     };
     this.current = this.setting === 'auto' ? 'supervised' : this.setting;
     this.nearThreshold = options.nearDuplicateThreshold;
+    this.deferQuality = options.deferQuality === true;
     if (options.getLineText) {
       this.getText = options.getLineText;
     } else {
@@ -799,13 +827,33 @@ export class DatasetIndex {
     return this.cache.quality;
   }
 
-  /** The cross-line rules' problems: the system prompt's (`systemPrompts`) and the quality rules' (`quality/`). */
-  private crossLine(): { file: Problem[]; byLine: Map<number, Problem[]> } {
-    this.ensureCache();
-    if (this.cache.cross) return this.cache.cross;
-    const sys = this.systemPrompts();
+  /**
+   * With `deferQuality`: true when the quality rules have not judged this version yet (`refreshQuality` would change
+   * what is shown, or confirm it).
+   */
+  get qualityStale(): boolean {
+    return this.deferQuality && this.entries.length >= DEFER_QUALITY_MIN_LINES && this.judged?.version !== this.ver;
+  }
+
+  /**
+   * With `deferQuality`: judges the cross-line quality rules for the current version now. Returns true (and tells the
+   * listeners) when that changed the problems shown; false when it did not, or they had judged this version already.
+   */
+  refreshQuality(): boolean {
+    if (!this.deferQuality || this.judged?.version === this.ver) return false;
+    const before = this.judged;
+    const problems = this.judgeQuality();
+    this.judged = { version: this.ver, lines: this.entries.length, problems };
+    const same = before !== undefined && before.lines === this.entries.length && sameProblems(before.problems, problems);
+    if (same) return false;
+    this.cache = { version: -1 };
+    for (const l of this.listeners) l(this.ver);
+    return true;
+  }
+
+  private judgeQuality(): Problem[] {
     const groups = this.dupGroups();
-    const quality = qualityProblems(
+    return qualityProblems(
       this.qualityData(),
       this.nearThreshold,
       (_entry, line) => this.getText(line),
@@ -815,6 +863,18 @@ export class DatasetIndex {
         return e !== undefined && key !== undefined && this.multiDups.has(key) && this.firstCopy(e, groups(key)) !== undefined;
       },
     );
+  }
+
+  /** The cross-line rules' problems: the system prompt's (`systemPrompts`) and the quality rules' (`quality/`). */
+  private crossLine(): { file: Problem[]; byLine: Map<number, Problem[]> } {
+    this.ensureCache();
+    if (this.cache.cross) return this.cache.cross;
+    const sys = this.systemPrompts();
+    let quality: readonly Problem[];
+    if (!this.deferQuality || this.entries.length < DEFER_QUALITY_MIN_LINES) {
+      quality = this.judgeQuality();
+      if (this.deferQuality) this.judged = { version: this.ver, lines: this.entries.length, problems: quality };
+    } else quality = this.judged && this.judged.lines === this.entries.length ? this.judged.problems : [];
     if (quality.length === 0) return (this.cache.cross = sys);
     const file = [...sys.file];
     const byLine = new Map<number, Problem[]>();

@@ -11,6 +11,8 @@ import { nearThreshold } from '../core/quality';
 import { TrainingFiles } from './trainingFiles';
 
 export const COLLECTION_NAME = 'tuneline';
+/** How long a big document must be idle before its cross-line quality rules are judged again (ms). */
+export const QUALITY_IDLE_MS = 400;
 export const JSONL_LANGUAGE = 'jsonl';
 
 /** URI schemes of real documents worth checking (not git/diff snapshots, output channels, chat code blocks...). */
@@ -252,8 +254,28 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     t.publishCount++;
     this._onDidUpdate.fire(t);
     this.scheduleTokens(t);
+    this.scheduleQuality(t);
     // A training file changed: its open validation files are judged again (once it is idle).
     this.training.trainingChanged(t.uri);
+  }
+
+  /**
+   * The cross-line quality rules (TL-21, TL-22) of a big document once it is idle: judging every example against every
+   * other takes about 0.4 s on 100,000 lines, too long for a keystroke (`DatasetIndexOptions.deferQuality`).
+   */
+  private scheduleQuality(t: TrackedDocument): void {
+    if (t.qualityTimer) clearTimeout(t.qualityTimer);
+    t.qualityTimer = undefined;
+    if (!t.index.qualityStale) return;
+    t.qualityTimer = setTimeout(() => {
+      t.qualityTimer = undefined;
+      if (this.isDisposed || this.docs.get(t.uri.toString()) !== t || t.document.isClosed) return;
+      const started = Date.now();
+      if (t.index.refreshQuality()) {
+        this.log.debug(`Quality rules for ${t.uri.toString(true)} judged again (${Date.now() - started} ms)`);
+        this.publish(t);
+      }
+    }, QUALITY_IDLE_MS);
   }
 
   /** Exact token counts on worker threads once the document is idle; estimates are shown until they arrive. */

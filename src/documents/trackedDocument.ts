@@ -49,6 +49,8 @@ export class TrackedDocument {
   /** When the first not-yet-published change arrived (for the throttle's maximum wait). */
   pendingSince: number | undefined;
   tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The pending judgement of the cross-line quality rules (`DatasetIndex.refreshQuality`). */
+  qualityTimer: ReturnType<typeof setTimeout> | undefined;
   tokenAbort: AbortController | undefined;
 
   constructor(
@@ -65,6 +67,8 @@ export class TrackedDocument {
       getLineText: (line) => (line < this.document.lineCount ? this.document.lineAt(line).text : ''),
       // Never tokenize a long line on the extension host: its TOK-01 check waits for the worker counts.
       deferTokensAboveBytes: EDITOR_TOKENIZE_MAX_BYTES,
+      // the cross-line quality rules of a big file are judged once it is idle (`DiagnosticsManager.scheduleQuality`)
+      deferQuality: true,
     });
     this.index.setLines(0, 0, this.lines(0, document.lineCount));
     this.syncedVersion = document.version;
@@ -168,6 +172,8 @@ export class TrackedDocument {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.qualityTimer) clearTimeout(this.qualityTimer);
+    this.qualityTimer = undefined;
     this.timer = undefined;
     this.cancelTokens();
   }
