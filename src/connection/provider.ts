@@ -27,9 +27,17 @@ export interface ProviderServiceOptions {
   readonly retry?: Partial<RetryPolicy>;
 }
 
+/** What changed (`ProviderService.onDidChange`): `key`, one provider's key; none, the settings. */
+export interface ProviderChange {
+  readonly key?: ProviderKind;
+}
+
 export class ProviderService extends Disposable {
-  private readonly changed = this._register(new vscode.EventEmitter<void>());
-  /** Fires when the settings or the key change (the next `getClient` builds a new client). */
+  private readonly changed = this._register(new vscode.EventEmitter<ProviderChange>());
+  /**
+   * Fires when the settings or a key change (the next `getClient` builds a new client): `key` names the provider
+   * whose key changed; without it, the settings changed (any provider's endpoint may have).
+   */
   readonly onDidChange = this.changed.event;
   /** One client per provider, rebuilt when its endpoint, key or (Azure) deployments change. */
   private readonly cached = new Map<ProviderKind, { id: string; client: TunelineClient }>();
@@ -48,12 +56,18 @@ export class ProviderService extends Disposable {
     super();
     this.prompt = options.prompt ?? defaultPrompt;
     this.factory = options.factory ?? sdkClientFactory(options.retry, this.lookup);
-    const reset = () => {
-      this.cached.clear();
-      this.changed.fire();
-    };
-    this._register(onDidChangeSettings(reset));
-    this._register(keys.onDidChange(reset));
+    this._register(
+      onDidChangeSettings(() => {
+        this.cached.clear();
+        this.changed.fire({});
+      }),
+    );
+    this._register(
+      keys.onDidChange((key) => {
+        this.cached.delete(key);
+        this.changed.fire({ key });
+      }),
+    );
   }
 
   /** Tests: answer the host confirmation without UI; `undefined` restores the modal dialog. */

@@ -9,6 +9,7 @@
  * (`DupEntries`), which `findDuplicates` compares once every range is scanned.
  */
 import * as fs from 'node:fs';
+import { radixOrder } from './radix';
 import {
   analyzeLine,
   blankLineProblem,
@@ -269,32 +270,6 @@ export function findDuplicates(path: string, parts: readonly DupEntries[]): Int3
   return first;
 }
 
-/** The indices of `keys` in ascending key order, stable (LSD radix sort, three passes of 11 bits). */
-function radixOrder(keys: Uint32Array): Uint32Array {
-  const n = keys.length;
-  let src = new Uint32Array(n);
-  let dst = new Uint32Array(n);
-  for (let i = 0; i < n; i++) src[i] = i;
-  const count = new Uint32Array(2048);
-  for (let shift = 0; shift < 32; shift += 11) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & 2047]!++;
-    let sum = 0;
-    for (let d = 0; d < 2048; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const k = src[i]!;
-      dst[count[(keys[k]! >>> shift) & 2047]!++] = k;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return src;
-}
 
 /** Compares byte ranges of a file (synchronous reads into two reused buffers). */
 class RangeReader {

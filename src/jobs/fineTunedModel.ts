@@ -40,7 +40,8 @@ export class FineTunedModels extends Disposable {
     private readonly log: Logger,
   ) {
     super();
-    this._register(provider.onDidChange(() => this.reset()));
+    // the current provider's models: another provider's key changing leaves them as they are
+    this._register(provider.onDidChange((e) => (e.key === undefined || e.key === provider.currentProvider() ? this.reset() : undefined)));
     this._register({ dispose: () => this.inflight.forEach((c) => c.abort()) });
   }
 

@@ -94,7 +94,8 @@ export class JobsModel extends Disposable {
   ) {
     super();
     this.backoff = new Backoff(timing.initialMs, timing.maxMs);
-    this._register(provider.onDidChange(() => this.reset()));
+    // another provider's key changing leaves this model's list as it is (several providers at once)
+    this._register(provider.onDidChange((e) => (e.key === undefined || e.key === (this.kind ?? provider.currentProvider()) ? this.reset() : undefined)));
     this._register({
       dispose: () => {
         this.stopTimer();

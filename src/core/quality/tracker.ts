@@ -23,6 +23,7 @@ import type { Problem } from '../types';
 import { ruleByCode } from '../rules/catalog';
 import { locate } from '../locate';
 import { BAND_ROWS, SIG_BINS, sigSimilarity, type QualityKeys } from './keys';
+import { radixOrder } from '../radix';
 
 /** Default similarity (estimated Jaccard of word bigrams) from which two examples count as near-duplicates. */
 export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.8;
@@ -237,19 +238,20 @@ function bestMatches(b: QualityData, threshold: number): { best: Int32Array; sim
   const idx: number[] = [];
   for (let i = 0; i < b.count; i++) if (hasSig(b, i)) idx.push(i);
   if (idx.length > MAX_SIG_EXAMPLES) return { best, sim };
-  const packed = new Float64Array(idx.length);
+  const keys = new Uint32Array(idx.length);
   for (let band = 0; band < BANDS; band++) {
-    for (let n = 0; n < idx.length; n++) packed[n] = bandKey(b.sigs, idx[n]!, band) * MAX_SIG_EXAMPLES + n;
-    packed.sort();
+    for (let n = 0; n < idx.length; n++) keys[n] = bandKey(b.sigs, idx[n]!, band);
+    // linear and stable: equal band keys stay in example order
+    const order = radixOrder(keys);
     let runStart = 0;
-    for (let n = 1; n <= packed.length; n++) {
+    for (let n = 1; n <= order.length; n++) {
       qualityCost.visits++;
-      if (n < packed.length && Math.floor(packed[n]! / MAX_SIG_EXAMPLES) === Math.floor(packed[runStart]! / MAX_SIG_EXAMPLES)) continue;
-      // A run [runStart, n) shares this band; in example order (the packed numbers sort by example within a key).
+      if (n < order.length && keys[order[n]!] === keys[order[runStart]!]) continue;
+      // A run [runStart, n) shares this band, in example order.
       for (let m = runStart + 1; m < n; m++) {
-        const j = idx[packed[m]! % MAX_SIG_EXAMPLES]!;
+        const j = idx[order[m]!]!;
         for (let q = runStart; q < Math.min(m, runStart + PER_BUCKET); q++) {
-          const cand = idx[packed[q]! % MAX_SIG_EXAMPLES]!;
+          const cand = idx[order[q]!]!;
           if (best[j]! >= 0 && best[j]! <= cand) continue;
           qualityCost.comparisons++;
           const s = sigSimilarity(b.sigs, j, b.sigs, cand);
