@@ -15,6 +15,14 @@ import { rangeResultBuffers, scanFileRange } from '../scan';
 
 type TokenRequest = Exclude<WorkerRequest, { kind: 'validate' }>;
 
+/**
+ * Longest line (UTF-16 units) an open model's tokenizer counts. `@huggingface/tokenizers` is linear but slow on one
+ * long piece: a 2 MB run of one character took 25 s and 1.5 GB, a 250 K one 3 s. Longer lines are counted with the
+ * OpenAI encoding (Tuneline's own linear merge) and the totals marked as estimates. Such a line is over the context of
+ * most open models anyway (Qwen3's 40,960 tokens are about 160 K characters of English).
+ */
+const OPEN_TOKENIZER_MAX_CHARS = 256 * 1024;
+
 function validateRange(req: Extract<WorkerRequest, { kind: 'validate' }>, post: (m: ValidateWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
   const ctx = { ...profileContext(req.provider, req.model), grader: req.grader, ...(req.deferTokens ? { deferTokensAboveBytes: 0 } : {}) };
   let pending = 0;
@@ -50,7 +58,8 @@ function counter(req: TokenRequest): { count: (text: string) => number; open: ()
     if (t) {
       let fallbacks = 0;
       const count = (text: string): number => {
-        const n = tryOpenLineTokens(text, t);
+        // a line this long is counted with the encoding (linear here, Tuneline's own merge), and said to be an estimate
+        const n = text.length > OPEN_TOKENIZER_MAX_CHARS ? undefined : tryOpenLineTokens(text, t);
         if (n !== undefined) return n;
         fallbacks++;
         return byEncoding(text);

