@@ -179,7 +179,7 @@ export const PROFILE_RULES: readonly RuleInfo[] = [
     referenceSeverity: '(not in the reference)',
     title: 'The same user turn has different answers',
     description:
-      'Two or more examples have the same conversation up to their last user message (roles and contents compared after lower-casing and collapsing white space; the system prompt included) but different answers after it. The model is taught contradicting answers to one question. Reported on the answer of each involved example, naming the other lines. A file where most user turns have several answers (several answers per prompt by design: at least 20 examples and more than half of them) gets one file-level information instead.',
+      'Two or more examples have the same conversation up to their last user message (roles and contents compared word by word and punctuation mark by punctuation mark after lower-casing, white space only separating them; the system prompt included) but different answers after it. The model is taught contradicting answers to one question. Reported on the answer of each involved example, naming the other lines. A file where most user turns have several answers (several answers per prompt by design: at least 20 examples and more than half of them) gets one file-level information instead.',
     bad: 'Line 3: user "What is the capital of Australia?", assistant "Canberra."; line 40: the same user turn, assistant "Sydney."',
     good: 'One answer per user turn (or user turns that differ).',
     appliesTo: SFT_DPO,
