@@ -324,3 +324,32 @@ export function sigSimilarity(a: Uint8Array, ai: number, b: Uint8Array, bi: numb
   const f = same / SIG_BINS;
   return Math.max(0, (f - 1 / 256) / (1 - 1 / 256));
 }
+
+/**
+ * Signatures read four bins at a time: a 32-bit view of `s` (undefined when `s` does not start on a 4-byte boundary,
+ * where `sigSimilarity` is used instead).
+ */
+export function sigWords(s: Uint8Array): Int32Array | undefined {
+  return (s.byteOffset & 3) === 0 ? new Int32Array(s.buffer, s.byteOffset, s.byteLength >>> 2) : undefined;
+}
+
+const WORDS_PER_SIG = SIG_BINS / 4;
+
+/**
+ * `sigSimilarity` on 32-bit views (`sigWords`): the equal bins of four at once, counted as the zero bytes of their
+ * XOR (exact, without branches). Four times fewer steps: the comparisons are most of the near-duplicate rule's time
+ * when many examples share bands (one user turn with 100,000 answers: 1.6 s of 2.4).
+ */
+export function sigSimilarityWords(a: Int32Array, ai: number, b: Int32Array, bi: number): number {
+  let same = 0;
+  const ao = ai * WORDS_PER_SIG;
+  const bo = bi * WORDS_PER_SIG;
+  for (let i = 0; i < WORDS_PER_SIG; i++) {
+    const x = a[ao + i]! ^ b[bo + i]!;
+    // High bit of each byte: set where the byte's low 7 bits are not all 0, then where the byte is 0.
+    const y = ~((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 0);
+    same += Math.imul(y >>> 7, 0x01010101) >>> 24;
+  }
+  const f = same / SIG_BINS;
+  return Math.max(0, (f - 1 / 256) / (1 - 1 / 256));
+}

@@ -10,6 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { maybeRepeated, radixOrder } from '../../../src/core/radix';
 import { QualityCollector, nearDuplicateProblems, qualityCost, qualityKeys, type QualityKeys } from '../../../src/core/quality';
+import { SIG_BINS, sigSimilarity, sigSimilarityWords, sigWords } from '../../../src/core/quality/keys';
 
 /** A fixed pseudo-random sequence (xorshift32). */
 function rng(seed: number): () => number {
@@ -115,5 +116,35 @@ describe('densification: sparse examples of one small vocabulary', () => {
     // Rotation densification: 35 comparisons an example here (703,085), near the bound of 16 bands × 3; a fixed
     // random order of the bins: 1.3 (26,881). Most of these examples share a few of their 15 word pairs.
     assert.ok(qualityCost.comparisons < 3 * n, `${qualityCost.comparisons} comparisons for ${n} examples`);
+  });
+});
+
+describe('signature similarity four bins at a time', () => {
+  it('equals the byte-by-byte count for every number of equal bins and the bytes at the edges (0, 0x7f, 0x80, 0xff)', () => {
+    const next = rng(3);
+    const edge = [0, 1, 0x7f, 0x80, 0x81, 0xfe, 0xff];
+    const n = 400;
+    const a = new Uint8Array(n * SIG_BINS);
+    const b = new Uint8Array(n * SIG_BINS);
+    for (let k = 0; k < n; k++) {
+      // Example k has about k % 65 equal bins.
+      for (let i = 0; i < SIG_BINS; i++) {
+        const v = k % 3 === 0 ? edge[next() % edge.length]! : next() & 0xff;
+        a[k * SIG_BINS + i] = v;
+        b[k * SIG_BINS + i] = next() % SIG_BINS < k % 65 ? v : (v ^ (1 << (next() % 8))) & 0xff;
+      }
+    }
+    const aw = sigWords(a)!;
+    const bw = sigWords(b)!;
+    const seen = new Set<number>();
+    for (let k = 0; k < n; k++) {
+      const want = sigSimilarity(a, k, b, k);
+      seen.add(want);
+      assert.equal(sigSimilarityWords(aw, k, bw, k), want, `example ${k}`);
+      assert.equal(sigSimilarityWords(aw, k, aw, k), 1);
+    }
+    assert.ok(seen.size > 40, 'many different counts compared');
+    // A view that does not start on a 4-byte boundary: none (the byte loop is used).
+    assert.equal(sigWords(a.subarray(1)), undefined);
   });
 });
