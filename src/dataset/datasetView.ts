@@ -115,11 +115,18 @@ class ProblemsNode extends DatasetNode {
     private readonly uri: vscode.Uri,
     private readonly problems: readonly Problem[],
     private readonly stats: DatasetStats,
+    /** The problems against another file among `problems` (not in the index's counts). */
+    private readonly cross: readonly Problem[] = [],
   ) {
     super();
   }
   toTreeItem(): vscode.TreeItem {
-    const s = this.stats;
+    const s = { errors: this.stats.errors, warnings: this.stats.warnings, infos: this.stats.infos };
+    for (const p of this.cross) {
+      if (p.severity === 'error') s.errors++;
+      else if (p.severity === 'warning') s.warnings++;
+      else s.infos++;
+    }
     const clean = this.problems.length === 0;
     const item = new vscode.TreeItem('Problems', clean ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
     item.description = clean
@@ -178,7 +185,9 @@ export function datasetNodes(t: TrackedDocument): DatasetNode[] {
     );
   }
   if (s.duplicates) nodes.push(new FactNode('Duplicates', plural(s.duplicates, 'later copy', 'later copies'), 'copy'));
-  nodes.push(new ProblemsNode(uri, t.index.problems(), s));
+  // The file's own problems and those against another file (TL-23 overlap with the training file), as published.
+  const cross = t.crossFileProblems;
+  nodes.push(new ProblemsNode(uri, cross.length ? [...t.index.problems(), ...cross] : t.index.problems(), s, cross));
   return nodes;
 }
 

@@ -248,7 +248,8 @@ export class DiagnosticsManager extends Disposable implements DocumentModels {
     if (!conv || conv.source !== source) this.converters.set(t.uri.toString(), (conv = new ProblemConverter(t.uri, source)));
     const diagnostics = t.index.problems().map((p) => conv.convert(p));
     // A validation file's examples that are in its training file (TL-23), when the training file is known.
-    for (const p of this.training.problems(t, nearThreshold(readNearDuplicateThreshold(t.uri)))) diagnostics.push(conv.convert(p));
+    t.crossFileProblems = this.training.problems(t, nearThreshold(readNearDuplicateThreshold(t.uri)));
+    for (const p of t.crossFileProblems) diagnostics.push(conv.convert(p));
     this.collection.set(t.uri, diagnostics);
     t.publishedVersion = t.syncedVersion;
     t.publishCount++;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DatasetIndex, type MethodSetting } from '../core';
+import { DatasetIndex, type MethodSetting, type Problem } from '../core';
 
 /** Lines up to this size are tokenized on the extension host when TOK-01 needs it (~20 ms at most); longer ones on workers. */
 export const EDITOR_TOKENIZE_MAX_BYTES = 64 * 1024;
@@ -45,6 +45,11 @@ export class TrackedDocument {
   shown = false;
   /** How many times diagnostics were published for this document. */
   publishCount = 0;
+  /**
+   * The problems of the last publish that come from another file (TL-23: this validation file's examples that are in
+   * its training file): not in the index, which knows one document; the Dataset view adds them to its summary.
+   */
+  crossFileProblems: readonly Problem[] = [];
   timer: ReturnType<typeof setTimeout> | undefined;
   /** When the first not-yet-published change arrived (for the throttle's maximum wait). */
   pendingSince: number | undefined;

@@ -145,6 +145,15 @@ describe('Data-quality rules in the editor', () => {
     }
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     await screenshot(testName(this), 800);
+    // The Dataset view's summary counts them too (they come from the other file, not from the document's index).
+    await vscode.commands.executeCommand('tuneline.dataset.focus');
+    const summary = await waitFor(async () => {
+      const r = await runnerRequest({ type: 'text', selector: '.pane:has(.pane-header[aria-label^="Dataset"]) .pane-body' });
+      if (r === undefined) return 'no runner';
+      const t = String(r.value);
+      return /train-validation-overlap/.test(t) ? t : undefined;
+    }, 'the Dataset view to list train-validation-overlap');
+    if (summary !== 'no runner') assert.match(summary, /train-validation-overlap · 2/);
 
     // The training file changes on disk (the copied example goes): re-read, one overlap left.
     const edited = [...train];

@@ -17,7 +17,7 @@
  * Cost: conflicts are two passes over bitmaps of the prompt keys (`maybeRepeated`), then a map from prompt key to its
  * first answer over the examples whose key may repeat, and a pass over those of conflicting prompts. Near-duplicates
  * are LSH banding (16 bands): per band, the band keys from one pass over the signatures, the examples whose key may
- * repeat picked by the same bitmaps, and one native sort of their packed (band key, example) numbers; each example is
+ * repeat picked by the same bitmaps and put in radix order (stable: a bucket stays in example order); each example is
  * compared only with the first `PER_BUCKET` examples of each band bucket it falls in: at most 16 × `PER_BUCKET`
  * signature comparisons an example, whatever the file. On the bench's 400,000 examples: 1.7 s → 0.2 s.
  */
@@ -272,23 +272,23 @@ function bestMatches(b: QualityData, threshold: number): { best: Int32Array; sim
     }
     for (let k = 0; k < bands; k++) {
       const bk = keys.subarray(k * m, (k + 1) * m);
-      // Only examples whose band key may repeat can share a bucket: nearly every key is unique, so the few others are
-      // sorted by (key, position), which keeps a bucket in example order.
       const rep = maybeRepeated(bk);
       // the band's keys, each read by the bitmaps' passes
       qualityCost.visits += m;
-      const packed = new Float64Array(rep.length);
-      for (let r = 0; r < rep.length; r++) packed[r] = bk[rep[r]!]! * MAX_SIG_EXAMPLES + rep[r]!;
-      packed.sort();
+      // Only examples whose band key may repeat can share a bucket: nearly every key is unique, so only these are
+      // put in (stable, linear) radix order, which keeps a bucket in example order.
+      const sub = new Uint32Array(rep.length);
+      for (let r = 0; r < rep.length; r++) sub[r] = bk[rep[r]!]!;
+      const order = radixOrder(sub, 28);
       let runStart = 0;
-      for (let n = 1; n <= packed.length; n++) {
+      for (let n = 1; n <= order.length; n++) {
         qualityCost.visits++;
-        if (n < packed.length && Math.floor(packed[n]! / MAX_SIG_EXAMPLES) === Math.floor(packed[runStart]! / MAX_SIG_EXAMPLES)) continue;
+        if (n < order.length && sub[order[n]!] === sub[order[runStart]!]) continue;
         // A run [runStart, n) shares this band, in example order.
         for (let r = runStart + 1; r < n; r++) {
-          const j = idx[packed[r]! % MAX_SIG_EXAMPLES]!;
+          const j = idx[rep[order[r]!]!]!;
           for (let q = runStart; q < Math.min(r, runStart + PER_BUCKET); q++) {
-            const cand = idx[packed[q]! % MAX_SIG_EXAMPLES]!;
+            const cand = idx[rep[order[q]!]!]!;
             if (best[j]! >= 0 && best[j]! <= cand) continue;
             qualityCost.comparisons++;
             const s = w32 ? sigSimilarityWords(w32, j, w32, cand) : sigSimilarity(b.sigs, j, b.sigs, cand);
