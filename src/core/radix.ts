@@ -32,6 +32,9 @@ export function radixOrder(keys: Uint32Array, bits = 32): Uint32Array {
   return src;
 }
 
+/** The passes `maybeRepeated` makes over its keys (for the cost counts of its callers). */
+export const REPEATED_PASSES = 3;
+
 /**
  * The indices (ascending) of `keys` whose key may occur more than once: two bitmaps of a multiplicative hash of each
  * key (seen once, seen again), of at least 16 bits per key up to 2^23 bits (1 MB each, cache-resident). No key that
@@ -39,6 +42,7 @@ export function radixOrder(keys: Uint32Array, bits = 32): Uint32Array {
  * near-duplicate bands and the conflicting-answer groups, where nearly every key is unique, sort or map only these.
  */
 export function maybeRepeated(keys: Uint32Array): Uint32Array {
+  // (REPEATED_PASSES passes over the keys)
   const n = keys.length;
   let log = 12;
   while (log < 23 && 1 << log < n * 16) log++;

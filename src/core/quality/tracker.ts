@@ -25,7 +25,7 @@ import type { Problem } from '../types';
 import { ruleByCode } from '../rules/catalog';
 import { locate } from '../locate';
 import { BAND_ROWS, SIG_BINS, sigSimilarity, sigSimilarityWords, sigWords, type QualityKeys } from './keys';
-import { maybeRepeated, radixOrder } from '../radix';
+import { REPEATED_PASSES, maybeRepeated, radixOrder } from '../radix';
 
 /** Default similarity (estimated Jaccard of word bigrams) from which two examples count as near-duplicates. */
 export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.8;
@@ -164,6 +164,7 @@ export function conflictProblems(d: QualityData, textOf?: LineText): Problem[] {
     low[prompted++] = p % 0x100000000;
   }
   const rep = maybeRepeated(low);
+  qualityCost.visits += REPEATED_PASSES * prompted;
   const groups = new Map<number, { answer: number; multi: boolean; members?: number[] }>();
   for (let r = 0; r < rep.length; r++) {
     const i = at[rep[r]!]!;
@@ -273,8 +274,8 @@ function bestMatches(b: QualityData, threshold: number): { best: Int32Array; sim
     for (let k = 0; k < bands; k++) {
       const bk = keys.subarray(k * m, (k + 1) * m);
       const rep = maybeRepeated(bk);
-      // the band's keys, each read by the bitmaps' passes
-      qualityCost.visits += m;
+      // the band's keys, each read by each of the bitmaps' passes
+      qualityCost.visits += REPEATED_PASSES * m;
       // Only examples whose band key may repeat can share a bucket: nearly every key is unique, so only these are
       // put in (stable, linear) radix order, which keeps a bucket in example order.
       const sub = new Uint32Array(rep.length);

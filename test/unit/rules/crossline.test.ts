@@ -11,6 +11,7 @@ import { validateFile, validateText } from '../../../src/core/validate';
 import { DatasetIndex } from '../../../src/core/dataset';
 import { QualityCollector, overlapProblems, qualityCost, qualityKeys, qualityProblems, sigSimilarity, type QualityData } from '../../../src/core/quality';
 import { ruleByCode } from '../../../src/core/rules/catalog';
+import { PER_BUCKET } from '../../../src/core/quality/tracker';
 import type { Problem } from '../../../src/core/types';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneline-crossline-'));
@@ -225,7 +226,11 @@ describe('cross-line quality: cost stays linear', () => {
     qualityCost.comparisons = 0;
     qualityCost.visits = 0;
     qualityProblems(d, 0.8);
+    // The hard bound: each example is compared with at most PER_BUCKET others in each of the 16 bands.
+    assert.ok(qualityCost.comparisons <= 16 * PER_BUCKET * n, `${qualityCost.comparisons} comparisons for ${n} examples`);
+    const within = qualityCost.comparisons;
     overlapProblems(t, d, 0.8, 'train.jsonl');
+    assert.ok(qualityCost.comparisons - within <= 16 * PER_BUCKET * n, 'overlap comparisons within the bound');
     return qualityCost.comparisons + qualityCost.visits;
   }
   const base = 'Classify the sentiment of the following product review as positive negative or neutral and explain why';
