@@ -89,11 +89,16 @@ async function editor(file: string, normal: string): Promise<Record<string, numb
   };
   let ix = new DatasetIndex();
   const open = slice(() => {
-    ix = new DatasetIndex({ getLineText: (l) => doc[l]!, deferTokensAboveBytes: 64 * 1024 });
+    // The options of the extension's TrackedDocument: long lines' tokens and, in a big file, the cross-line quality
+    // rules wait (for the workers, and for the document to be idle); their own slices are measured below.
+    ix = new DatasetIndex({ getLineText: (l) => doc[l]!, deferTokensAboveBytes: 64 * 1024, deferQuality: true });
     ix.setLines(0, 0, doc);
     ix.problems();
     ix.stats();
   });
+  // The quality rules judged once the document is idle (`DiagnosticsManager.scheduleQuality`), after opening and
+  // after each series of keystrokes.
+  const judged: number[] = [slice(() => void ix.refreshQuality())];
   const keys: number[] = [];
   for (let k = 0; k < 5; k++) {
     // Inside the long string value (a character that keeps the line valid JSON).
@@ -105,6 +110,7 @@ async function editor(file: string, normal: string): Promise<Record<string, numb
       ix.problems();
     }));
   }
+  judged.push(slice(() => void ix.refreshQuality()));
   const others: number[] = [];
   for (let k = 0; k < 5; k++) {
     const line = 10 + k;
@@ -124,10 +130,12 @@ async function editor(file: string, normal: string): Promise<Record<string, numb
     ix.problems();
     ix.stats();
   });
+  judged.push(slice(() => void ix.refreshQuality()));
   const overLimit = ix.stats().overLimit;
   const keystroke = Math.max(...keys);
   const other = Math.max(...others);
-  return { longestMs: Math.max(open, keystroke, other, exact), openMs: open, keystrokeLongLineMs: keystroke, keystrokeOtherMs: other, exactTokensMs: exact, overLimit, lineBytes: Buffer.byteLength(long), peakRssMB: maxRssMB() };
+  const quality = Math.max(...judged);
+  return { longestMs: Math.max(open, keystroke, other, exact, quality), openMs: open, qualityIdleMs: quality, keystrokeLongLineMs: keystroke, keystrokeOtherMs: other, exactTokensMs: exact, overLimit, lineBytes: Buffer.byteLength(long), peakRssMB: maxRssMB() };
 }
 
 async function tokens(file: string, workers: number): Promise<Record<string, number>> {

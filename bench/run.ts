@@ -548,7 +548,7 @@ async function main(): Promise<void> {
     out.push(
       `editor (2,000 lines + one ${fmt(editor.lineBytes! / MB, 1)} MB line): longest synchronous slice ${fmt(editor.longestMs!, 1)} ms ` +
         `(open ${fmt(editor.openMs!, 1)}, keystroke in the long line ${fmt(editor.keystrokeLongLineMs!, 1)}, elsewhere ${fmt(editor.keystrokeOtherMs!, 1)}, ` +
-        `exact counts applied ${fmt(editor.exactTokensMs!, 1)} ms; TOK-01 over limit after counts: ${editor.overLimit})`,
+        `exact counts applied ${fmt(editor.exactTokensMs!, 1)}, quality rules once idle ${fmt(editor.qualityIdleMs!, 1)} ms; TOK-01 over limit after counts: ${editor.overLimit})`,
       '',
     );
   }
