@@ -154,6 +154,7 @@ describe('Data-quality rules in the editor', () => {
       return /train-validation-overlap/.test(t) ? t : undefined;
     }, 'the Dataset view to list train-validation-overlap');
     if (summary !== 'no runner') assert.match(summary, /train-validation-overlap · 2/);
+    await screenshot(`${testName(this)}-dataset-view`, 500);
 
     // The training file changes on disk (the copied example goes): re-read, one overlap left.
     const edited = [...train];
