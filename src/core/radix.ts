@@ -38,11 +38,11 @@ export const REPEATED_PASSES = 3;
 /**
  * The indices (ascending) of `keys` whose key may occur more than once: two bitmaps of a multiplicative hash of each
  * key (seen once, seen again), of at least 16 bits per key up to 2^23 bits (1 MB each, cache-resident). No key that
- * repeats is left out; a few unique ones come along (about n / 2^23 of them, or 1/16, each). Two linear passes: the
- * near-duplicate bands and the conflicting-answer groups, where nearly every key is unique, sort or map only these.
+ * repeats is left out; a few unique ones come along (about n / 2^23 of them, or 1/16, each). `REPEATED_PASSES` linear
+ * passes (mark, count, collect): the near-duplicate bands and the conflicting-answer groups, where nearly every key is
+ * unique, sort or map only these.
  */
 export function maybeRepeated(keys: Uint32Array): Uint32Array {
-  // (REPEATED_PASSES passes over the keys)
   const n = keys.length;
   let log = 12;
   while (log < 23 && 1 << log < n * 16) log++;
